@@ -1,0 +1,114 @@
+/**
+ * The error tree, after SQLAlchemy's (which follows the Python DBAPI).
+ *
+ * ```
+ * EdgeAlchemyError
+ *   ArgumentError, CompileError            raised before anything is sent
+ *   StatementError (sql, params, cause)
+ *     DBAPIError (code, orig)
+ *       IntegrityError, OperationalError, ProgrammingError, DataError,
+ *       InterfaceError, InternalError,
+ *       NotSupportedError -> UnsupportedCapabilityError
+ *   TimeoutError                            pool
+ *   InvalidRequestError, DetachedInstanceError, FlushError, StaleDataError   ORM
+ *   NoResultFound, MultipleResultsFound     results
+ * ```
+ * @module
+ */
+
+/** Root of every error this library raises. */
+export class EdgeAlchemyError extends Error {
+  override name = 'EdgeAlchemyError'
+}
+
+/** A function or constructor was called with an argument it cannot use. */
+export class ArgumentError extends EdgeAlchemyError {
+  override name = 'ArgumentError'
+}
+
+/** A statement cannot be compiled for this dialect; nothing was sent. */
+export class CompileError extends EdgeAlchemyError {
+  override name = 'CompileError'
+}
+
+/** Options of {@link StatementError}. */
+export interface StatementErrorOptions {
+  sql?: string | undefined
+  params?: readonly unknown[] | undefined
+  cause?: unknown
+  code?: string | undefined
+}
+
+/** An error that happened while running a statement; carries the SQL and its parameters. */
+export class StatementError extends EdgeAlchemyError {
+  override name = 'StatementError'
+  readonly sql: string | undefined
+  readonly params: readonly unknown[] | undefined
+  constructor(message: string, options: StatementErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.sql = options.sql
+    this.params = options.params
+  }
+}
+
+/** An error reported by the database or its driver. `orig` is the driver's (redacted) error. */
+export class DBAPIError extends StatementError {
+  override name = 'DBAPIError'
+  /** Native code: SQLSTATE, SQLite result code name, MySQL errno... */
+  readonly code: string | undefined
+  constructor(message: string, options: StatementErrorOptions = {}) {
+    super(message, options)
+    this.code = options.code
+  }
+  /** SQLAlchemy's name for the driver's error; the same object as `cause`. */
+  get orig(): unknown {
+    return this.cause
+  }
+}
+
+/** A constraint was violated: unique, foreign key, not null, check. */
+export class IntegrityError extends DBAPIError {
+  override name = 'IntegrityError'
+}
+/** The database could not do the work: connection lost, lock timeout, disk full. */
+export class OperationalError extends DBAPIError {
+  override name = 'OperationalError'
+}
+/** The SQL is wrong: syntax error, unknown table or column. */
+export class ProgrammingError extends DBAPIError {
+  override name = 'ProgrammingError'
+}
+/** A value does not fit: overflow, division by zero, bad format. */
+export class DataError extends DBAPIError {
+  override name = 'DataError'
+}
+/** The driver was misused: closed connection, bad configuration. */
+export class InterfaceError extends DBAPIError {
+  override name = 'InterfaceError'
+}
+/** The database reported an internal error. */
+export class InternalError extends DBAPIError {
+  override name = 'InternalError'
+}
+/** The database or driver does not support what was asked. */
+export class NotSupportedError extends DBAPIError {
+  override name = 'NotSupportedError'
+}
+/** The adapter lacks a capability (interactive transactions, savepoints...); the message says what to use instead. */
+export class UnsupportedCapabilityError extends NotSupportedError {
+  override name = 'UnsupportedCapabilityError'
+}
+
+/** No connection became free within the pool's timeout. */
+export class TimeoutError extends EdgeAlchemyError {
+  override name = 'TimeoutError'
+}
+
+/** A result had no row where exactly one was required. */
+export class NoResultFound extends EdgeAlchemyError {
+  override name = 'NoResultFound'
+}
+/** A result had more than one row where at most one was allowed. */
+export class MultipleResultsFound extends EdgeAlchemyError {
+  override name = 'MultipleResultsFound'
+}

@@ -1,0 +1,677 @@
+import { ArgumentError } from '../errors.js'
+import { type SqlType, String_, t, typeForValue } from './types.js'
+
+/**
+ * Every node of the SQL AST. Nodes are frozen after construction: builders return new nodes,
+ * so a node can be a cache key by identity.
+ */
+export abstract class ClauseElement {
+  /** The visitor key the compiler dispatches on. */
+  abstract readonly kind: string
+}
+
+/** Anything that renders as a FROM item: tables, aliases, subqueries, CTEs, joins. */
+export abstract class FromClause extends ClauseElement {
+  /** Name used to qualify its columns, if it has one. */
+  abstract readonly name: string | undefined
+  /** The base tables this FROM item covers (a join covers both sides). */
+  abstract fromTables(): readonly FromClause[]
+}
+
+/** What `select(...)` accepts as a whole row source or a statement usable as a subquery. */
+export interface SelectLike extends ClauseElement {
+  /** The names of the selected columns, in order. */
+  readonly selectedNames: readonly string[]
+  /** The selected expressions, in order. */
+  readonly selectedColumns: readonly ColumnElement[]
+}
+
+/** Comparable value or expression: `T`, or an expression of the same value type. */
+export type Operand<T> = T | ColumnElement<T> | ColumnElement<T | null> | ColumnElement<NonNullable<T>>
+
+/** Options of `like` and friends. */
+export interface LikeOptions {
+  /** The escape character, rendered in an `ESCAPE` clause. */
+  escape?: string
+}
+/** Options of `startsWith`, `endsWith` and `contains`. */
+export interface AutoescapeOptions {
+  /** Escape `%`, `_` and `/` in the value so it matches literally. */
+  autoescape?: boolean
+}
+
+/**
+ * A SQL expression with a value type `T`; `N` is the name a row gives it when selected.
+ * The comparison methods take values (bound as parameters) or other expressions.
+ *
+ * ```ts
+ * users.c.name.like('A%'), users.c.id.in([1, 2]), users.c.age.add(1).label('next')
+ * ```
+ */
+export abstract class ColumnElement<T = unknown, N extends string = string> extends ClauseElement {
+  /** Phantom: the JavaScript value type. */
+  declare readonly __value: T
+  /** Phantom: the row key when selected. */
+  declare readonly __name: N
+  /** The SQL type; decides encoding, decoding and PostgreSQL casts. */
+  abstract readonly type: SqlType
+  /** The name of the column this expression yields in a result, when it has one. */
+  get resultName(): string | undefined {
+    return undefined
+  }
+
+  /** `=`; `eq(null)` renders `IS NULL`. */
+  eq(other: Operand<T> | null): ColumnElement<boolean> {
+    return other === null
+      ? new UnaryExpression<boolean>(this, 'IS NULL', 'postfix', t.Boolean)
+      : compare(this, '=', other)
+  }
+  /** `<>`; `ne(null)` renders `IS NOT NULL`. */
+  ne(other: Operand<T> | null): ColumnElement<boolean> {
+    return other === null
+      ? new UnaryExpression<boolean>(this, 'IS NOT NULL', 'postfix', t.Boolean)
+      : compare(this, '<>', other)
+  }
+  /** `<` */
+  lt(other: Operand<T>): ColumnElement<boolean> {
+    return compare(this, '<', other)
+  }
+  /** `<=` */
+  le(other: Operand<T>): ColumnElement<boolean> {
+    return compare(this, '<=', other)
+  }
+  /** `>` */
+  gt(other: Operand<T>): ColumnElement<boolean> {
+    return compare(this, '>', other)
+  }
+  /** `>=` */
+  ge(other: Operand<T>): ColumnElement<boolean> {
+    return compare(this, '>=', other)
+  }
+  /** `IS NULL` */
+  isNull(): ColumnElement<boolean> {
+    return new UnaryExpression<boolean>(this, 'IS NULL', 'postfix', t.Boolean)
+  }
+  /** `IS NOT NULL` */
+  isNotNull(): ColumnElement<boolean> {
+    return new UnaryExpression<boolean>(this, 'IS NOT NULL', 'postfix', t.Boolean)
+  }
+  /**
+   * `IN (...)`. A list expands into one parameter per value when the statement runs, so its
+   * length does not change the cached SQL; an empty list is a predicate that is always false.
+   */
+  in(values: readonly Operand<T>[] | SelectLike): ColumnElement<boolean> {
+    return makeIn(this, values, false)
+  }
+  /** `NOT IN (...)`; an empty list is always true. */
+  notIn(values: readonly Operand<T>[] | SelectLike): ColumnElement<boolean> {
+    return makeIn(this, values, true)
+  }
+  /** `BETWEEN low AND high` */
+  between(low: Operand<T>, high: Operand<T>): ColumnElement<boolean> {
+    return new Between(this, coerce(low, this.type), coerce(high, this.type), false)
+  }
+  /** `LIKE pattern` (case sensitivity follows the database: SQLite and MySQL ignore ASCII case). */
+  like(pattern: Operand<string>, options: LikeOptions = {}): ColumnElement<boolean> {
+    return new Like(this, coerce(pattern, t.String()), options.escape, false, false)
+  }
+  /** `NOT LIKE pattern` */
+  notLike(pattern: Operand<string>, options: LikeOptions = {}): ColumnElement<boolean> {
+    return new Like(this, coerce(pattern, t.String()), options.escape, false, true)
+  }
+  /** Case-insensitive LIKE: `ILIKE` on PostgreSQL, `lower(x) LIKE lower(p)` elsewhere. */
+  ilike(pattern: Operand<string>, options: LikeOptions = {}): ColumnElement<boolean> {
+    return new Like(this, coerce(pattern, t.String()), options.escape, true, false)
+  }
+  /** Negated {@link ilike}. */
+  notIlike(pattern: Operand<string>, options: LikeOptions = {}): ColumnElement<boolean> {
+    return new Like(this, coerce(pattern, t.String()), options.escape, true, true)
+  }
+  /** `LIKE value || '%'`; with `autoescape` the value's `%` and `_` match literally. */
+  startsWith(value: string, options: AutoescapeOptions = {}): ColumnElement<boolean> {
+    return affixLike(this, value, '', '%', options)
+  }
+  /** `LIKE '%' || value` */
+  endsWith(value: string, options: AutoescapeOptions = {}): ColumnElement<boolean> {
+    return affixLike(this, value, '%', '', options)
+  }
+  /** `LIKE '%' || value || '%'` */
+  contains(value: string, options: AutoescapeOptions = {}): ColumnElement<boolean> {
+    return affixLike(this, value, '%', '%', options)
+  }
+  /** `+` */
+  add(other: Operand<T>): ColumnElement<T> {
+    return arithmetic(this, '+', other)
+  }
+  /** `-` */
+  sub(other: Operand<T>): ColumnElement<T> {
+    return arithmetic(this, '-', other)
+  }
+  /** `*` */
+  mul(other: Operand<T>): ColumnElement<T> {
+    return arithmetic(this, '*', other)
+  }
+  /** `/` (integer division on integer operands, as the database does it) */
+  div(other: Operand<T>): ColumnElement<T> {
+    return arithmetic(this, '/', other)
+  }
+  /** `%` */
+  mod(other: Operand<T>): ColumnElement<T> {
+    return arithmetic(this, '%', other)
+  }
+  /** String concatenation: `||`, or `concat()` on MySQL. */
+  concat(other: Operand<string>): ColumnElement<string> {
+    return new Concat([this as ColumnElement, coerce(other, t.String())])
+  }
+  /** Names the expression in the result: `expr AS name`. */
+  label<const L extends string>(name: L): Label<T, L> {
+    return new Label(name, this)
+  }
+  /** `CAST(expr AS type)` */
+  cast<S extends SqlType>(type: S): ColumnElement<S['__value']> {
+    return new Cast(this, type)
+  }
+  /** Ascending order: `expr ASC`. */
+  asc(): OrderByElement {
+    return new OrderByElement(this, 'asc', undefined)
+  }
+  /** Descending order: `expr DESC`. */
+  desc(): OrderByElement {
+    return new OrderByElement(this, 'desc', undefined)
+  }
+}
+
+/** A column of a table, alias, subquery or CTE. */
+export class ColumnRef<T = unknown, N extends string = string> extends ColumnElement<T, N> {
+  readonly kind = 'column'
+  constructor(
+    /** The FROM item the column belongs to; the compiler qualifies the name with it. */
+    readonly table: FromClause | undefined,
+    /** The database name of the column. */
+    readonly name: string,
+    readonly type: SqlType,
+    /** The attribute name (`users.c.createdAt`), which may differ from the database name. */
+    readonly key: string = name,
+  ) {
+    super()
+  }
+  override get resultName(): string {
+    return this.key
+  }
+}
+
+/** A bound parameter. Every value in a statement is one. */
+export class BindParam<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'bind'
+  constructor(
+    /** Name for values given at execution (`text(':x')`, `bindparam('x')`); null for anonymous values. */
+    readonly key: string | null,
+    /** The value, or `undefined` when it is given at execution. */
+    readonly value: unknown,
+    readonly type: SqlType,
+    /** A list that expands into one placeholder per item at execution (IN). */
+    readonly expanding = false,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** `a <op> b` */
+export class BinaryExpression<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'binary'
+  constructor(
+    readonly left: ColumnElement,
+    readonly operator: string,
+    readonly right: ColumnElement,
+    readonly type: SqlType,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** A prefix or postfix operator: `NOT x`, `x IS NULL`, `-x`. */
+export class UnaryExpression<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'unary'
+  constructor(
+    readonly operand: ColumnElement,
+    readonly operator: string,
+    readonly position: 'prefix' | 'postfix',
+    readonly type: SqlType,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** `a AND b AND c` or `a OR b`. */
+export class BooleanList extends ColumnElement<boolean> {
+  readonly kind = 'boolean_list'
+  readonly type = t.Boolean
+  constructor(
+    readonly operator: 'AND' | 'OR',
+    readonly clauses: readonly ColumnElement[],
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** String concatenation of two or more operands. */
+export class Concat extends ColumnElement<string> {
+  readonly kind = 'concat'
+  readonly type = t.String()
+  constructor(readonly parts: readonly ColumnElement[]) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** `x [NOT] IN (...)`: a list bound as one expanding parameter, or a subquery. */
+export class InList extends ColumnElement<boolean> {
+  readonly kind = 'in'
+  readonly type = t.Boolean
+  constructor(
+    readonly operand: ColumnElement,
+    readonly values: BindParam | SelectLike | readonly ColumnElement[],
+    readonly negated: boolean,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** `x BETWEEN a AND b` */
+export class Between extends ColumnElement<boolean> {
+  readonly kind = 'between'
+  readonly type = t.Boolean
+  constructor(
+    readonly operand: ColumnElement,
+    readonly low: ColumnElement,
+    readonly high: ColumnElement,
+    readonly negated: boolean,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** `x [NOT] LIKE p [ESCAPE e]`, case-insensitive when `caseInsensitive`. */
+export class Like extends ColumnElement<boolean> {
+  readonly kind = 'like'
+  readonly type = t.Boolean
+  constructor(
+    readonly operand: ColumnElement,
+    readonly pattern: ColumnElement,
+    readonly escape: string | undefined,
+    readonly caseInsensitive: boolean,
+    readonly negated: boolean,
+  ) {
+    super()
+    if (escape !== undefined && [...escape].length !== 1)
+      throw new ArgumentError(`The LIKE escape must be one character, got ${JSON.stringify(escape)}`)
+    Object.freeze(this)
+  }
+}
+
+/** `expr AS name` */
+export class Label<T = unknown, N extends string = string> extends ColumnElement<T, N> {
+  readonly kind = 'label'
+  readonly type: SqlType
+  constructor(
+    readonly name: N,
+    readonly element: ColumnElement,
+  ) {
+    super()
+    if (name.length === 0) throw new ArgumentError('A label needs a non-empty name')
+    this.type = element.type
+    Object.freeze(this)
+  }
+  override get resultName(): string {
+    return this.name
+  }
+}
+
+/** `CAST(expr AS type)` */
+export class Cast<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'cast'
+  constructor(
+    readonly element: ColumnElement,
+    readonly type: SqlType,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+  override get resultName(): string | undefined {
+    return this.element.resultName
+  }
+}
+
+/** `NULL`, `TRUE`, `FALSE`. */
+export class Keyword<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'keyword'
+  constructor(
+    readonly word: 'NULL' | 'TRUE' | 'FALSE',
+    readonly type: SqlType,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** Parentheses around an expression, added by builders where precedence needs them. */
+export class Grouping<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'grouping'
+  readonly type: SqlType
+  constructor(readonly element: ColumnElement) {
+    super()
+    this.type = element.type
+    Object.freeze(this)
+  }
+}
+
+/** `CASE WHEN c THEN v ... ELSE e END`, or `CASE x WHEN a THEN v ... END` with a `value`. */
+export class Case<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'case'
+  constructor(
+    readonly whens: readonly (readonly [ColumnElement, ColumnElement])[],
+    readonly else_: ColumnElement | undefined,
+    readonly value: ColumnElement | undefined,
+    readonly type: SqlType,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** An ORDER BY item. */
+export class OrderByElement extends ClauseElement {
+  readonly kind = 'order_by'
+  constructor(
+    readonly element: ColumnElement,
+    readonly direction: 'asc' | 'desc' | undefined,
+    readonly nulls: 'first' | 'last' | undefined,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+  /** `NULLS FIRST` (emulated on MySQL). */
+  nullsFirst(): OrderByElement {
+    return new OrderByElement(this.element, this.direction, 'first')
+  }
+  /** `NULLS LAST` (emulated on MySQL). */
+  nullsLast(): OrderByElement {
+    return new OrderByElement(this.element, this.direction, 'last')
+  }
+}
+
+/** `[NOT] EXISTS (select)` */
+export class Exists extends ColumnElement<boolean> {
+  readonly kind = 'exists'
+  readonly type = t.Boolean
+  constructor(
+    readonly select: SelectLike,
+    readonly negated = false,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** A SELECT of one column used as a value: `(SELECT max(x) FROM t)`. */
+export class ScalarSubquery<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'scalar_subquery'
+  readonly type: SqlType
+  constructor(readonly select: SelectLike) {
+    super()
+    const first = select.selectedColumns[0]
+    if (select.selectedColumns.length !== 1 || first === undefined)
+      throw new ArgumentError('A scalar subquery must select exactly one column')
+    this.type = first.type
+    Object.freeze(this)
+  }
+}
+
+/** A literal SQL fragment with `:name` parameters, from {@link text}. */
+export class TextClause extends ColumnElement<unknown> {
+  readonly kind = 'text'
+  readonly type = t.Null
+  constructor(
+    /** Alternating SQL text and parameters: text, bind, text, bind, ..., text. */
+    readonly parts: readonly (string | BindParam)[],
+  ) {
+    super()
+    Object.freeze(this)
+  }
+}
+
+/** The `excluded.col` / `VALUES(col)` reference inside an upsert's update. */
+export class ExcludedColumn<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'excluded'
+  readonly type: SqlType
+  constructor(readonly column: ColumnRef) {
+    super()
+    this.type = column.type
+    Object.freeze(this)
+  }
+}
+
+/** True when `value` is an expression node rather than a plain value. */
+export function isColumnElement(value: unknown): value is ColumnElement {
+  return value instanceof ColumnElement
+}
+
+/** Wraps a plain value as a bound parameter typed like `type`; expressions pass through. */
+export function coerce(value: unknown, type: SqlType): ColumnElement {
+  if (value instanceof ColumnElement) return value
+  if (value === null) return new Keyword('NULL', type)
+  if (value === undefined)
+    throw new ArgumentError('undefined cannot be bound to a parameter; use null for SQL NULL')
+  type.validate(value)
+  return new BindParam(null, value, type)
+}
+
+function compare(left: ColumnElement, operator: string, right: unknown): ColumnElement<boolean> {
+  return new BinaryExpression<boolean>(left, operator, coerce(right, left.type), t.Boolean)
+}
+
+function arithmetic<T>(left: ColumnElement, operator: string, right: unknown): ColumnElement<T> {
+  return new BinaryExpression<T>(left, operator, coerce(right, left.type), left.type)
+}
+
+function isSelectLike(value: unknown): value is SelectLike {
+  return value instanceof ClauseElement && 'selectedColumns' in value
+}
+
+function makeIn(operand: ColumnElement, values: readonly unknown[] | SelectLike, negated: boolean) {
+  if (isSelectLike(values)) return new InList(operand, values, negated)
+  if (!Array.isArray(values)) throw new ArgumentError('in() takes an array of values or a select()')
+  if (values.some((v) => v instanceof ColumnElement)) {
+    return new InList(
+      operand,
+      values.map((v) => coerce(v, operand.type)),
+      negated,
+    )
+  }
+  for (const v of values) {
+    if (v === null || v === undefined)
+      throw new ArgumentError('in() lists cannot hold null; use isNull() instead')
+    operand.type.validate(v)
+  }
+  return new InList(operand, new BindParam(null, Object.freeze([...values]), operand.type, true), negated)
+}
+
+const likeEscape = '/'
+function affixLike(
+  operand: ColumnElement,
+  value: string,
+  before: string,
+  after: string,
+  options: AutoescapeOptions,
+) {
+  if (typeof value !== 'string') throw new ArgumentError('startsWith/endsWith/contains take a string')
+  const escaped = options.autoescape ? value.replace(/[/%_]/g, (c) => likeEscape + c) : value
+  return new Like(
+    operand,
+    new BindParam(null, before + escaped + after, new String_()),
+    options.autoescape ? likeEscape : undefined,
+    false,
+    false,
+  )
+}
+
+/** A bound value with an explicit or guessed type: `literal(5)` renders `$1::INTEGER` on PostgreSQL. */
+export function literal<T>(value: T, type?: SqlType<T>): ColumnElement<T> {
+  const ty = type ?? typeForValue(value)
+  if (value === null) return new Keyword<T>('NULL', ty)
+  ty.validate(value)
+  return new BindParam<T>(null, value, ty)
+}
+
+/**
+ * A named parameter whose value may be given when the statement runs.
+ *
+ * ```ts
+ * const byName = select(users).where(users.c.name.eq(bindparam('name', t.String())))
+ * await conn.execute(byName, { name: 'Ann' })
+ * ```
+ */
+export function bindparam<T = unknown>(key: string, type?: SqlType<T>, value?: T): BindParam<T> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+    throw new ArgumentError(`Invalid parameter name ${JSON.stringify(key)}`)
+  return new BindParam<T>(key, value, type ?? t.Null)
+}
+
+/** `a AND b AND ...`; `and()` of nothing is true. */
+export function and(...clauses: (ColumnElement<boolean> | ColumnElement<boolean | null> | undefined)[]) {
+  return booleanList('AND', clauses)
+}
+/** `a OR b OR ...`; `or()` of nothing is false. */
+export function or(...clauses: (ColumnElement<boolean> | ColumnElement<boolean | null> | undefined)[]) {
+  return booleanList('OR', clauses)
+}
+function booleanList(
+  operator: 'AND' | 'OR',
+  clauses: readonly (ColumnElement | undefined)[],
+): ColumnElement<boolean> {
+  const present = clauses.filter((c): c is ColumnElement => c !== undefined)
+  if (present.length === 0) return new Keyword<boolean>(operator === 'AND' ? 'TRUE' : 'FALSE', t.Boolean)
+  if (present.length === 1) return present[0] as ColumnElement<boolean>
+  return new BooleanList(operator, present)
+}
+/** `NOT x` */
+export function not(clause: ColumnElement<boolean> | ColumnElement<boolean | null>): ColumnElement<boolean> {
+  if (clause instanceof Exists) return new Exists(clause.select, !clause.negated)
+  return new UnaryExpression<boolean>(clause, 'NOT', 'prefix', t.Boolean)
+}
+/** `expr ASC` */
+export function asc(expr: ColumnElement): OrderByElement {
+  return expr.asc()
+}
+/** `expr DESC` */
+export function desc(expr: ColumnElement): OrderByElement {
+  return expr.desc()
+}
+/** `CAST(expr AS type)`; a plain value is bound first. */
+export function cast<S extends SqlType>(expr: unknown, type: S): ColumnElement<S['__value']> {
+  return new Cast(expr instanceof ColumnElement ? expr : literal(expr), type)
+}
+/** SQL `NULL`. */
+export function null_(): ColumnElement<null> {
+  return new Keyword<null>('NULL', t.Null)
+}
+/** SQL true (`1` on SQLite). */
+export function true_(): ColumnElement<boolean> {
+  return new Keyword<boolean>('TRUE', t.Boolean)
+}
+/** SQL false (`0` on SQLite). */
+export function false_(): ColumnElement<boolean> {
+  return new Keyword<boolean>('FALSE', t.Boolean)
+}
+/** `EXISTS (select)` */
+export function exists(select: SelectLike): ColumnElement<boolean> {
+  return new Exists(select)
+}
+
+type CaseResult<W> = W extends readonly (readonly [unknown, infer R])[]
+  ? R extends ColumnElement<infer V>
+    ? V
+    : R
+  : never
+
+/**
+ * `CASE WHEN ... THEN ... ELSE ... END`.
+ *
+ * ```ts
+ * case_([[users.c.age.lt(18), 'minor']], { else_: 'adult' })
+ * case_([['a', 1], ['b', 2]], { value: users.c.kind })   // CASE kind WHEN 'a' THEN 1 ...
+ * ```
+ */
+export function case_<const W extends readonly (readonly [unknown, unknown])[], E = never>(
+  whens: W,
+  options: { else_?: E; value?: ColumnElement } = {},
+): ColumnElement<
+  CaseResult<W> | (E extends ColumnElement<infer V> ? V : E) | ([E] extends [never] ? null : never)
+> {
+  if (whens.length === 0) throw new ArgumentError('case_() needs at least one WHEN')
+  const firstResult = whens[0]![1]
+  const resultType = firstResult instanceof ColumnElement ? firstResult.type : typeForValue(firstResult)
+  const conditionType = options.value?.type ?? t.Boolean
+  const pairs = whens.map(
+    ([cond, result]) => [coerce(cond, conditionType), coerce(result, resultType)] as const,
+  )
+  const elseClause = 'else_' in options ? coerce(options.else_, resultType) : undefined
+  return new Case(pairs, elseClause, options.value, resultType) as ColumnElement<any>
+}
+
+/**
+ * Literal SQL with `:name` parameters. Values go in `.bindparams()` or at execution; `\\:` is a
+ * literal colon.
+ *
+ * ```ts
+ * text('SELECT :x AS x').bindparams({ x: 1 })
+ * ```
+ */
+export function text(sql: string): TextStatement {
+  const parts: (string | BindParam)[] = []
+  let last = 0
+  let buffer = ''
+  const re = /\\:|(?<![:\w]):([A-Za-z_][A-Za-z0-9_]*)/g
+  for (let m = re.exec(sql); m !== null; m = re.exec(sql)) {
+    buffer += sql.slice(last, m.index)
+    last = m.index + m[0].length
+    if (m[0] === '\\:') {
+      buffer += ':'
+      continue
+    }
+    parts.push(buffer, new BindParam(m[1]!, undefined, t.Null))
+    buffer = ''
+  }
+  parts.push(buffer + sql.slice(last))
+  return new TextStatement(parts)
+}
+
+/** A `text()` construct; usable as a statement or inside expressions. */
+export class TextStatement extends TextClause {
+  /** The parameter names, in order of first use. */
+  get paramNames(): string[] {
+    return [...new Set(this.parts.filter((p): p is BindParam => typeof p !== 'string').map((p) => p.key!))]
+  }
+  /** Returns a copy with values (and optionally types) bound to named parameters. */
+  bindparams(values: Record<string, unknown>, types: Record<string, SqlType> = {}): TextStatement {
+    const names = new Set(this.paramNames)
+    for (const k of Object.keys(values))
+      if (!names.has(k)) throw new ArgumentError(`text() has no parameter named :${k}`)
+    return new TextStatement(
+      this.parts.map((p) => {
+        if (typeof p === 'string' || p.key === null) return p
+        const type = types[p.key] ?? p.type
+        if (!(p.key in values)) return type === p.type ? p : new BindParam(p.key, p.value, type)
+        const v = values[p.key]
+        if (v !== null && v !== undefined) type.validate(v)
+        return new BindParam(p.key, v, type === t.Null && v !== null ? typeForValue(v) : type)
+      }),
+    )
+  }
+}

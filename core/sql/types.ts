@@ -1,0 +1,316 @@
+import { ArgumentError } from '../errors.js'
+
+/** The dialect names this library knows. */
+export type DialectName = 'postgresql' | 'sqlite' | 'mysql'
+
+/**
+ * A SQL type: it names the column type in DDL and checks and encodes values bound to it.
+ * `T` is the JavaScript type a value of this SQL type has.
+ */
+export abstract class SqlType<T = unknown> {
+  /** Phantom: the JavaScript value type. Never set at runtime. */
+  declare readonly __value: T
+  /** A short stable name used by dialects to pick a DDL name and a cast. */
+  abstract readonly kind: string
+
+  /** Throws {@link ArgumentError} when `value` cannot be bound to this type. */
+  validate(value: unknown): void {
+    void value
+  }
+
+  /** Turns a JavaScript value into what the driver of `dialect` is sent. */
+  encode(value: T, dialect: DialectName): unknown {
+    void dialect
+    return value
+  }
+
+  /** A short description for error messages, e.g. `Integer`, `String(50)`. */
+  toString(): string {
+    return this.constructor.name
+  }
+}
+
+function typeError(type: SqlType, value: unknown): ArgumentError {
+  const shown =
+    typeof value === 'string' ? 'a string' : typeof value === 'object' ? 'an object' : typeof value
+  return new ArgumentError(
+    `A value of type ${shown} cannot be bound to a ${type.toString()} column or parameter`,
+  )
+}
+
+/** Any type: values are bound as they are. Used where no type is known. */
+export class NullType extends SqlType<unknown> {
+  readonly kind = 'null'
+}
+
+/** Whole numbers that fit in 32 bits (`INTEGER`). Read as `number`. */
+export class Integer extends SqlType<number> {
+  readonly kind: string = 'integer'
+  override validate(value: unknown): void {
+    if (!((typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint'))
+      throw typeError(this, value)
+  }
+}
+/** `SMALLINT`. Read as `number`. */
+export class SmallInteger extends Integer {
+  override readonly kind = 'smallint'
+}
+/** `BIGINT`. Read as `bigint`; numbers are accepted when binding. */
+export class BigInteger extends SqlType<bigint> {
+  readonly kind = 'bigint'
+  override validate(value: unknown): void {
+    if (!(typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))))
+      throw typeError(this, value)
+  }
+  override encode(value: bigint, dialect: DialectName): unknown {
+    return dialect === 'postgresql' ? String(value) : value
+  }
+}
+/** Double precision floating point. Read as `number`. */
+export class Float extends SqlType<number> {
+  readonly kind = 'float'
+  override validate(value: unknown): void {
+    if (typeof value !== 'number') throw typeError(this, value)
+  }
+}
+/** Exact decimal `NUMERIC(p, s)`. Read as `string` so no precision is lost; numbers are accepted. */
+export class Numeric extends SqlType<string> {
+  readonly kind = 'numeric'
+  constructor(
+    readonly precision?: number,
+    readonly scale?: number,
+  ) {
+    super()
+  }
+  override validate(value: unknown): void {
+    if (typeof value === 'number' || typeof value === 'bigint') return
+    if (typeof value !== 'string' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value))
+      throw typeError(this, value)
+  }
+  override encode(value: string): unknown {
+    return String(value)
+  }
+  override toString(): string {
+    return this.precision === undefined ? 'Numeric' : `Numeric(${this.precision}, ${this.scale ?? 0})`
+  }
+}
+/** `VARCHAR(n)`. Read as `string`. */
+export class String_ extends SqlType<string> {
+  readonly kind: string = 'string'
+  constructor(readonly length?: number) {
+    super()
+  }
+  override validate(value: unknown): void {
+    if (typeof value !== 'string') throw typeError(this, value)
+  }
+  override toString(): string {
+    return this.length === undefined ? 'String' : `String(${this.length})`
+  }
+}
+/** Unbounded text (`TEXT`). Read as `string`. */
+export class Text extends String_ {
+  override readonly kind = 'text'
+}
+/** `BOOLEAN`; stored as 0/1 where the database has no boolean. Read as `boolean`. */
+export class Boolean_ extends SqlType<boolean> {
+  readonly kind = 'boolean'
+  override validate(value: unknown): void {
+    if (typeof value !== 'boolean') throw typeError(this, value)
+  }
+  override encode(value: boolean, dialect: DialectName): unknown {
+    return dialect === 'postgresql' ? value : value ? 1 : 0
+  }
+  override toString(): string {
+    return 'Boolean'
+  }
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/
+const isoTime = /^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/
+
+/** A calendar date (`DATE`), read and written as `'YYYY-MM-DD'`. */
+export class Date_ extends SqlType<string> {
+  readonly kind = 'date'
+  override validate(value: unknown): void {
+    if (typeof value !== 'string' || !isoDate.test(value)) throw typeError(this, value)
+  }
+  override toString(): string {
+    return 'Date'
+  }
+}
+/** A time of day (`TIME`), read and written as `'HH:MM:SS'`. */
+export class Time extends SqlType<string> {
+  readonly kind = 'time'
+  override validate(value: unknown): void {
+    if (typeof value !== 'string' || !isoTime.test(value)) throw typeError(this, value)
+  }
+}
+
+function pad(n: number, width = 2): string {
+  return String(n).padStart(width, '0')
+}
+
+/**
+ * Formats a `Date` as UTC `YYYY-MM-DD HH:MM:SS.fff`: the one format used on SQLite
+ * (sorts as text) and MySQL, and read by PostgreSQL.
+ */
+export function formatUtcDateTime(d: Date): string {
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`
+  )
+}
+
+/** Options of {@link DateTime}. */
+export interface DateTimeOptions {
+  /** `TIMESTAMP WITH TIME ZONE` on PostgreSQL. Naive timestamps are read as UTC either way. */
+  timezone?: boolean
+}
+/** A point in time (`TIMESTAMP`/`DATETIME`). Read as `Date`; naive values are UTC. */
+export class DateTime extends SqlType<Date> {
+  readonly kind = 'datetime'
+  readonly timezone: boolean
+  constructor(options: DateTimeOptions = {}) {
+    super()
+    this.timezone = options.timezone ?? false
+  }
+  override validate(value: unknown): void {
+    if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw typeError(this, value)
+  }
+  override encode(value: Date, dialect: DialectName): unknown {
+    const text = formatUtcDateTime(value)
+    return dialect === 'postgresql' && this.timezone ? `${text}+00` : text
+  }
+}
+/** Any JSON value, stored as `JSON`/`JSONB`/`TEXT`. Read as the parsed value. */
+export class JSON_<T = unknown> extends SqlType<T> {
+  readonly kind = 'json'
+  override encode(value: T): unknown {
+    return globalThis.JSON.stringify(value)
+  }
+  override toString(): string {
+    return 'JSON'
+  }
+}
+/** A UUID (`UUID` on PostgreSQL, `CHAR(36)` elsewhere). Read as a lower-case string. */
+export class Uuid extends SqlType<string> {
+  readonly kind = 'uuid'
+  override validate(value: unknown): void {
+    if (
+      typeof value !== 'string' ||
+      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)
+    )
+      throw typeError(this, value)
+  }
+  override toString(): string {
+    return 'UUID'
+  }
+}
+/** Bytes (`BYTEA`/`BLOB`/`LONGBLOB`). Read as `Uint8Array`. */
+export class LargeBinary extends SqlType<Uint8Array> {
+  readonly kind = 'binary'
+  override validate(value: unknown): void {
+    if (!(value instanceof Uint8Array)) throw typeError(this, value)
+  }
+}
+/** One of a fixed set of strings. Stored as `VARCHAR` with a CHECK where the database has no enum. */
+export class Enum<const V extends string = string> extends SqlType<V> {
+  readonly kind = 'enum'
+  readonly values: readonly V[]
+  constructor(values: readonly V[], options: { name?: string } = {}) {
+    super()
+    if (values.length === 0) throw new ArgumentError('Enum needs at least one value')
+    this.values = values
+    this.name = options.name
+  }
+  readonly name: string | undefined
+  override validate(value: unknown): void {
+    if (typeof value !== 'string' || !this.values.includes(value as V))
+      throw new ArgumentError(`${JSON.stringify(value)} is not one of Enum(${this.values.join(', ')})`)
+  }
+}
+
+/**
+ * A custom type over a base type, as SQLAlchemy's `TypeDecorator`.
+ *
+ * ```ts
+ * const Cents = t.custom(t.Integer, { encode: (d: number) => Math.round(d * 100), decode: (c) => c / 100 })
+ * ```
+ */
+export class CustomType<T, B> extends SqlType<T> {
+  readonly kind: string
+  constructor(
+    readonly base: SqlType<B>,
+    readonly options: { encode: (value: T) => B; decode: (value: B) => T; name?: string },
+  ) {
+    super()
+    this.kind = base.kind
+  }
+  override validate(value: unknown): void {
+    this.base.validate(this.options.encode(value as T))
+  }
+  override encode(value: T, dialect: DialectName): unknown {
+    return this.base.encode(this.options.encode(value), dialect)
+  }
+  /** Turns a decoded base value into this type's value. */
+  decode(value: B): T {
+    return this.options.decode(value)
+  }
+  override toString(): string {
+    return this.options.name ?? `Custom(${this.base.toString()})`
+  }
+}
+
+/**
+ * The SQL types. A namespace because `String`, `Boolean`, `Date` and `JSON` would shadow JavaScript globals.
+ *
+ * ```ts
+ * new Column(t.String(50), { nullable: false })
+ * ```
+ */
+export const t = {
+  Integer: new Integer(),
+  SmallInteger: new SmallInteger(),
+  BigInteger: new BigInteger(),
+  Float: new Float(),
+  Numeric: (precision?: number, scale?: number): Numeric => new Numeric(precision, scale),
+  String: (length?: number): String_ => new String_(length),
+  Text: new Text(),
+  Boolean: new Boolean_(),
+  Date: new Date_(),
+  DateTime: (options?: DateTimeOptions): DateTime => new DateTime(options),
+  Time: new Time(),
+  JSON: <T = unknown>(): JSON_<T> => new JSON_<T>(),
+  UUID: new Uuid(),
+  LargeBinary: new LargeBinary(),
+  Enum: <const V extends string>(values: readonly V[], options?: { name?: string }): Enum<V> =>
+    new Enum(values, options),
+  custom: <T, B>(
+    base: SqlType<B>,
+    options: { encode: (value: T) => B; decode: (value: B) => T; name?: string },
+  ) => new CustomType<T, B>(base, options),
+  Null: new NullType(),
+} as const
+
+/** The JavaScript type of values of a SQL type. */
+export type ValueOf<S> = S extends SqlType<infer T> ? T : never
+
+/** Guesses the SQL type of a JavaScript value (used for literals and untyped binds). */
+export function typeForValue(value: unknown): SqlType {
+  switch (typeof value) {
+    case 'number':
+      return Number.isInteger(value) ? t.Integer : t.Float
+    case 'bigint':
+      return t.BigInteger
+    case 'string':
+      return t.String()
+    case 'boolean':
+      return t.Boolean
+    case 'object':
+      if (value instanceof Date) return t.DateTime()
+      if (value instanceof Uint8Array) return t.LargeBinary
+      return t.Null
+    default:
+      return t.Null
+  }
+}
