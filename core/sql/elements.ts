@@ -8,6 +8,25 @@ import { type SqlType, String_, t, typeForValue } from './types.js'
 export abstract class ClauseElement {
   /** The visitor key the compiler dispatches on. */
   abstract readonly kind: string
+  /**
+   * Compiles for a dialect and binds values: `{ sql, params }`, for debugging and logging.
+   *
+   * ```ts
+   * select(users.c.id).where(users.c.id.eq(5)).compile(postgresql)
+   * // { sql: 'SELECT users.id FROM users WHERE users.id = $1', params: [5] }
+   * ```
+   */
+  compile(
+    dialect: {
+      compile(
+        stmt: ClauseElement,
+        params?: Readonly<Record<string, unknown>>,
+      ): { sql: string; params: unknown[] }
+    },
+    params?: Readonly<Record<string, unknown>>,
+  ): { sql: string; params: unknown[] } {
+    return dialect.compile(this, params)
+  }
 }
 
 /** Anything that renders as a FROM item: tables, aliases, subqueries, CTEs, joins. */
@@ -181,8 +200,14 @@ export abstract class ColumnElement<T = unknown, N extends string = string> exte
   }
 }
 
-/** A column of a table, alias, subquery or CTE. */
-export class ColumnRef<T = unknown, N extends string = string> extends ColumnElement<T, N> {
+/** A column of a table, alias, subquery or CTE. `TB` is the name of its FROM item. */
+export class ColumnRef<
+  T = unknown,
+  N extends string = string,
+  TB extends string = string,
+> extends ColumnElement<T, N> {
+  /** Phantom: the name of the FROM item, used to make outer-joined columns nullable in row types. */
+  declare readonly __tableName: TB
   readonly kind = 'column'
   constructor(
     /** The FROM item the column belongs to; the compiler qualifies the name with it. */

@@ -1,0 +1,114 @@
+import { CompileError } from '../errors.js'
+import { SqlCompiler } from '../sql/compiler.js'
+import type { BindParam } from '../sql/elements.js'
+import {
+  CustomType,
+  type DateTime,
+  type Enum,
+  type Numeric,
+  type SqlType,
+  type String_,
+} from '../sql/types.js'
+import { Dialect, type DialectFeatures } from './dialect.js'
+
+/** PostgreSQL's compiler: `$n` placeholders with casts where the type cannot be inferred. */
+export class PostgresCompiler extends SqlCompiler {
+  protected override bindCast(bind: BindParam): string {
+    const type = bind.type
+    if (type.kind === 'null' || bind.expanding) return ''
+    return `::${this.dialect.castTypeName(type)}`
+  }
+}
+
+/** The PostgreSQL dialect (neon-http and neon adapters). */
+export class PostgresDialect extends Dialect {
+  readonly name = 'postgresql' as const
+  readonly identifierRules = {
+    quote: '"',
+    maxLength: 63,
+    lengthUnit: 'bytes',
+    noTrailingSpace: false,
+  } as const
+  readonly features: DialectFeatures = {
+    returning: true,
+    upsert: 'on_conflict',
+    fullJoin: true,
+    rightJoin: true,
+    nullsOrdering: true,
+    distinctOn: true,
+    ilike: true,
+    filterClause: true,
+    forUpdate: true,
+    forShare: 'FOR SHARE',
+    updateFrom: true,
+    lateral: true,
+    intersectExcept: true,
+    parenthesizedCompoundParts: true,
+    concat: 'pipes',
+    trueLiteral: 'true',
+    falseLiteral: 'false',
+    offsetWithoutLimit: '',
+    defaultValues: ' DEFAULT VALUES',
+    fromDual: false,
+  }
+  placeholder(position: number): string {
+    return `$${position}`
+  }
+  createCompiler(
+    options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<never, number> } = {},
+  ): SqlCompiler {
+    return new PostgresCompiler(this, options as never)
+  }
+  typeName(type: SqlType): string {
+    if (type instanceof CustomType) return this.typeName(type.base)
+    switch (type.kind) {
+      case 'integer':
+        return 'INTEGER'
+      case 'smallint':
+        return 'SMALLINT'
+      case 'bigint':
+        return 'BIGINT'
+      case 'float':
+        return 'DOUBLE PRECISION'
+      case 'numeric': {
+        const n = type as Numeric
+        return n.precision === undefined ? 'NUMERIC' : `NUMERIC(${n.precision}, ${n.scale ?? 0})`
+      }
+      case 'string':
+        return (type as String_).length === undefined ? 'VARCHAR' : `VARCHAR(${(type as String_).length})`
+      case 'text':
+        return 'TEXT'
+      case 'boolean':
+        return 'BOOLEAN'
+      case 'date':
+        return 'DATE'
+      case 'datetime':
+        return (type as DateTime).timezone ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP WITHOUT TIME ZONE'
+      case 'time':
+        return 'TIME WITHOUT TIME ZONE'
+      case 'json':
+        return 'JSONB'
+      case 'uuid':
+        return 'UUID'
+      case 'binary':
+        return 'BYTEA'
+      case 'enum':
+        return `VARCHAR(${Math.max(...(type as Enum).values.map((v) => v.length))})`
+      default:
+        throw new CompileError(`No PostgreSQL type for ${type.toString()}`)
+    }
+  }
+  castTypeName(type: SqlType): string {
+    return this.typeName(type)
+  }
+  protected override binaryLiteral(bytes: Uint8Array): string {
+    return `'\\x${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}'::BYTEA`
+  }
+  override quoteString(value: string): string {
+    if (value.includes('\0')) throw new CompileError('PostgreSQL text cannot contain NUL characters')
+    return super.quoteString(value)
+  }
+}
+
+/** The PostgreSQL dialect instance. */
+export const postgresql: PostgresDialect = new PostgresDialect()

@@ -1,0 +1,133 @@
+import type { CompiledTemplate } from '../sql/compiled.js'
+import { BindParam, ClauseElement, ColumnRef } from '../sql/elements.js'
+import { SqlType } from '../sql/types.js'
+import type { Dialect } from './dialect.js'
+
+/** A statement's shape: everything that decides its SQL text, values left out. */
+export interface Shape {
+  readonly key: string
+  /** The statement's binds in traversal order (a repeated bind node counts once). */
+  readonly binds: readonly BindParam[]
+}
+
+/**
+ * Computes the cache key of a statement: its structure with values replaced by their slot,
+ * except that an empty IN list differs from a non-empty one.
+ */
+export function shapeOf(stmt: ClauseElement): Shape {
+  const binds: BindParam[] = []
+  const bindIds = new Map<BindParam, number>()
+  const seen = new Map<object, number>()
+  let out = ''
+  const walkValue = (v: unknown): void => {
+    if (v === null || v === undefined) out += '~'
+    else if (v instanceof ClauseElement) walkNode(v)
+    else if (Array.isArray(v)) {
+      out += '['
+      for (const x of v) {
+        walkValue(x)
+        out += ','
+      }
+      out += ']'
+    } else if (v instanceof SqlType) out += `:${v.toString()}/${v.kind}`
+    else if (typeof v === 'object') {
+      out += '{'
+      for (const [k, x] of Object.entries(v)) {
+        out += `${k}=`
+        walkValue(x)
+        out += ';'
+      }
+      out += '}'
+    } else if (typeof v !== 'function') out += `${typeof v === 'string' ? JSON.stringify(v) : String(v)}`
+  }
+  const walkNode = (node: ClauseElement): void => {
+    if (node instanceof BindParam) {
+      const prior = bindIds.get(node)
+      if (prior !== undefined) {
+        out += `B#${prior}`
+        return
+      }
+      bindIds.set(node, binds.length)
+      binds.push(node)
+      const empty = node.expanding && (node.value as readonly unknown[]).length === 0
+      out += `B(${node.key ?? ''}${node.expanding ? (empty ? '*0' : '*') : ''}:${node.type.toString()}/${node.type.kind})`
+      return
+    }
+    const prior = seen.get(node)
+    if (prior !== undefined) {
+      out += `#${prior}`
+      return
+    }
+    seen.set(node, seen.size)
+    if (node instanceof ColumnRef) {
+      out += `C(${JSON.stringify(node.name)}:${node.type.kind}@`
+      if (node.table !== undefined) walkNode(node.table)
+      out += ')'
+      return
+    }
+    if (node.kind === 'table') {
+      out += `T(${JSON.stringify((node as unknown as { name: string }).name)})`
+      return
+    }
+    out += `${node.kind}(`
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'identity' || k === 'c') continue
+      out += `${k}=`
+      walkValue(v)
+      out += ';'
+    }
+    out += ')'
+  }
+  walkNode(stmt)
+  return { key: out, binds }
+}
+
+/** A cached template with the binds of the statement it is used for. */
+export interface CacheEntry {
+  readonly template: CompiledTemplate
+  readonly binds: readonly BindParam[]
+}
+
+/**
+ * Compiled templates of one dialect: first by statement identity (a WeakMap, no traversal), then by
+ * shape in a bounded LRU, so rebuilding the same query with other values reuses the compiled SQL.
+ */
+export class StatementCache {
+  private readonly byIdentity = new WeakMap<ClauseElement, CacheEntry>()
+  private readonly byShape = new Map<string, CompiledTemplate>()
+  /** Hits and misses, for tests and benchmarks. */
+  readonly stats = { identityHits: 0, shapeHits: 0, misses: 0 }
+
+  constructor(readonly maxShapes: number) {}
+
+  /** The template of `stmt`, and (on a shape hit) the binds to use in place of the template's own. */
+  lookup(stmt: ClauseElement, dialect: Dialect): CacheEntry {
+    const own = this.byIdentity.get(stmt)
+    if (own !== undefined) {
+      this.stats.identityHits++
+      return own
+    }
+    const shape = shapeOf(stmt)
+    let template = this.byShape.get(shape.key)
+    if (template !== undefined) {
+      this.stats.shapeHits++
+      this.byShape.delete(shape.key)
+      this.byShape.set(shape.key, template)
+    } else {
+      this.stats.misses++
+      const bindIndex = new Map(shape.binds.map((b, i) => [b, i]))
+      template = dialect.createCompiler({ bindIndex }).compileStatement(stmt)
+      this.byShape.set(shape.key, template)
+      if (this.byShape.size > this.maxShapes) this.byShape.delete(this.byShape.keys().next().value!)
+    }
+    // The template's slots index into the traversal order; bind it with this statement's binds.
+    const entry = { template, binds: shape.binds }
+    this.byIdentity.set(stmt, entry)
+    return entry
+  }
+
+  /** The template only (values of the statement it was first compiled from). */
+  get(stmt: ClauseElement, dialect: Dialect): CompiledTemplate {
+    return this.lookup(stmt, dialect).template
+  }
+}

@@ -1,0 +1,80 @@
+import { ArgumentError } from '../errors.js'
+import type { Table } from './table.js'
+
+/**
+ * Templates for constraint and index names, with SQLAlchemy's tokens: `%(table_name)s`,
+ * `%(column_0_name)s`, `%(column_0_label)s`, `%(referred_table_name)s`, `%(constraint_name)s`.
+ *
+ * ```ts
+ * new MetaData({ namingConvention: { ix: 'ix_%(column_0_label)s', uq: 'uq_%(table_name)s_%(column_0_name)s',
+ *   ck: 'ck_%(table_name)s_%(constraint_name)s', fk: 'fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s',
+ *   pk: 'pk_%(table_name)s' } })
+ * ```
+ */
+export interface NamingConvention {
+  ix?: string
+  uq?: string
+  ck?: string
+  fk?: string
+  pk?: string
+}
+
+/** Options of {@link MetaData}. */
+export interface MetaDataOptions {
+  namingConvention?: NamingConvention
+}
+
+/** A collection of tables, with the order they must be created in. */
+export class MetaData {
+  readonly namingConvention: NamingConvention
+  readonly #tables = new Map<string, Table>()
+
+  constructor(options: MetaDataOptions = {}) {
+    this.namingConvention = Object.freeze({ ...options.namingConvention })
+  }
+
+  /** Called by `new Table(...)`; two tables cannot share a name. */
+  register(table: Table): void {
+    if (this.#tables.has(table.name))
+      throw new ArgumentError(`Table ${table.name} is already defined in this MetaData`)
+    this.#tables.set(table.name, table)
+  }
+
+  /** Tables by name. */
+  get tables(): ReadonlyMap<string, Table> {
+    return this.#tables
+  }
+
+  /**
+   * Tables ordered so each comes after the tables it references (foreign-key dependency order).
+   * Cycles are kept in declaration order; their foreign keys are added with ALTER TABLE.
+   */
+  get sortedTables(): Table[] {
+    return sortByDependency([...this.#tables.values()]).order
+  }
+}
+
+/**
+ * Topological sort of tables by foreign keys. Returns the order and the foreign keys of each
+ * table that point "forward" (to a table created later) and so need an ALTER TABLE.
+ */
+export function sortByDependency(tables: readonly Table[]): { order: Table[]; cyclic: Set<Table> } {
+  const inSet = new Set(tables)
+  const state = new Map<Table, 'visiting' | 'done'>()
+  const order: Table[] = []
+  const cyclic = new Set<Table>()
+  const visit = (t: Table, path: Table[]) => {
+    const s = state.get(t)
+    if (s === 'done') return
+    if (s === 'visiting') {
+      for (const p of path.slice(path.indexOf(t))) cyclic.add(p)
+      return
+    }
+    state.set(t, 'visiting')
+    for (const dep of t.dependencies) if (inSet.has(dep)) visit(dep, [...path, t])
+    state.set(t, 'done')
+    order.push(t)
+  }
+  for (const t of tables) visit(t, [])
+  return { order, cyclic }
+}

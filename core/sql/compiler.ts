@@ -1,0 +1,452 @@
+import { CompileError } from '../errors.js'
+import type { Table } from '../schema/table.js'
+import { CompiledTemplate } from './compiled.js'
+import type { Delete, Insert, Update } from './dml.js'
+import {
+  type ClauseElement,
+  type ColumnElement,
+  ColumnRef,
+  FromClause,
+  OrderByElement,
+  type SelectLike,
+} from './elements.js'
+import { ExpressionCompiler } from './expression-compiler.js'
+import type { Alias, CTE, Join, RecursiveUnion, Subquery } from './from-clauses.js'
+import type { CompoundSelect, Select } from './select.js'
+import { collectCtes, tablesReferenced } from './traversal.js'
+
+interface Scope {
+  /** FROM items visible to nested selects, for auto-correlation. */
+  readonly froms: ReadonlySet<FromClause>
+}
+
+const statementKinds = new Set(['select', 'compound', 'insert', 'update', 'delete', 'text'])
+
+/**
+ * Compiles statements into {@link CompiledTemplate}s. One instance per compilation; dialects
+ * subclass it to change small hooks.
+ */
+export class SqlCompiler extends ExpressionCompiler {
+  private readonly scopes: Scope[] = []
+  /** CTEs already rendered in the top-level WITH clause. */
+  private ctesRendered = false
+
+  /** Compiles a whole statement. */
+  compileStatement(stmt: ClauseElement): CompiledTemplate {
+    if (!statementKinds.has(stmt.kind) && !('selectedColumns' in stmt))
+      throw new CompileError(`A ${stmt.kind} node is not a statement; wrap it in select()`)
+    this.renderWith(stmt)
+    this.process(stmt)
+    this.parts.push(this.buf)
+    const resultColumns = 'selectedColumns' in stmt ? (stmt as unknown as SelectLike).selectedColumns : []
+    const resultNames = 'selectedNames' in stmt ? (stmt as unknown as SelectLike).selectedNames : []
+    return new CompiledTemplate(
+      this.dialect.name,
+      this.parts,
+      this.slots,
+      (n) => this.dialect.placeholder(n),
+      resultColumns,
+      resultNames,
+    )
+  }
+
+  /** Compiles an expression alone, e.g. a CHECK condition with `literalBinds`. */
+  compileExpression(expr: ClauseElement): string {
+    this.process(expr)
+    if (this.slots.length > 0)
+      throw new CompileError('This expression needs inline values; compile it with literalBinds')
+    return this.buf
+  }
+
+  /** Hoists every CTE of the statement into one leading WITH clause. */
+  private renderWith(stmt: ClauseElement): void {
+    const ctes = collectCtes(stmt)
+    if (ctes.length === 0) return
+    this.append(ctes.some((c) => c.recursive) ? 'WITH RECURSIVE ' : 'WITH ')
+    this.ctesRendered = true
+    ctes.forEach((cte, i) => {
+      if (i > 0) this.append(', ')
+      this.append(`${this.quote(cte.name)}(${cte.columns.map((c) => this.quote(c.name)).join(', ')}) AS (`)
+      this.labelled(() => this.processNested(cte.select, false))
+      this.append(')')
+    })
+    this.append(' ')
+  }
+
+  /** Whether select lists label every expression with its result name (subqueries in FROM, CTEs). */
+  private labelAll = false
+
+  private labelled(render: () => void, on = true): void {
+    const saved = this.labelAll
+    this.labelAll = on
+    render()
+    this.labelAll = saved
+  }
+
+  protected override processStatement(node: ClauseElement): void {
+    switch (node.kind) {
+      case 'select':
+        return this.visitSelect(node as Select, false)
+      case 'compound':
+        return this.visitCompound(node as CompoundSelect)
+      case 'insert':
+        return this.visitInsert(node as Insert)
+      case 'update':
+        return this.visitUpdate(node as Update)
+      case 'delete':
+        return this.visitDelete(node as Delete)
+      case 'recursive_union': {
+        const r = node as RecursiveUnion
+        this.processNested(r.anchor, false)
+        this.append(` ${r.operator} `)
+        return this.processNested(r.recursivePart, false)
+      }
+      case 'table':
+      case 'alias':
+      case 'subquery':
+      case 'cte':
+      case 'join':
+        return this.visitFrom(node as FromClause)
+      default:
+        throw new CompileError(`Cannot compile a node of kind ${node.kind}`)
+    }
+  }
+
+  protected override fromName(from: ClauseElement): string | undefined {
+    const name = (from as FromClause).name
+    return name === undefined ? undefined : this.quote(name)
+  }
+
+  /**
+   * A select inside another statement. `correlate`: drop FROM items the enclosing select already
+   * has (scalar subqueries, EXISTS, IN); subqueries in FROM and CTEs are not correlated.
+   */
+  protected override processNested(select: SelectLike, correlate = true): void {
+    if (select.kind === 'select') this.visitSelect(select as unknown as Select, true, correlate)
+    else this.process(select)
+  }
+
+  /** The FROM items of a select: explicit ones, then tables its expressions use. */
+  private fromsOf(select: Select, correlate: boolean): FromClause[] {
+    const explicit = select.explicitFroms
+    const covered = new Set<FromClause>(explicit.flatMap((f) => f.fromTables()))
+    const enclosing = correlate ? this.scopes.at(-1)?.froms : undefined
+    const derived: FromClause[] = []
+    const exprs: ClauseElement[] = [
+      ...select.selectedColumns,
+      ...select.groupByClauses,
+      ...select.orderByClauses,
+    ]
+    if (select.whereClause) exprs.push(select.whereClause)
+    if (select.havingClause) exprs.push(select.havingClause)
+    for (const table of tablesReferenced(exprs)) {
+      if (covered.has(table)) continue
+      covered.add(table)
+      if (enclosing?.has(table)) continue
+      derived.push(table)
+    }
+    return [...explicit, ...derived]
+  }
+
+  protected visitSelect(select: Select, nested: boolean, correlate = true): void {
+    const froms = this.fromsOf(select, nested && correlate)
+    const f = this.dialect.features
+    const visible = new Set<FromClause>(froms.flatMap((fr) => fr.fromTables()))
+    for (const outer of this.scopes.at(-1)?.froms ?? []) visible.add(outer)
+    this.scopes.push({ froms: visible })
+    this.append('SELECT ')
+    if (select.distinctOn === true) this.append('DISTINCT ')
+    else if (Array.isArray(select.distinctOn)) {
+      if (!f.distinctOn)
+        throw new CompileError(
+          `DISTINCT ON is PostgreSQL only; on ${this.dialect.name} use GROUP BY or a window function`,
+        )
+      this.append('DISTINCT ON (')
+      this.list(select.distinctOn)
+      this.append(') ')
+    }
+    this.labelled(() => this.selectList(select.selectedColumns, select.selectedNames, nested), this.labelAll)
+    const savedLabel = this.labelAll
+    this.labelAll = false
+    if (froms.length > 0) {
+      this.append(' FROM ')
+      froms.forEach((fr, i) => {
+        if (i > 0) this.append(', ')
+        this.visitFrom(fr)
+      })
+    } else if (f.fromDual && (select.whereClause || select.havingClause)) this.append(' FROM DUAL')
+    if (select.whereClause) {
+      this.append(' WHERE ')
+      this.process(select.whereClause)
+    }
+    if (select.groupByClauses.length > 0) {
+      this.append(' GROUP BY ')
+      this.list(select.groupByClauses)
+    }
+    if (select.havingClause) {
+      this.append(' HAVING ')
+      this.process(select.havingClause)
+    }
+    this.orderLimit(select.orderByClauses, select.limitClause, select.offsetClause)
+    if (select.forUpdateOptions) this.forUpdate(select)
+    this.labelAll = savedLabel
+    this.scopes.pop()
+  }
+
+  private selectList(cols: readonly ColumnElement[], names: readonly string[], nested: boolean): void {
+    cols.forEach((col, i) => {
+      if (i > 0) this.append(', ')
+      this.process(col)
+      const name = names[i]!
+      const natural =
+        col instanceof ColumnRef ? col.name : col.kind === 'label' || this.labelAll ? undefined : name
+      if (natural !== name) this.append(` AS ${this.quote(name)}`)
+      void nested
+    })
+  }
+
+  protected orderLimit(
+    orderBy: readonly ClauseElement[],
+    limit: ColumnElement | undefined,
+    offset: ColumnElement | undefined,
+  ): void {
+    if (orderBy.length > 0) {
+      this.append(' ORDER BY ')
+      this.list(orderBy)
+    }
+    if (limit !== undefined) {
+      this.append(' LIMIT ')
+      this.inferred(limit)
+    } else if (offset !== undefined && this.dialect.features.offsetWithoutLimit !== '') {
+      this.append(` LIMIT ${this.dialect.features.offsetWithoutLimit}`)
+    }
+    if (offset !== undefined) {
+      this.append(' OFFSET ')
+      this.inferred(offset)
+    }
+  }
+
+  protected forUpdate(select: Select): void {
+    const o = select.forUpdateOptions!
+    if (!this.dialect.features.forUpdate) return
+    this.append(o.read ? ` ${this.dialect.features.forShare}` : ' FOR UPDATE')
+    if (o.of && o.of.length > 0) {
+      if (this.dialect.name !== 'postgresql') throw new CompileError('FOR UPDATE OF is PostgreSQL only')
+      this.append(` OF ${o.of.map((t) => this.fromName(t)).join(', ')}`)
+    }
+    if (o.nowait) this.append(' NOWAIT')
+    if (o.skipLocked) this.append(' SKIP LOCKED')
+  }
+
+  protected visitCompound(node: CompoundSelect): void {
+    const f = this.dialect.features
+    if ((node.operator === 'INTERSECT' || node.operator === 'EXCEPT') && !f.intersectExcept)
+      throw new CompileError(`${node.operator} is not supported on ${this.dialect.name}`)
+    node.selects.forEach((s, i) => {
+      if (i > 0) this.append(` ${node.operator} `)
+      const needsParens = f.parenthesizedCompoundParts && (s.kind === 'compound' || this.hasOrderOrLimit(s))
+      if (needsParens) this.append('(')
+      else if (s.kind === 'compound' || this.hasOrderOrLimit(s)) {
+        this.append('SELECT * FROM (')
+      }
+      this.processNested(s, false)
+      if (needsParens) this.append(')')
+      else if (s.kind === 'compound' || this.hasOrderOrLimit(s))
+        this.append(`) AS ${this.quote(`anon_${i + 1}`)}`)
+    })
+    this.scopes.push({ froms: new Set() })
+    const orderBy = node.orderByClauses.map((o) => this.compoundOrder(o, node))
+    this.orderLimit(orderBy, node.limitClause, node.offsetClause)
+    this.scopes.pop()
+  }
+
+  private hasOrderOrLimit(s: ClauseElement): boolean {
+    const sel = s as Partial<Select>
+    return (
+      (sel.orderByClauses?.length ?? 0) > 0 || sel.limitClause !== undefined || sel.offsetClause !== undefined
+    )
+  }
+
+  /** ORDER BY of a compound select refers to result columns by name, unqualified. */
+  private compoundOrder(o: ClauseElement, node: CompoundSelect): ClauseElement {
+    const unqualify = (e: ClauseElement): ClauseElement => {
+      const i = node.selectedColumns.indexOf(e as ColumnElement)
+      if (i >= 0) return new ColumnRef(undefined, node.selectedNames[i]!, (e as ColumnElement).type)
+      if (e instanceof ColumnRef) return new ColumnRef(undefined, e.name, e.type)
+      return e
+    }
+    if (o instanceof OrderByElement)
+      return new OrderByElement(unqualify(o.element) as ColumnElement, o.direction, o.nulls)
+    return unqualify(o)
+  }
+
+  /** Renders a FROM item. */
+  protected visitFrom(from: FromClause): void {
+    switch (from.kind) {
+      case 'table':
+        return this.append(this.quote((from as Table).name))
+      case 'alias': {
+        const a = from as Alias
+        return this.append(`${this.quote((a.element as FromClause).name!)} AS ${this.quote(a.name)}`)
+      }
+      case 'subquery': {
+        const s = from as Subquery
+        if (s.lateral) {
+          if (!this.dialect.features.lateral)
+            throw new CompileError(`LATERAL subqueries are not supported on ${this.dialect.name}`)
+          this.append('LATERAL ')
+        }
+        this.append('(')
+        this.labelled(() => this.processNested(s.select, s.lateral))
+        return this.append(`) AS ${this.quote(s.name)}`)
+      }
+      case 'cte':
+        if (!this.ctesRendered) throw new CompileError('A CTE was used where no WITH clause can be rendered')
+        return this.append(this.quote((from as CTE).name))
+      case 'join':
+        return this.visitJoin(from as Join)
+      default:
+        throw new CompileError(`Cannot use a ${from.kind} as a FROM item`)
+    }
+  }
+
+  protected visitJoin(join: Join): void {
+    const f = this.dialect.features
+    this.visitFrom(join.left)
+    if (join.joinKind === 'full' && !f.fullJoin)
+      throw new CompileError(
+        `FULL OUTER JOIN is not supported on ${this.dialect.name}; use a UNION of a LEFT and a RIGHT join`,
+      )
+    if (join.joinKind === 'right' && !f.rightJoin)
+      throw new CompileError(
+        `RIGHT OUTER JOIN is not supported on ${this.dialect.name}; swap the sides and use a LEFT join`,
+      )
+    const kw = { inner: 'JOIN', left: 'LEFT OUTER JOIN', right: 'RIGHT OUTER JOIN', full: 'FULL OUTER JOIN' }[
+      join.joinKind
+    ]
+    this.append(` ${kw} `)
+    const nestedJoin = join.right instanceof FromClause && join.right.kind === 'join'
+    if (nestedJoin) this.append('(')
+    this.visitFrom(join.right)
+    if (nestedJoin) this.append(')')
+    this.append(' ON ')
+    this.process(join.onclause)
+  }
+
+  private returning(cols: readonly ColumnElement[], names: readonly string[]): void {
+    if (cols.length === 0) return
+    if (!this.dialect.features.returning)
+      throw new CompileError(
+        `RETURNING is not supported on ${this.dialect.name}; read the new key from the result's lastInsertId or run a SELECT`,
+      )
+    this.append(' RETURNING ')
+    this.selectList(cols, names, false)
+  }
+
+  protected visitInsert(stmt: Insert): void {
+    const table = this.quote(stmt.table.name)
+    this.append(`INSERT INTO ${table}`)
+    const conflict = stmt.onConflict
+    if (conflict) this.checkUpsertStyle(conflict.style)
+    if (stmt.fromSelect) {
+      this.append(` (${stmt.columns.map((c) => this.quote(c.name)).join(', ')}) `)
+      this.scopes.push({ froms: new Set() })
+      this.processNested(stmt.fromSelect, false)
+      this.scopes.pop()
+    } else if (stmt.rows.length === 0) {
+      this.append(this.dialect.features.defaultValues)
+    } else {
+      this.append(` (${stmt.columns.map((c) => this.quote(c.name)).join(', ')}) VALUES `)
+      stmt.rows.forEach((row, i) => {
+        if (i > 0) this.append(', ')
+        this.append('(')
+        row.forEach((v, j) => {
+          if (j > 0) this.append(', ')
+          this.inferred(v)
+        })
+        this.append(')')
+      })
+    }
+    if (conflict) this.upsertClause(stmt)
+    this.returning(stmt.returningColumns, stmt.selectedNames)
+  }
+
+  private checkUpsertStyle(style: 'on_conflict' | 'on_duplicate_key'): void {
+    const own = this.dialect.features.upsert
+    if (style === own) return
+    throw new CompileError(
+      style === 'on_conflict'
+        ? `ON CONFLICT is not supported on ${this.dialect.name}; use onDuplicateKeyUpdate()`
+        : `ON DUPLICATE KEY UPDATE is MySQL only; on ${this.dialect.name} use onConflictDoUpdate() or onConflictDoNothing()`,
+    )
+  }
+
+  protected upsertClause(stmt: Insert): void {
+    const c = stmt.onConflict!
+    const savedQualify = this.qualifyColumns
+    if (c.style === 'on_duplicate_key') {
+      this.append(' ON DUPLICATE KEY UPDATE ')
+      this.setList(c.set)
+      return
+    }
+    this.append(' ON CONFLICT')
+    if (c.target.length > 0) {
+      this.qualifyColumns = false
+      this.append(' (')
+      this.list(c.target)
+      this.append(')')
+      this.qualifyColumns = savedQualify
+    }
+    if (c.set.length === 0) return this.append(' DO NOTHING')
+    this.append(' DO UPDATE SET ')
+    this.setList(c.set)
+    if (c.where) {
+      this.append(' WHERE ')
+      this.process(c.where)
+    }
+  }
+
+  private setList(set: readonly (readonly [ColumnRef, ColumnElement])[]): void {
+    set.forEach(([col, value], i) => {
+      if (i > 0) this.append(', ')
+      this.append(`${this.quote(col.name)} = `)
+      this.inferred(value)
+    })
+  }
+
+  protected visitUpdate(stmt: Update): void {
+    const set = stmt.effectiveSet
+    if (set.length === 0) throw new CompileError(`UPDATE ${stmt.table.name} has no values to set`)
+    if (stmt.extraFroms.length > 0 && !this.dialect.features.updateFrom)
+      throw new CompileError(
+        `UPDATE ... FROM is not supported on ${this.dialect.name}; use a correlated subquery in where()`,
+      )
+    this.scopes.push({ froms: new Set([stmt.table, ...stmt.extraFroms.flatMap((f) => f.fromTables())]) })
+    this.append(`UPDATE ${this.quote(stmt.table.name)} SET `)
+    this.setList(set)
+    if (stmt.extraFroms.length > 0) {
+      this.append(' FROM ')
+      stmt.extraFroms.forEach((fr, i) => {
+        if (i > 0) this.append(', ')
+        this.visitFrom(fr)
+      })
+    }
+    if (stmt.whereClause) {
+      this.append(' WHERE ')
+      this.process(stmt.whereClause)
+    }
+    this.returning(stmt.returningColumns, stmt.selectedNames)
+    this.scopes.pop()
+  }
+
+  protected visitDelete(stmt: Delete): void {
+    this.scopes.push({ froms: new Set([stmt.table]) })
+    this.append(`DELETE FROM ${this.quote(stmt.table.name)}`)
+    if (stmt.whereClause) {
+      this.append(' WHERE ')
+      this.process(stmt.whereClause)
+    }
+    this.returning(stmt.returningColumns, stmt.selectedNames)
+    this.scopes.pop()
+  }
+}

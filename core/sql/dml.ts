@@ -1,0 +1,358 @@
+import { ArgumentError } from '../errors.js'
+import type { Column, ColumnValue, IsOptionalOnInsert } from '../schema/column.js'
+import type { Table } from '../schema/table.js'
+import {
+  and,
+  BindParam,
+  ClauseElement,
+  type ColumnElement,
+  ColumnElement as ColumnElementClass,
+  coerce,
+  ExcludedColumn,
+  type FromClause,
+  type SelectLike,
+} from './elements.js'
+import { ColumnsSource } from './from-clauses.js'
+import type { RowOf, SelectArg } from './row-types.js'
+import { dedupeNames } from './select.js'
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {}
+type SpecOf<T> = T extends Table<any, infer Spec> ? Spec : never
+type ColumnInput<C> =
+  C extends Column<infer S, infer O, any, any> ? ColumnValue<S, O> | ColumnElement<any> : never
+type OptionalKeys<Spec> = {
+  [K in keyof Spec]: Spec[K] extends Column<infer S, infer O, any, any>
+    ? IsOptionalOnInsert<S, O> extends true
+      ? K
+      : never
+    : never
+}[keyof Spec]
+
+/** The values of one INSERT row for table `T`: required columns must be present. */
+export type InsertRow<T> = [SpecOf<T>] extends [never]
+  ? Record<string, unknown>
+  : Simplify<
+      { [K in Exclude<keyof SpecOf<T>, OptionalKeys<SpecOf<T>>>]: ColumnInput<SpecOf<T>[K]> } & {
+        [K in OptionalKeys<SpecOf<T>>]?: ColumnInput<SpecOf<T>[K]>
+      }
+    >
+
+/** The values of an UPDATE of table `T`: any subset of its columns. */
+export type UpdateValues<T> = [SpecOf<T>] extends [never]
+  ? Record<string, unknown>
+  : { [K in keyof SpecOf<T>]?: ColumnInput<SpecOf<T>[K]> }
+
+/** A client-side default or onupdate, evaluated each time the statement is bound. */
+export class ColumnDefault {
+  constructor(
+    readonly column: Column<any, any>,
+    readonly which: 'default' | 'onupdate',
+  ) {
+    Object.freeze(this)
+  }
+  /** The value for one row, now. */
+  evaluate(): unknown {
+    const v = this.which === 'default' ? this.column.defaultValue() : this.column.onupdateValue()
+    if (v instanceof ColumnElementClass)
+      throw new ArgumentError('A client default cannot return an expression')
+    if (v !== null && v !== undefined) this.column.type.validate(v)
+    return v
+  }
+}
+
+/** Binds one column's value: a plain value is checked against the column type and bound. */
+export function bindColumnValue(table: Table, column: Column<any, any>, value: unknown): ColumnElement {
+  if (value instanceof ColumnElementClass) return value
+  if (value === null && !column.nullable)
+    throw new ArgumentError(`Column ${table.name}.${column.name} is NOT NULL; null cannot be written to it`)
+  try {
+    return coerce(value, column.type)
+  } catch (e) {
+    if (e instanceof ArgumentError) throw new ArgumentError(`${table.name}.${column.key}: ${e.message}`)
+    throw e
+  }
+}
+
+function checkedColumns(table: Table, values: Record<string, unknown>): [Column<any, any>, unknown][] {
+  if (values === null || typeof values !== 'object' || Array.isArray(values))
+    throw new ArgumentError(`values() takes an object keyed by column (table ${table.name})`)
+  return Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [table.columnByKey(k), v])
+}
+
+/** RETURNING support shared by the DML statements. */
+function returningList(table: Table, cols: readonly SelectArg[]): ColumnElement[] {
+  const out: ColumnElement[] = []
+  for (const c of cols) {
+    if (c instanceof ColumnsSource) out.push(...c.columns)
+    else if (c instanceof ColumnElementClass) out.push(c)
+    else throw new ArgumentError(`returning() takes columns or expressions (table ${table.name})`)
+  }
+  return out
+}
+
+/** The conflict clause of an upsert. */
+export interface OnConflict {
+  readonly style: 'on_conflict' | 'on_duplicate_key'
+  readonly target: readonly ColumnElement[]
+  /** Columns to set on conflict; empty means DO NOTHING. */
+  readonly set: readonly (readonly [Column<any, any>, ColumnElement])[]
+  readonly where: ColumnElement | undefined
+}
+
+abstract class DmlBase<T extends Table, R extends readonly unknown[]>
+  extends ClauseElement
+  implements SelectLike
+{
+  /** Phantom: the RETURNING row type. */
+  declare readonly __row: RowOf<R>
+  abstract readonly table: T
+  abstract readonly returningColumns: readonly ColumnElement[]
+  get selectedColumns(): readonly ColumnElement[] {
+    return this.returningColumns
+  }
+  get selectedNames(): readonly string[] {
+    return dedupeNames(this.returningColumns.map((c) => c.resultName))
+  }
+}
+
+/**
+ * `INSERT INTO table`: one row, many rows, or from a select; optional RETURNING and upsert.
+ *
+ * ```ts
+ * insert(users).values({ name: 'Bob' }).returning(users.c.id)
+ * insert(users).values([{ name: 'a' }, { name: 'b' }])
+ * const s = insert(users).values({ id: 1, name: 'x' }); s.onConflictDoUpdate({ target: [users.c.id], set: { name: s.excluded.name } })
+ * ```
+ */
+export class Insert<T extends Table = Table, R extends readonly unknown[] = []> extends DmlBase<T, R> {
+  readonly kind = 'insert'
+  constructor(
+    readonly table: T,
+    /** Rows of [column, value expression]; every row has the same columns in the same order. */
+    readonly rows: readonly (readonly ColumnElement[])[] = [],
+    readonly columns: readonly Column<any, any>[] = [],
+    readonly fromSelect: SelectLike | undefined = undefined,
+    readonly returningColumns: readonly ColumnElement[] = [],
+    readonly onConflict: OnConflict | undefined = undefined,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+
+  /** One row (object) or several (array of objects with the same keys). */
+  values(rows: InsertRow<T> | readonly InsertRow<T>[]): Insert<T, R> {
+    const list = (Array.isArray(rows) ? rows : [rows]) as Record<string, unknown>[]
+    if (list.length === 0) throw new ArgumentError(`values() got an empty list for table ${this.table.name}`)
+    if (this.fromSelect) throw new ArgumentError('values() cannot follow fromSelect()')
+    const firstCols = checkedColumns(this.table, list[0]!).map(([c]) => c)
+    const given = new Set(firstCols)
+    const defaults = this.table.columns.filter((c) => !given.has(c) && c.options.default !== undefined)
+    const columns = [...firstCols, ...defaults]
+    const keyList = firstCols.map((c) => c.key).join(', ')
+    const rowsOut = list.map((row, i) => {
+      const entries = checkedColumns(this.table, row)
+      if (entries.length !== firstCols.length || entries.some(([c]) => !given.has(c)))
+        throw new ArgumentError(
+          `Every row of a multi-row INSERT needs the same keys: row ${i} differs from (${keyList})`,
+        )
+      const byCol = new Map(entries)
+      return [
+        ...firstCols.map((c) => bindColumnValue(this.table, c, byCol.get(c))),
+        ...defaults.map((c) => new BindParam(null, new ColumnDefault(c, 'default'), c.type)),
+      ]
+    })
+    const required = this.table.columns.filter(
+      (c) =>
+        !c.nullable &&
+        !c.isAutoincrement &&
+        c.options.default === undefined &&
+        c.options.serverDefault === undefined,
+    )
+    const missing = required.filter((c) => !given.has(c))
+    if (missing.length > 0)
+      throw new ArgumentError(
+        `INSERT into ${this.table.name} leaves out NOT NULL column(s) without a default: ${missing.map((c) => c.key).join(', ')}`,
+      )
+    return new Insert(this.table, rowsOut, columns, undefined, this.returningColumns, this.onConflict)
+  }
+
+  /** `INSERT INTO table (cols) SELECT ...`; `columns` are keys in the select's column order. */
+  fromSelectOf(columns: readonly (keyof T['c'] & string)[], select: SelectLike): Insert<T, R> {
+    if (columns.length !== select.selectedColumns.length)
+      throw new ArgumentError(
+        `fromSelect: ${columns.length} columns but the select has ${select.selectedColumns.length}`,
+      )
+    const cols = columns.map((k) => this.table.columnByKey(k))
+    return new Insert(this.table, [], cols, select, this.returningColumns, this.onConflict)
+  }
+
+  /** `RETURNING cols` (PostgreSQL and SQLite; a CompileError on MySQL). */
+  returning<const A extends readonly SelectArg[]>(...cols: A): Insert<T, A> {
+    return new Insert(
+      this.table,
+      this.rows,
+      this.columns,
+      this.fromSelect,
+      returningList(this.table, cols),
+      this.onConflict,
+    )
+  }
+
+  /** The row that failed to insert, for use in an upsert's `set`: `excluded.col` / `VALUES(col)`. */
+  get excluded(): { readonly [K in keyof T['c']]: ColumnElement<T['c'][K]['__value']> } {
+    return Object.fromEntries(this.table.columns.map((c) => [c.key, new ExcludedColumn(c)])) as any
+  }
+  /** MySQL's name for {@link excluded}. */
+  get inserted(): { readonly [K in keyof T['c']]: ColumnElement<T['c'][K]['__value']> } {
+    return this.excluded
+  }
+
+  /** `ON CONFLICT [(target)] DO NOTHING` (PostgreSQL, SQLite). */
+  onConflictDoNothing(options: { target?: readonly ColumnElement<any>[] } = {}): Insert<T, R> {
+    return this.withConflict({
+      style: 'on_conflict',
+      target: options.target ?? [],
+      set: [],
+      where: undefined,
+    })
+  }
+
+  /** `ON CONFLICT (target) DO UPDATE SET ... [WHERE ...]` (PostgreSQL, SQLite). */
+  onConflictDoUpdate(options: {
+    target: readonly ColumnElement<any>[]
+    set: UpdateValues<T>
+    where?: ColumnElement<boolean>
+  }): Insert<T, R> {
+    if (options.target.length === 0) throw new ArgumentError('onConflictDoUpdate needs a conflict target')
+    return this.withConflict({
+      style: 'on_conflict',
+      target: options.target,
+      set: this.setList(options.set as Record<string, unknown>),
+      where: options.where,
+    })
+  }
+
+  /** `ON DUPLICATE KEY UPDATE ...` (MySQL, MariaDB). */
+  onDuplicateKeyUpdate(set: UpdateValues<T>): Insert<T, R> {
+    return this.withConflict({
+      style: 'on_duplicate_key',
+      target: [],
+      set: this.setList(set as Record<string, unknown>),
+      where: undefined,
+    })
+  }
+
+  private setList(set: Record<string, unknown>) {
+    const entries = checkedColumns(this.table, set)
+    if (entries.length === 0) throw new ArgumentError('An upsert needs at least one column to update')
+    return entries.map(([c, v]) => [c, bindColumnValue(this.table, c, v)] as const)
+  }
+  private withConflict(onConflict: OnConflict): Insert<T, R> {
+    if (this.onConflict) throw new ArgumentError('This INSERT already has a conflict clause')
+    return new Insert(this.table, this.rows, this.columns, this.fromSelect, this.returningColumns, onConflict)
+  }
+}
+
+/**
+ * `UPDATE table SET ... WHERE ...`; only the given columns are set (plus `onupdate` columns).
+ *
+ * ```ts
+ * update(users).where(users.c.id.eq(1)).values({ name: 'B' })
+ * ```
+ */
+export class Update<T extends Table = Table, R extends readonly unknown[] = []> extends DmlBase<T, R> {
+  readonly kind = 'update'
+  constructor(
+    readonly table: T,
+    readonly set: readonly (readonly [Column<any, any>, ColumnElement])[] = [],
+    readonly whereClause: ColumnElement | undefined = undefined,
+    readonly extraFroms: readonly FromClause[] = [],
+    readonly returningColumns: readonly ColumnElement[] = [],
+  ) {
+    super()
+    Object.freeze(this)
+  }
+  /** Columns to set; values are bound and checked against each column's type. */
+  values(values: UpdateValues<T>): Update<T, R> {
+    const entries = checkedColumns(this.table, values as Record<string, unknown>)
+    const merged = new Map(this.set)
+    for (const [c, v] of entries) merged.set(c, bindColumnValue(this.table, c, v))
+    return new Update(this.table, [...merged], this.whereClause, this.extraFroms, this.returningColumns)
+  }
+  /** Adds a WHERE condition; several calls are joined with AND. */
+  where(...conditions: ColumnElement<boolean>[]): Update<T, R> {
+    const all = [this.whereClause, ...conditions].filter((c) => c !== undefined) as ColumnElement<boolean>[]
+    return new Update(this.table, this.set, and(...all), this.extraFroms, this.returningColumns)
+  }
+  /** `UPDATE ... FROM other` (PostgreSQL and SQLite). */
+  from(...froms: FromClause[]): Update<T, R> {
+    return new Update(
+      this.table,
+      this.set,
+      this.whereClause,
+      [...this.extraFroms, ...froms],
+      this.returningColumns,
+    )
+  }
+  /** `RETURNING cols` (PostgreSQL and SQLite). */
+  returning<const A extends readonly SelectArg[]>(...cols: A): Update<T, A> {
+    return new Update(
+      this.table,
+      this.set,
+      this.whereClause,
+      this.extraFroms,
+      returningList(this.table, cols),
+    )
+  }
+  /** The SET list with `onupdate` columns that were not set explicitly. */
+  get effectiveSet(): readonly (readonly [Column<any, any>, ColumnElement])[] {
+    const given = new Set(this.set.map(([c]) => c))
+    const extra = this.table.columns
+      .filter((c) => !given.has(c) && c.options.onupdate !== undefined)
+      .map((c) => [c, new BindParam(null, new ColumnDefault(c, 'onupdate'), c.type)] as const)
+    return [...this.set, ...extra]
+  }
+}
+
+/**
+ * `DELETE FROM table WHERE ...`
+ *
+ * ```ts
+ * delete_(users).where(users.c.id.in([1, 2]))
+ * ```
+ */
+export class Delete<T extends Table = Table, R extends readonly unknown[] = []> extends DmlBase<T, R> {
+  readonly kind = 'delete'
+  constructor(
+    readonly table: T,
+    readonly whereClause: ColumnElement | undefined = undefined,
+    readonly returningColumns: readonly ColumnElement[] = [],
+  ) {
+    super()
+    Object.freeze(this)
+  }
+  /** Adds a WHERE condition; several calls are joined with AND. */
+  where(...conditions: ColumnElement<boolean>[]): Delete<T, R> {
+    const all = [this.whereClause, ...conditions].filter((c) => c !== undefined) as ColumnElement<boolean>[]
+    return new Delete(this.table, and(...all), this.returningColumns)
+  }
+  /** `RETURNING cols` (PostgreSQL and SQLite). */
+  returning<const A extends readonly SelectArg[]>(...cols: A): Delete<T, A> {
+    return new Delete(this.table, this.whereClause, returningList(this.table, cols))
+  }
+}
+
+/** `INSERT INTO table ...` */
+export function insert<T extends Table>(table: T): Insert<T> {
+  return new Insert(table)
+}
+/** `UPDATE table ...` */
+export function update<T extends Table>(table: T): Update<T> {
+  return new Update(table)
+}
+/** `DELETE FROM table ...` (`delete` is reserved in JavaScript). */
+export function delete_<T extends Table>(table: T): Delete<T> {
+  return new Delete(table)
+}

@@ -1,0 +1,140 @@
+import { ArgumentError } from '../errors.js'
+import { type ColumnElement as CE, ColumnElement, coerce, type OrderByElement } from './elements.js'
+import { type SqlType, t, typeForValue } from './types.js'
+
+/** Window specification of {@link FunctionCall.over}. */
+export interface WindowSpec {
+  partitionBy?: CE | readonly CE[]
+  orderBy?: CE | OrderByElement | readonly (CE | OrderByElement)[]
+}
+
+/** A SQL function call: `name(args) [FILTER (WHERE ...)] [OVER (...)]`. */
+export class FunctionCall<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'function'
+  constructor(
+    readonly name: string,
+    readonly args: readonly CE[],
+    readonly type: SqlType,
+    readonly filterClause: CE | undefined = undefined,
+    readonly distinct = false,
+  ) {
+    super()
+    Object.freeze(this)
+  }
+  override get resultName(): string {
+    return this.name
+  }
+  /** Aggregate `FILTER (WHERE cond)`; emulated with CASE on MySQL. */
+  filter(condition: CE<boolean>): FunctionCall<T> {
+    return new FunctionCall(this.name, this.args, this.type, condition, this.distinct)
+  }
+  /** A window function: `OVER (PARTITION BY ... ORDER BY ...)`. */
+  over(spec: WindowSpec = {}): Over<T> {
+    const list = <X>(v: X | readonly X[] | undefined): readonly X[] =>
+      v === undefined ? [] : Array.isArray(v) ? (v as readonly X[]) : [v as X]
+    return new Over(this, list(spec.partitionBy), list(spec.orderBy))
+  }
+}
+
+/** `fn(...) OVER (PARTITION BY ... ORDER BY ...)` */
+export class Over<T = unknown> extends ColumnElement<T> {
+  readonly kind = 'over'
+  readonly type: SqlType
+  constructor(
+    readonly fn: FunctionCall<T>,
+    readonly partitionBy: readonly CE[],
+    readonly orderBy: readonly (CE | OrderByElement)[],
+  ) {
+    super()
+    this.type = fn.type
+    Object.freeze(this)
+  }
+  override get resultName(): string {
+    return this.fn.name
+  }
+}
+
+type ArgValue = CE | string | number | bigint | boolean | Date | Uint8Array | null
+
+function argsOf(args: readonly ArgValue[]): CE[] {
+  return args.map((a) => (a instanceof ColumnElement ? a : coerce(a, typeForValue(a))))
+}
+
+function typed<T>(name: string, type: SqlType, args: readonly ArgValue[]): FunctionCall<T> {
+  return new FunctionCall<T>(name, argsOf(args), type)
+}
+
+function firstType(args: readonly ArgValue[]): SqlType {
+  const a = args[0]
+  return a instanceof ColumnElement ? a.type : typeForValue(a)
+}
+
+type FirstValue<A> = A extends readonly [infer F, ...unknown[]] ? (F extends CE<infer V> ? V : F) : unknown
+
+/** Functions whose result type is known; any other name on {@link func} returns `unknown`. */
+interface KnownFunctions {
+  /** `count(*)` with no argument, else `count(expr)`. Read as `number`. */
+  count(expr?: CE): FunctionCall<number>
+  /** `count(DISTINCT expr)` */
+  countDistinct(expr: CE): FunctionCall<number>
+  max<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null>
+  min<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null>
+  sum<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null>
+  avg(expr: CE): FunctionCall<number | null>
+  coalesce<A extends ArgValue[]>(...args: A): FunctionCall<NonNullable<FirstValue<A>>>
+  lower(expr: CE<string> | CE<string | null> | string): FunctionCall<string>
+  upper(expr: CE<string> | CE<string | null> | string): FunctionCall<string>
+  length(expr: CE<string> | CE<string | null> | string): FunctionCall<number>
+  abs<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A>>
+  rowNumber(): FunctionCall<number>
+  rank(): FunctionCall<number>
+  denseRank(): FunctionCall<number>
+  now(): FunctionCall<Date>
+  /** `current_timestamp` */
+  currentTimestamp(): FunctionCall<Date>
+}
+
+/** Any other SQL function by name: `func.json_agg(x)`, `func.date_trunc('day', ts)`. */
+type AnyFunction = (...args: ArgValue[]) => FunctionCall<unknown>
+
+const known: Record<string, (...args: ArgValue[]) => FunctionCall> = {
+  count: (...args) => {
+    if (args.length > 1) throw new ArgumentError('count() takes at most one argument')
+    return typed('count', t.Integer, args)
+  },
+  countDistinct: (...args) => new FunctionCall('count', argsOf(args), t.Integer, undefined, true),
+  avg: (...args) => typed('avg', t.Float, args),
+  sum: (...args) => typed('sum', firstType(args), args),
+  rowNumber: () => typed('row_number', t.Integer, []),
+  denseRank: () => typed('dense_rank', t.Integer, []),
+  rank: () => typed('rank', t.Integer, []),
+  length: (...args) => typed('length', t.Integer, args),
+  now: () => typed('now', t.DateTime(), []),
+  currentTimestamp: () => typed('current_timestamp', t.DateTime(), []),
+}
+
+const sameTypeAsFirst = new Set(['max', 'min', 'coalesce', 'lower', 'upper', 'abs', 'round', 'trim'])
+
+/**
+ * SQL functions by name. Known names are typed; any other name is passed through.
+ *
+ * ```ts
+ * select(func.count().label('n')).selectFrom(users)
+ * func.count(users.c.id).filter(users.c.active.eq(true))
+ * func.rowNumber().over({ partitionBy: users.c.team, orderBy: users.c.id })
+ * ```
+ */
+export const func: KnownFunctions & Record<string, AnyFunction> = new Proxy(
+  {} as KnownFunctions & Record<string, AnyFunction>,
+  {
+    get(_target, prop) {
+      if (typeof prop !== 'string' || prop === 'then') return undefined
+      const k = known[prop]
+      if (k) return k
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(prop))
+        throw new ArgumentError(`Invalid SQL function name ${JSON.stringify(prop)}`)
+      return (...args: ArgValue[]) =>
+        typed(prop, sameTypeAsFirst.has(prop) && args.length > 0 ? firstType(args) : t.Null, args)
+    },
+  },
+)
