@@ -11,6 +11,17 @@ export class SqliteCompiler extends SqlCompiler {
   }
 }
 
+/**
+ * SQLite keywords missing from the shared reserved list. Most are "fallback" keywords SQLite
+ * accepts as names in some places but not all (`SELECT NULL AS nothing` is a syntax error), so
+ * they are always quoted.
+ */
+const sqliteKeywords = new Set(
+  `abort action after always attach autoincrement begin commit conflict deferred detach exclude exclusive fail
+first following immediate indexed instead last materialized no nothing nulls others plan pragma preceding query
+raise reindex rollback row savepoint temp temporary ties unbounded vacuum view`.split(/\s+/),
+)
+
 /** The SQLite dialect (libsql and d1 adapters). */
 export class SqliteDialect extends Dialect {
   readonly name = 'sqlite' as const
@@ -44,6 +55,9 @@ export class SqliteDialect extends Dialect {
   }
   placeholder(): string {
     return '?'
+  }
+  override quote(name: string): string {
+    return sqliteKeywords.has(name) ? `"${name}"` : super.quote(name)
   }
   createCompiler(
     options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<never, number> } = {},

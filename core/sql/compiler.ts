@@ -7,6 +7,7 @@ import {
   type ColumnElement,
   ColumnRef,
   FromClause,
+  Label,
   OrderByElement,
   type SelectLike,
 } from './elements.js'
@@ -142,10 +143,17 @@ export class SqlCompiler extends ExpressionCompiler {
     for (const table of tablesReferenced(exprs)) {
       if (covered.has(table)) continue
       covered.add(table)
-      if (enclosing?.has(table)) continue
       derived.push(table)
     }
-    return [...explicit, ...derived]
+    // Auto-correlation as in SQLAlchemy: only when the select has more than one FROM item, so
+    // `(SELECT max(users.age))` inside a query of users keeps its own `FROM users`.
+    if (enclosing === undefined || explicit.length + derived.length < 2) return [...explicit, ...derived]
+    const own = derived.filter((table) => !enclosing.has(table))
+    if (explicit.length + own.length === 0)
+      throw new CompileError(
+        'A subquery has no FROM item left after correlating with the enclosing query; name its FROM with selectFrom()',
+      )
+    return [...explicit, ...own]
   }
 
   protected visitSelect(select: Select, nested: boolean, correlate = true): void {
@@ -270,8 +278,12 @@ export class SqlCompiler extends ExpressionCompiler {
   /** ORDER BY of a compound select refers to result columns by name, unqualified. */
   private compoundOrder(o: ClauseElement, node: CompoundSelect): ClauseElement {
     const unqualify = (e: ClauseElement): ClauseElement => {
-      const i = node.selectedColumns.indexOf(e as ColumnElement)
-      if (i >= 0) return new ColumnRef(undefined, node.selectedNames[i]!, (e as ColumnElement).type)
+      // A column of any part names the result column at its position; a label names itself.
+      for (const part of node.selects) {
+        const i = part.selectedColumns.indexOf(e as ColumnElement)
+        if (i >= 0) return new ColumnRef(undefined, node.selectedNames[i]!, (e as ColumnElement).type)
+      }
+      if (e instanceof Label) return new ColumnRef(undefined, e.name, e.type)
       if (e instanceof ColumnRef) return new ColumnRef(undefined, e.name, e.type)
       return e
     }

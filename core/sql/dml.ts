@@ -264,6 +264,11 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
  */
 export class Update<T extends Table = Table, R extends readonly unknown[] = []> extends DmlBase<T, R> {
   readonly kind = 'update'
+  /**
+   * The SET list with `onupdate` columns that were not set explicitly. Built once, so its bind
+   * nodes are part of the statement (the shape cache indexes binds by node identity).
+   */
+  readonly effectiveSet: readonly (readonly [Column<any, any>, ColumnElement])[]
   constructor(
     readonly table: T,
     readonly set: readonly (readonly [Column<any, any>, ColumnElement])[] = [],
@@ -272,6 +277,11 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
     readonly returningColumns: readonly ColumnElement[] = [],
   ) {
     super()
+    const given = new Set(set.map(([c]) => c))
+    const extra = table.columns
+      .filter((c) => !given.has(c) && c.options.onupdate !== undefined)
+      .map((c) => [c, new BindParam(null, new ColumnDefault(c, 'onupdate'), c.type)] as const)
+    this.effectiveSet = [...set, ...extra]
     Object.freeze(this)
   }
   /** Columns to set; values are bound and checked against each column's type. */
@@ -305,14 +315,6 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
       this.extraFroms,
       returningList(this.table, cols),
     )
-  }
-  /** The SET list with `onupdate` columns that were not set explicitly. */
-  get effectiveSet(): readonly (readonly [Column<any, any>, ColumnElement])[] {
-    const given = new Set(this.set.map(([c]) => c))
-    const extra = this.table.columns
-      .filter((c) => !given.has(c) && c.options.onupdate !== undefined)
-      .map((c) => [c, new BindParam(null, new ColumnDefault(c, 'onupdate'), c.type)] as const)
-    return [...this.set, ...extra]
   }
 }
 

@@ -458,8 +458,8 @@ export class ScalarSubquery<T = unknown> extends ColumnElement<T> {
   }
 }
 
-/** A literal SQL fragment with `:name` parameters, from {@link text}. */
-export class TextClause extends ColumnElement<unknown> {
+/** A literal SQL fragment with `:name` parameters, from {@link text}; untyped, so usable as a condition or a value. */
+export class TextClause extends ColumnElement<any> {
   readonly kind = 'text'
   readonly type = t.Null
   constructor(

@@ -156,7 +156,11 @@ export abstract class ExpressionCompiler {
     }
     this.parts.push(this.buf)
     this.buf = ''
-    const index = this.options.bindIndex?.get(bind) ?? this.slots.length
+    const known = this.options.bindIndex
+    const index = known === undefined ? this.slots.length : known.get(bind)
+    // A bind the shape walk did not see would be bound with another bind's value.
+    if (index === undefined)
+      throw new CompileError('A bind parameter is missing from the statement shape (built during compile?)')
     const cast = this.inferredContext ? '' : this.bindCast(bind)
     this.slots.push({ bind, index, cast })
   }
@@ -198,10 +202,14 @@ export abstract class ExpressionCompiler {
     }
   }
 
-  /** Renders an operand, in parentheses when it binds looser than its parent (or as tight, on the right). */
+  /**
+   * Renders an operand, in parentheses when it binds looser than its parent, or as tight on the
+   * right. Comparisons do not associate (PostgreSQL rejects `a > b = c`), so a comparison inside
+   * a comparison is wrapped on either side.
+   */
   protected operand(node: ClauseElement, parent: number, right = false, inferred = false): void {
     const p = this.precedence(node)
-    const wrap = p < parent || (right && p === parent && parent !== 100)
+    const wrap = p < parent || (p === parent && parent !== 100 && (right || parent === comparison))
     if (wrap) this.append('(')
     this.inferred(node, inferred)
     if (wrap) this.append(')')

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { mysql, postgresql, select, sqlite } from '../../core/index.js'
+import { users } from '../support/fixture.js'
+
+const dialects = [postgresql, sqlite, mysql]
+
+describe('statement cache', () => {
+  it.each(dialects)('compiling the same statement twice hits the cache by identity ($name)', (dialect) => {
+    const stmt = select(users.c.id).where(users.c.name.eq('ann'))
+    const before = { ...dialect.cache.stats }
+    const first = stmt.compile(dialect)
+    const second = stmt.compile(dialect)
+    expect(second).toEqual(first)
+    expect(dialect.cache.stats.identityHits - before.identityHits).toBe(1)
+    expect(dialect.cache.stats.misses - before.misses).toBeLessThanOrEqual(1)
+  })
+
+  it.each(dialects)('a rebuilt statement with other values hits the cache by shape ($name)', (dialect) => {
+    const byName = (name: string) => select(users.c.id).where(users.c.name.eq(name), users.c.age.gt(7))
+    byName('warm-up').compile(dialect)
+    const before = { ...dialect.cache.stats }
+    const compiled = byName('bob').compile(dialect)
+    expect(compiled.params).toEqual(['bob', 7])
+    expect(dialect.cache.stats.shapeHits - before.shapeHits).toBe(1)
+    expect(dialect.cache.stats.misses - before.misses).toBe(0)
+  })
+
+  it.each(dialects)('IN lists of different lengths share one cache entry ($name)', (dialect) => {
+    const byIds = (ids: number[]) => select(users.c.name).where(users.c.id.in(ids))
+    byIds([1]).compile(dialect)
+    const before = { ...dialect.cache.stats }
+    const two = byIds([1, 2]).compile(dialect)
+    const five = byIds([5, 4, 3, 2, 1]).compile(dialect)
+    expect(dialect.cache.stats.misses - before.misses).toBe(0)
+    expect(dialect.cache.stats.shapeHits - before.shapeHits).toBe(2)
+    expect(two.params).toEqual([1, 2])
+    expect(five.params).toEqual([5, 4, 3, 2, 1])
+    const p = dialect === postgresql
+    expect(five.sql).toBe(
+      `SELECT users.name FROM users WHERE users.id IN (${p ? '$1, $2, $3, $4, $5' : '?, ?, ?, ?, ?'})`,
+    )
+  })
+
+  it.each(dialects)('an empty IN list is its own cache entry ($name)', (dialect) => {
+    const byIds = (ids: number[]) => select(users.c.name).where(users.c.id.notIn(ids))
+    byIds([1, 2]).compile(dialect)
+    const before = { ...dialect.cache.stats }
+    expect(byIds([]).compile(dialect)).toEqual({
+      sql: 'SELECT users.name FROM users WHERE 1 = 1',
+      params: [],
+    })
+    expect(byIds([3]).compile(dialect).params).toEqual([3])
+    expect(dialect.cache.stats.shapeHits - before.shapeHits).toBe(1)
+  })
+
+  it.each(dialects)(
+    'an update with an onupdate column binds each value in its own slot ($name)',
+    async (dialect) => {
+      const { notes, users: u } = await import('../support/fixture.js')
+      const { update } = await import('../../core/index.js')
+      void u
+      const a = update(notes).values({ body: 'a' }).where(notes.c.id.eq(1)).compile(dialect)
+      const b = update(notes).values({ body: 'b' }).where(notes.c.id.eq(2)).compile(dialect)
+      expect(a.params).toEqual(['a', 'system', 1])
+      expect(b.params).toEqual(['b', 'system', 2])
+    },
+  )
+})
