@@ -1,6 +1,6 @@
 import { ArgumentError } from '../errors.js'
 import { type ColumnElement, ColumnRef, type FromClause } from '../sql/elements.js'
-import type { BigInteger, Integer, SqlType, ValueOf } from '../sql/types.js'
+import type { BigInteger, CustomType, Integer, Numeric, SqlType, ValueOf } from '../sql/types.js'
 import type { ForeignKey } from './constraints.js'
 
 /** A client-side default or onupdate value: a constant, or a function called per row. */
@@ -33,21 +33,55 @@ export interface ColumnOptions<T = unknown> {
   comment?: string
 }
 
-type Nullable<O> = O extends { primaryKey: true } ? false : O extends { nullable: false } ? false : true
+/** `any` options (a column declared without options, inferred inside a table) read as the defaults. */
+type Nullable<O> = 0 extends 1 & O
+  ? true
+  : O extends { primaryKey: true }
+    ? false
+    : O extends { nullable: false }
+      ? false
+      : true
 
 /** The JavaScript value type of a column declared with type `S` and options `O`. */
 export type ColumnValue<S extends SqlType, O> = Nullable<O> extends true ? ValueOf<S> | null : ValueOf<S>
 
-/** True when an INSERT may leave the column out (nullable, defaulted or generated). */
-export type IsOptionalOnInsert<S, O> = O extends { default: {} } | { serverDefault: {} }
-  ? true
-  : O extends { primaryKey: true }
-    ? O extends { autoincrement: false }
-      ? false
-      : S extends Integer | BigInteger
-        ? true
+/**
+ * What a value of SQL type `S` may be written as: its value type, and also a number for
+ * BigInteger and a number or bigint for Numeric (bound as they are, read back as bigint / string).
+ */
+export type InputOf<S> =
+  | ValueOf<S>
+  | (S extends BigInteger ? number : never)
+  | (S extends Numeric ? number | bigint : never)
+
+/** What an INSERT or UPDATE may write to a column declared with type `S` and options `O`. */
+export type ColumnInputValue<S extends SqlType, O> = Nullable<O> extends true ? InputOf<S> | null : InputOf<S>
+
+/**
+ * True for the types a lone primary key is generated for: Integer and BigInteger (not SmallInteger,
+ * and not Float or a custom type, which are shaped like Integer).
+ */
+type IsAutoincrementType<S> =
+  S extends CustomType<any, any>
+    ? false
+    : S extends BigInteger
+      ? true
+      : S extends Integer & { readonly kind: infer K }
+        ? string extends K
+          ? true
+          : false
         : false
-    : Nullable<O>
+
+/** True when an INSERT may leave the column out (nullable, defaulted or generated). */
+export type IsOptionalOnInsert<S, O> = 0 extends 1 & O
+  ? true
+  : O extends { default: {} } | { serverDefault: {} }
+    ? true
+    : O extends { primaryKey: true }
+      ? O extends { autoincrement: false }
+        ? false
+        : IsAutoincrementType<S>
+      : Nullable<O>
 
 /**
  * A table column. Created unbound (`new Column(t.Integer, {...})`) inside a table's column map;
@@ -62,7 +96,7 @@ export type IsOptionalOnInsert<S, O> = O extends { default: {} } | { serverDefau
  */
 export class Column<
   S extends SqlType = SqlType,
-  O extends ColumnOptions<any> = ColumnOptions,
+  const O extends ColumnOptions<InputOf<S> | null> = ColumnOptions<any>,
   N extends string = string,
   TB extends string = string,
 > extends ColumnRef<ColumnValue<S, O>, N, TB> {

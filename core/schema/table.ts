@@ -14,12 +14,17 @@ import {
 } from './constraints.js'
 import type { MetaData } from './metadata.js'
 
-/** The bound columns of a table declared with column map `Spec` and name `TB`. */
-export type TableColumns<Spec, TB extends string> = {
-  readonly [K in keyof Spec & string]: Spec[K] extends Column<infer S, infer O, any, any>
-    ? Column<S, O, K, TB>
-    : never
-}
+/**
+ * The bound columns of a table declared with column map `Spec` and name `TB`. A table typed
+ * `Table<'name', any>` (to break a circular reference) has columns of type `any`.
+ */
+export type TableColumns<Spec, TB extends string> = 0 extends 1 & Spec
+  ? any
+  : {
+      readonly [K in keyof Spec & string]: Spec[K] extends Column<infer S, infer O, any, any>
+        ? Column<S, O, K, TB>
+        : never
+    }
 
 /**
  * A table: a name, a column map (keys are attribute names) and constraints.

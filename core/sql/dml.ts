@@ -1,5 +1,5 @@
 import { ArgumentError } from '../errors.js'
-import type { Column, ColumnValue, IsOptionalOnInsert } from '../schema/column.js'
+import type { Column, ColumnInputValue, IsOptionalOnInsert } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
 import {
   and,
@@ -19,7 +19,7 @@ import { dedupeNames } from './select.js'
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 type SpecOf<T> = T extends Table<any, infer Spec> ? Spec : never
 type ColumnInput<C> =
-  C extends Column<infer S, infer O, any, any> ? ColumnValue<S, O> | ColumnElement<any> : never
+  C extends Column<infer S, infer O, any, any> ? ColumnInputValue<S, O> | ColumnElement<any> : never
 type OptionalKeys<Spec> = {
   [K in keyof Spec]: Spec[K] extends Column<infer S, infer O, any, any>
     ? IsOptionalOnInsert<S, O> extends true

@@ -45,8 +45,16 @@ export interface SelectLike extends ClauseElement {
   readonly selectedColumns: readonly ColumnElement[]
 }
 
-/** Comparable value or expression: `T`, or an expression of the same value type. */
-export type Operand<T> = T | ColumnElement<T> | ColumnElement<T | null> | ColumnElement<NonNullable<T>>
+/**
+ * Comparable value or expression: `T`, or an expression of the same value type. A bigint
+ * expression also takes a number (bound as it is).
+ */
+export type Operand<T> =
+  | T
+  | (T extends bigint ? number : never)
+  | ColumnElement<T>
+  | ColumnElement<T | null>
+  | ColumnElement<NonNullable<T>>
 
 /** Options of `like` and friends. */
 export interface LikeOptions {
@@ -186,9 +194,9 @@ export abstract class ColumnElement<T = unknown, N extends string = string> exte
   label<const L extends string>(name: L): Label<T, L> {
     return new Label(name, this)
   }
-  /** `CAST(expr AS type)` */
-  cast<S extends SqlType>(type: S): ColumnElement<S['__value']> {
-    return new Cast(this, type)
+  /** `CAST(expr AS type)`; NULL stays NULL, and the result keeps this expression's name. */
+  cast<S extends SqlType>(type: S): ColumnElement<S['__value'] | (null extends T ? null : never), N> {
+    return new Cast(this, type) as ColumnElement<any, any>
   }
   /** Ascending order: `expr ASC`. */
   asc(): OrderByElement {
@@ -598,9 +606,18 @@ export function asc(expr: ColumnElement): OrderByElement {
 export function desc(expr: ColumnElement): OrderByElement {
   return expr.desc()
 }
-/** `CAST(expr AS type)`; a plain value is bound first. */
-export function cast<S extends SqlType>(expr: unknown, type: S): ColumnElement<S['__value']> {
-  return new Cast(expr instanceof ColumnElement ? expr : literal(expr), type)
+/** The `null` a cast of `E` may give: when `E` is, or is an expression that may be, NULL. */
+type NullOfOperand<E> = E extends { readonly __value: infer V } ? (null extends V ? null : never) : E & null
+
+/** `CAST(expr AS type)`; a plain value is bound first. NULL stays NULL; the name is kept. */
+export function cast<E, S extends SqlType>(
+  expr: E,
+  type: S,
+): ColumnElement<
+  S['__value'] | NullOfOperand<E>,
+  E extends { readonly __name: infer N extends string } ? N : string
+> {
+  return new Cast(expr instanceof ColumnElement ? expr : literal(expr), type) as ColumnElement<any, any>
 }
 /** SQL `NULL`. */
 export function null_(): ColumnElement<null> {

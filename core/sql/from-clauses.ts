@@ -1,6 +1,13 @@
 import { ArgumentError } from '../errors.js'
 import { and, type ColumnElement, ColumnRef, FromClause, type SelectLike } from './elements.js'
-import type { ColumnsSourceType, NullableExcept, NullableFrom } from './row-types.js'
+import type {
+  ColumnsSourceType,
+  JoinNullable,
+  NullableExcept,
+  NullableFrom,
+  OuterNames,
+  SourceNames,
+} from './row-types.js'
 
 /** A foreign-key link from a local column to a remote one, used to infer join conditions. */
 export type ForeignKeyPair = readonly [local: ColumnRef, remote: ColumnRef]
@@ -38,18 +45,18 @@ export abstract class ColumnsSource<
     return [this]
   }
   /** `this JOIN right ON onclause`; the condition is inferred from one foreign key when omitted. */
-  join<R extends ColumnsSource<any, any>>(
+  join<R extends ColumnsSource<any, any> | Join<any, any>, const O extends JoinOptions = {}>(
     right: R,
     onclause?: ColumnElement<any>,
-    options: JoinOptions = {},
-  ) {
+    options: O = {} as O,
+  ): Join<TB | SourceNames<R>, OuterNames<R> | JoinNullable<O, TB, SourceNames<R>>> {
     return joinOf(this, right, onclause, options.full ? 'full' : options.isOuter ? 'left' : 'inner')
   }
   /** `this LEFT OUTER JOIN right ON ...` */
-  outerjoin<R extends ColumnsSource<any, any>>(
+  outerjoin<R extends ColumnsSource<any, any> | Join<any, any>>(
     right: R,
     onclause?: ColumnElement<any>,
-  ): Join<TB | R['__tableName'], R['__tableName']> {
+  ): Join<TB | SourceNames<R>, SourceNames<R>> {
     return joinOf(this, right, onclause, 'left')
   }
 }
@@ -80,21 +87,18 @@ export class Join<TB extends string = string, NB extends string = never> extends
     return [...this.left.fromTables(), ...this.right.fromTables()]
   }
   /** Chains another INNER JOIN (or outer with `options`). */
-  join<R extends ColumnsSource<any, any>>(
+  join<R extends ColumnsSource<any, any> | Join<any, any>, const O extends JoinOptions = {}>(
     right: R,
     onclause?: ColumnElement<any>,
-    options: JoinOptions = {},
-  ) {
-    return joinOf(this, right, onclause, options.full ? 'full' : options.isOuter ? 'left' : 'inner') as Join<
-      TB | R['__tableName'],
-      NB
-    >
+    options: O = {} as O,
+  ): Join<TB | SourceNames<R>, NB | OuterNames<R> | JoinNullable<O, TB, SourceNames<R>>> {
+    return joinOf(this, right, onclause, options.full ? 'full' : options.isOuter ? 'left' : 'inner')
   }
   /** Chains a LEFT OUTER JOIN. */
-  outerjoin<R extends ColumnsSource<any, any>>(
+  outerjoin<R extends ColumnsSource<any, any> | Join<any, any>>(
     right: R,
     onclause?: ColumnElement<any>,
-  ): Join<TB | R['__tableName'], NB | R['__tableName']> {
+  ): Join<TB | SourceNames<R>, NB | SourceNames<R>> {
     return joinOf(this, right, onclause, 'left')
   }
 }

@@ -11,8 +11,17 @@ import {
   ScalarSubquery,
   type SelectLike,
 } from './elements.js'
-import { ColumnsSource, CTE, type Join, type JoinKind, joinOf, Subquery } from './from-clauses.js'
-import type { NullableExcept, NullableFrom, RowOf, SelectArg, SubqueryColumns, TupleOf } from './row-types.js'
+import { ColumnsSource, CTE, type JoinKind, joinOf, Subquery } from './from-clauses.js'
+import type {
+  ArgsAfterJoin,
+  NullableExcept,
+  NullableFrom,
+  OuterNames,
+  RowOf,
+  SelectArg,
+  SubqueryColumns,
+  TupleOf,
+} from './row-types.js'
 import { t } from './types.js'
 
 /** An ORDER BY / GROUP BY item: an expression or an ordering. */
@@ -149,9 +158,7 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
     return this.with({ args: [...this.args, ...more] })
   }
   /** Sets the FROM items explicitly (a table, join, subquery...); more are added from the columns. */
-  selectFrom<F extends FromClause>(
-    ...froms: F[]
-  ): Select<F extends Join<any, infer NB> ? NullableFrom<Args, NB> : Args> {
+  selectFrom<F extends FromClause>(...froms: F[]): Select<NullableFrom<Args, OuterNames<F>>> {
     return this.with({ explicitFroms: [...this.explicitFroms, ...froms] })
   }
   /** Adds a WHERE condition; several calls are joined with AND. */
@@ -190,11 +197,11 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
     return this.with({ forUpdateOptions: options })
   }
   /** Inner join from the leftmost FROM item; the condition is inferred from a foreign key when omitted. */
-  join<R extends ColumnsSource<any, any>>(
+  join<R extends ColumnsSource<any, any>, const O extends { isOuter?: boolean; full?: boolean } = {}>(
     target: R,
     onclause?: ColumnElement<any>,
-    options: { isOuter?: boolean; full?: boolean } = {},
-  ): Select<Args> {
+    options: O = {} as O,
+  ): Select<ArgsAfterJoin<Args, O, R['__tableName']>> {
     return this.joinWith(target, onclause, options.full ? 'full' : options.isOuter ? 'left' : 'inner')
   }
   /** `LEFT OUTER JOIN`: the joined source's columns become nullable in the row type. */
