@@ -1,4 +1,6 @@
 import { ArgumentError } from '../errors.js'
+import { type CreateDropOptions, createAll, dropAll } from './create-drop.js'
+import type { SqlRunner } from './runner.js'
 import type { Table } from './table.js'
 
 /**
@@ -51,6 +53,23 @@ export class MetaData {
    */
   get sortedTables(): Table[] {
     return sortByDependency([...this.#tables.values()]).order
+  }
+
+  /**
+   * Creates the tables, indexes and constraints in foreign-key order (see {@link createAll}).
+   * **DDL on MySQL commits the open transaction implicitly.**
+   *
+   * ```ts
+   * await metadata.createAll(engine, { checkFirst: true })
+   * ```
+   */
+  createAll(runner: SqlRunner, options: CreateDropOptions = {}): Promise<void> {
+    return createAll(this, runner, options)
+  }
+
+  /** Drops the tables in reverse foreign-key order (see {@link dropAll}). DDL on MySQL commits implicitly. */
+  dropAll(runner: SqlRunner, options: CreateDropOptions = {}): Promise<void> {
+    return dropAll(this, runner, options)
   }
 }
 

@@ -1,0 +1,65 @@
+CREATE TABLE users (
+  id INTEGER NOT NULL AUTO_INCREMENT,
+  name VARCHAR(50) NOT NULL,
+  email VARCHAR(100),
+  team VARCHAR(20),
+  CONSTRAINT pk_users PRIMARY KEY (id),
+  CONSTRAINT uq_users_email UNIQUE (email),
+  CONSTRAINT ck_users_name_ok CHECK (name <> 'o''brien\\')
+);
+
+CREATE INDEX ix_users_team ON users (team);
+
+CREATE TABLE kinds (
+  id BIGINT NOT NULL AUTO_INCREMENT,
+  i INTEGER DEFAULT 7 NOT NULL,
+  si SMALLINT DEFAULT -3,
+  f DOUBLE DEFAULT 1.5,
+  n DECIMAL(10, 2) DEFAULT '12.50',
+  s VARCHAR(50) DEFAULT 'it''s a \\ back\\slash \\'' end',
+  tx LONGTEXT DEFAULT ('it''s a \\ back\\slash \\'' end'),
+  b BOOL DEFAULT 1 NOT NULL,
+  d DATE DEFAULT '2024-01-02',
+  created_at DATETIME(3) DEFAULT CURRENT_TIMESTAMP(3),
+  tm TIME,
+  j JSON,
+  u CHAR(36),
+  bin LONGBLOB,
+  e ENUM('a', 'b') DEFAULT 'a' NOT NULL,
+  owner_id INTEGER,
+  expr INTEGER DEFAULT 42,
+  CONSTRAINT pk_kinds PRIMARY KEY (id),
+  CONSTRAINT fk_kinds_owner_id_users FOREIGN KEY (owner_id) REFERENCES users (id) ON DELETE SET NULL ON UPDATE CASCADE,
+  CONSTRAINT ck_kinds_i_positive CHECK (i >= 0)
+);
+
+CREATE UNIQUE INDEX kinds_s_tm ON kinds (s, tm);
+
+CREATE TABLE memberships (
+  user_id INTEGER NOT NULL,
+  group_name VARCHAR(30) NOT NULL,
+  kind_id BIGINT NOT NULL,
+  role VARCHAR(10) DEFAULT 'member' NOT NULL,
+  CONSTRAINT pk_memberships PRIMARY KEY (user_id, group_name),
+  CONSTRAINT fk_memberships_user_id_users FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE,
+  CONSTRAINT membership_kind FOREIGN KEY (kind_id) REFERENCES kinds (id) ON DELETE RESTRICT,
+  CONSTRAINT uq_memberships_kind_id UNIQUE (kind_id, role)
+);
+
+CREATE INDEX ix_memberships_role ON memberships (role, kind_id);
+
+CREATE TABLE grants (
+  id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  group_name VARCHAR(30) NOT NULL,
+  CONSTRAINT pk_grants PRIMARY KEY (id),
+  CONSTRAINT fk_grants_user_id_memberships FOREIGN KEY (user_id, group_name) REFERENCES memberships (user_id, group_name) ON DELETE CASCADE
+);
+
+DROP TABLE grants;
+
+DROP TABLE memberships;
+
+DROP TABLE kinds;
+
+DROP TABLE users;
