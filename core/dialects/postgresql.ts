@@ -16,7 +16,7 @@ export class PostgresCompiler extends SqlCompiler {
   protected override bindCast(bind: BindParam): string {
     const type = bind.type
     if (type.kind === 'null' || bind.expanding) return ''
-    return `::${this.dialect.castTypeName(type)}`
+    return `::${(this.dialect as PostgresDialect).bindCastTypeName(type)}`
   }
 }
 
@@ -100,6 +100,22 @@ export class PostgresDialect extends Dialect {
   }
   castTypeName(type: SqlType): string {
     return this.typeName(type)
+  }
+  /**
+   * The type a parameter is cast to: the type without length or precision, since
+   * `$1::VARCHAR(50)` silently truncates a longer value and `$1::NUMERIC(5, 2)` rounds it.
+   */
+  bindCastTypeName(type: SqlType): string {
+    if (type instanceof CustomType) return this.bindCastTypeName(type.base)
+    switch (type.kind) {
+      case 'string':
+      case 'enum':
+        return 'VARCHAR'
+      case 'numeric':
+        return 'NUMERIC'
+      default:
+        return this.typeName(type)
+    }
   }
   protected override binaryLiteral(bytes: Uint8Array): string {
     return `'\\x${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}'::BYTEA`

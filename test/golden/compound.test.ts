@@ -222,6 +222,25 @@ describe('union, intersect and except', () => {
     await expectRows(dbs, stmt, [['ann'], ['bob'], ['cy']])
   })
 
+  it('a compound with offset alone', async () => {
+    const stmt = union(select(users.c.id), select(posts.c.id)).orderBy(users.c.id).offset(3)
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT users.id FROM users UNION SELECT posts.id FROM posts ORDER BY id OFFSET $1',
+        params: [3],
+      },
+      sqlite: {
+        sql: 'SELECT users.id FROM users UNION SELECT posts.id FROM posts ORDER BY id LIMIT -1 OFFSET ?',
+        params: [3],
+      },
+      mysql: {
+        sql: 'SELECT users.id FROM users UNION SELECT posts.id FROM posts ORDER BY id LIMIT 18446744073709551615 OFFSET ?',
+        params: [3],
+      },
+    })
+    await expectRows(dbs, stmt, [[4]])
+  })
+
   it('a compound ordered by a labelled expression name', async () => {
     const stmt = union(
       select(users.c.name.label('n')).where(users.c.id.eq(2)),

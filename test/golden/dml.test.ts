@@ -595,6 +595,30 @@ describe('insert, update and delete', () => {
     ])
   })
 
+  it('update with a correlated scalar subquery in SET', async () => {
+    const stmt = update(users)
+      .values({
+        age: select(func.max(posts.c.score)).where(posts.c.authorId.eq(users.c.id)).scalarSubquery(),
+      })
+      .where(users.c.id.le(2))
+    testSql(stmt, {
+      postgresql: {
+        sql: 'UPDATE users SET age = (SELECT max(posts.score) FROM posts WHERE posts.author_id = users.id) WHERE users.id <= $1',
+        params: [2],
+      },
+      sqlite: {
+        sql: 'UPDATE users SET age = (SELECT max(posts.score) FROM posts WHERE posts.author_id = users.id) WHERE users.id <= ?',
+        params: [2],
+      },
+      mysql: {
+        sql: 'UPDATE users SET age = (SELECT max(posts.score) FROM posts WHERE posts.author_id = users.id) WHERE users.id <= ?',
+        params: [2],
+      },
+    })
+    await expectRows(dbs, stmt, [])
+    await expectRows(dbs, select(users.c.age).orderBy(users.c.id), [[10], [5], [null], [41]])
+  })
+
   it('onupdate fills a column left out of an update', async () => {
     const stmt = update(notes).values({ body: 'changed' }).where(notes.c.id.eq(1))
     testSql(stmt, {

@@ -1,5 +1,18 @@
 import { describe, it } from 'vitest'
-import { and, case_, cast, false_, literal, not, null_, or, select, t, true_ } from '../../core/index.js'
+import {
+  and,
+  case_,
+  cast,
+  exists,
+  false_,
+  literal,
+  not,
+  null_,
+  or,
+  select,
+  t,
+  true_,
+} from '../../core/index.js'
 import { posts, useFixtureDatabases, users } from '../support/fixture.js'
 import { expectRows, testSql } from '../support/golden.js'
 
@@ -927,6 +940,125 @@ describe('expressions', () => {
       mysql: { sql: 'SELECT users.id FROM users WHERE (users.age > ?) IS NULL', params: [26] },
     })
     await expectRows(dbs, stmt, [[3]])
+  })
+
+  it('a value bound with a column type keeps its full length on PostgreSQL', async () => {
+    const stmt = select(
+      case_([[users.c.id.eq(0), users.c.name]], {
+        else_: 'a string longer than fifty characters, which must not be cut off',
+      }).label('x'),
+    ).where(users.c.id.eq(1))
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT CASE WHEN users.id = $1 THEN users.name ELSE $2::VARCHAR END AS x FROM users WHERE users.id = $3',
+        params: [0, 'a string longer than fifty characters, which must not be cut off', 1],
+      },
+      sqlite: {
+        sql: 'SELECT CASE WHEN users.id = ? THEN users.name ELSE ? END AS x FROM users WHERE users.id = ?',
+        params: [0, 'a string longer than fifty characters, which must not be cut off', 1],
+      },
+      mysql: {
+        sql: 'SELECT CASE WHEN users.id = ? THEN users.name ELSE ? END AS x FROM users WHERE users.id = ?',
+        params: [0, 'a string longer than fifty characters, which must not be cut off', 1],
+      },
+    })
+    await expectRows(dbs, stmt, [['a string longer than fifty characters, which must not be cut off']])
+  })
+
+  it('an IN predicate compared with a boolean', async () => {
+    const stmt = select(users.c.id)
+      .where(users.c.id.in([1, 2]).eq(false))
+      .orderBy(users.c.id)
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT users.id FROM users WHERE (users.id IN ($1, $2)) = $3 ORDER BY users.id',
+        params: [1, 2, false],
+      },
+      sqlite: {
+        sql: 'SELECT users.id FROM users WHERE (users.id IN (?, ?)) = ? ORDER BY users.id',
+        params: [1, 2, 0],
+      },
+      mysql: {
+        sql: 'SELECT users.id FROM users WHERE (users.id IN (?, ?)) = ? ORDER BY users.id',
+        params: [1, 2, 0],
+      },
+    })
+    await expectRows(dbs, stmt, [[3], [4]])
+  })
+
+  it('not(not()) keeps both', async () => {
+    const stmt = select(users.c.id)
+      .where(not(not(users.c.active.eq(true))))
+      .orderBy(users.c.id)
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT users.id FROM users WHERE NOT (NOT users.active = $1) ORDER BY users.id',
+        params: [true],
+      },
+      sqlite: {
+        sql: 'SELECT users.id FROM users WHERE NOT (NOT users.active = ?) ORDER BY users.id',
+        params: [1],
+      },
+      mysql: {
+        sql: 'SELECT users.id FROM users WHERE NOT (NOT users.active = ?) ORDER BY users.id',
+        params: [1],
+      },
+    })
+    await expectRows(dbs, stmt, [[1], [3]])
+  })
+
+  it('exists() selected as a value', async () => {
+    const stmt = select(
+      users.c.name,
+      exists(select(posts.c.id).where(posts.c.authorId.eq(users.c.id))).label('wrote'),
+    ).orderBy(users.c.id)
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT users.name, EXISTS (SELECT posts.id FROM posts WHERE posts.author_id = users.id) AS wrote FROM users ORDER BY users.id',
+        params: [],
+      },
+      sqlite: {
+        sql: 'SELECT users.name, EXISTS (SELECT posts.id FROM posts WHERE posts.author_id = users.id) AS wrote FROM users ORDER BY users.id',
+        params: [],
+      },
+      mysql: {
+        sql: 'SELECT users.name, EXISTS (SELECT posts.id FROM posts WHERE posts.author_id = users.id) AS wrote FROM users ORDER BY users.id',
+        params: [],
+      },
+    })
+    await expectRows(dbs, stmt, {
+      postgresql: [
+        ['ann', true],
+        ['bob', true],
+        ['cy', true],
+        ['dora', false],
+      ],
+      others: [
+        ['ann', 1],
+        ['bob', 1],
+        ['cy', 1],
+        ['dora', 0],
+      ],
+    })
+  })
+
+  it('labels that need quoting', async () => {
+    const stmt = select(users.c.name.label('Full Name'), users.c.id.label('order')).where(users.c.id.eq(1))
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT users.name AS "Full Name", users.id AS "order" FROM users WHERE users.id = $1',
+        params: [1],
+      },
+      sqlite: {
+        sql: 'SELECT users.name AS "Full Name", users.id AS "order" FROM users WHERE users.id = ?',
+        params: [1],
+      },
+      mysql: {
+        sql: 'SELECT users.name AS `Full Name`, users.id AS `order` FROM users WHERE users.id = ?',
+        params: [1],
+      },
+    })
+    await expectRows(dbs, stmt, [['ann', 1]])
   })
 
   it('a negated IS NULL', async () => {

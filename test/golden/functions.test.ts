@@ -487,6 +487,65 @@ describe('functions', () => {
     })
   })
 
+  it('a window ordered with nulls last (emulated on mysql)', async () => {
+    const stmt = select(
+      posts.c.id,
+      func.rowNumber().over({ orderBy: posts.c.score.desc().nullsLast() }).label('rn'),
+    ).orderBy(posts.c.id)
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT posts.id, row_number() OVER (ORDER BY posts.score DESC NULLS LAST) AS rn FROM posts ORDER BY posts.id',
+        params: [],
+      },
+      sqlite: {
+        sql: 'SELECT posts.id, row_number() OVER (ORDER BY posts.score DESC NULLS LAST) AS rn FROM posts ORDER BY posts.id',
+        params: [],
+      },
+      mysql: {
+        sql: 'SELECT posts.id, row_number() OVER (ORDER BY posts.score IS NULL, posts.score DESC) AS rn FROM posts ORDER BY posts.id',
+        params: [],
+      },
+    })
+    await expectRows(dbs, stmt, {
+      postgresql: [
+        [1, '1'],
+        [2, '4'],
+        [3, '3'],
+        [4, '2'],
+      ],
+      others: [
+        [1, 1],
+        [2, 4],
+        [3, 3],
+        [4, 2],
+      ],
+    })
+  })
+
+  it('a window function in a subquery, filtered outside', async () => {
+    const ranked = select(
+      posts.c.id,
+      posts.c.authorId,
+      func.rowNumber().over({ partitionBy: posts.c.authorId, orderBy: posts.c.id.desc() }).label('rn'),
+    ).subquery('ranked')
+    const stmt = select(ranked.c.id).where(ranked.c.rn.eq(1)).orderBy(ranked.c.id)
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT ranked.id FROM (SELECT posts.id, posts.author_id AS "authorId", row_number() OVER (PARTITION BY posts.author_id ORDER BY posts.id DESC) AS rn FROM posts) AS ranked WHERE ranked.rn = $1 ORDER BY ranked.id',
+        params: [1],
+      },
+      sqlite: {
+        sql: 'SELECT ranked.id FROM (SELECT posts.id, posts.author_id AS "authorId", row_number() OVER (PARTITION BY posts.author_id ORDER BY posts.id DESC) AS rn FROM posts) AS ranked WHERE ranked.rn = ? ORDER BY ranked.id',
+        params: [1],
+      },
+      mysql: {
+        sql: 'SELECT ranked.id FROM (SELECT posts.id, posts.author_id AS `authorId`, row_number() OVER (PARTITION BY posts.author_id ORDER BY posts.id DESC) AS rn FROM posts) AS ranked WHERE ranked.rn = ? ORDER BY ranked.id',
+        params: [1],
+      },
+    })
+    await expectRows(dbs, stmt, [[2], [3], [4]])
+  })
+
   it('now() is current_timestamp on sqlite', async () => {
     const stmt = select(func.now().isNotNull().label('ok'))
     testSql(stmt, {
