@@ -8,8 +8,11 @@ export interface WindowSpec {
   orderBy?: CE | OrderByElement | readonly (CE | OrderByElement)[]
 }
 
-/** A SQL function call: `name(args) [FILTER (WHERE ...)] [OVER (...)]`. */
-export class FunctionCall<T = unknown> extends ColumnElement<T> {
+/**
+ * A SQL function call: `name(args) [FILTER (WHERE ...)] [OVER (...)]`. Selected unlabelled, a
+ * row names it after the function (`N`): `select(func.count())` rows have `count`.
+ */
+export class FunctionCall<T = unknown, N extends string = string> extends ColumnElement<T, N> {
   readonly kind = 'function'
   constructor(
     readonly name: string,
@@ -25,11 +28,11 @@ export class FunctionCall<T = unknown> extends ColumnElement<T> {
     return this.name
   }
   /** Aggregate `FILTER (WHERE cond)`; emulated with CASE on MySQL. */
-  filter(condition: CE<boolean>): FunctionCall<T> {
+  filter(condition: CE<boolean>): FunctionCall<T, N> {
     return new FunctionCall(this.name, this.args, this.type, condition, this.distinct)
   }
   /** A window function: `OVER (PARTITION BY ... ORDER BY ...)`. */
-  over(spec: WindowSpec = {}): Over<T> {
+  over(spec: WindowSpec = {}): Over<T, N> {
     const list = <X>(v: X | readonly X[] | undefined): readonly X[] =>
       v === undefined ? [] : Array.isArray(v) ? (v as readonly X[]) : [v as X]
     return new Over(this, list(spec.partitionBy), list(spec.orderBy))
@@ -37,11 +40,11 @@ export class FunctionCall<T = unknown> extends ColumnElement<T> {
 }
 
 /** `fn(...) OVER (PARTITION BY ... ORDER BY ...)` */
-export class Over<T = unknown> extends ColumnElement<T> {
+export class Over<T = unknown, N extends string = string> extends ColumnElement<T, N> {
   readonly kind = 'over'
   readonly type: SqlType
   constructor(
-    readonly fn: FunctionCall<T>,
+    readonly fn: FunctionCall<T, N>,
     readonly partitionBy: readonly CE[],
     readonly orderBy: readonly (CE | OrderByElement)[],
   ) {
@@ -71,27 +74,31 @@ function firstType(args: readonly ArgValue[]): SqlType {
 
 type FirstValue<A> = A extends readonly [infer F, ...unknown[]] ? (F extends CE<infer V> ? V : F) : unknown
 
+type StringArg = CE<string> | CE<string | null> | string
+/** `null` when the argument may be NULL (a function of NULL is NULL). */
+type NullOf<E> = E extends { readonly __value: infer V } ? (null extends V ? null : never) : never
+
 /** Functions whose result type is known; any other name on {@link func} returns `unknown`. */
 interface KnownFunctions {
   /** `count(*)` with no argument, else `count(expr)`. Read as `number`. */
-  count(expr?: CE): FunctionCall<number>
+  count(expr?: CE): FunctionCall<number, 'count'>
   /** `count(DISTINCT expr)` */
-  countDistinct(expr: CE): FunctionCall<number>
-  max<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null>
-  min<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null>
-  sum<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null>
-  avg(expr: CE): FunctionCall<number | null>
-  coalesce<A extends ArgValue[]>(...args: A): FunctionCall<NonNullable<FirstValue<A>>>
-  lower(expr: CE<string> | CE<string | null> | string): FunctionCall<string>
-  upper(expr: CE<string> | CE<string | null> | string): FunctionCall<string>
-  length(expr: CE<string> | CE<string | null> | string): FunctionCall<number>
-  abs<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A>>
-  rowNumber(): FunctionCall<number>
-  rank(): FunctionCall<number>
-  denseRank(): FunctionCall<number>
-  now(): FunctionCall<Date>
+  countDistinct(expr: CE): FunctionCall<number, 'count'>
+  max<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null, 'max'>
+  min<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null, 'min'>
+  sum<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A> | null, 'sum'>
+  avg(expr: CE): FunctionCall<number | null, 'avg'>
+  coalesce<A extends ArgValue[]>(...args: A): FunctionCall<NonNullable<FirstValue<A>>, 'coalesce'>
+  lower<E extends StringArg>(expr: E): FunctionCall<string | NullOf<E>, 'lower'>
+  upper<E extends StringArg>(expr: E): FunctionCall<string | NullOf<E>, 'upper'>
+  length<E extends StringArg>(expr: E): FunctionCall<number | NullOf<E>, 'length'>
+  abs<A extends [ArgValue]>(...args: A): FunctionCall<FirstValue<A>, 'abs'>
+  rowNumber(): FunctionCall<number, 'row_number'>
+  rank(): FunctionCall<number, 'rank'>
+  denseRank(): FunctionCall<number, 'dense_rank'>
+  now(): FunctionCall<Date, 'now'>
   /** `current_timestamp` */
-  currentTimestamp(): FunctionCall<Date>
+  currentTimestamp(): FunctionCall<Date, 'current_timestamp'>
 }
 
 /** Any other SQL function by name: `func.json_agg(x)`, `func.date_trunc('day', ts)`. */

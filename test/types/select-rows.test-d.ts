@@ -304,6 +304,8 @@ describe('expressions', () => {
     expectTypeOf(func.sum(kinds.c.price).__value).toEqualTypeOf<string | null>()
     expectTypeOf(func.coalesce(users.c.email, 'none').__value).toEqualTypeOf<string>()
     expectTypeOf(func.lower(users.c.name).__value).toEqualTypeOf<string>()
+    expectTypeOf(func.upper(users.c.email).__value).toEqualTypeOf<string | null>()
+    expectTypeOf(func.length('abc').__value).toEqualTypeOf<number>()
     expectTypeOf(func.now().__value).toEqualTypeOf<Date>()
     expectTypeOf(func.rowNumber().over({ orderBy: users.c.id }).__value).toEqualTypeOf<number>()
     // any other function name is unknown (the `!`: an index signature under noUncheckedIndexedAccess)
@@ -314,6 +316,34 @@ describe('expressions', () => {
       readonly 1: number
       readonly name: string
       readonly n: number
+    }>()
+  })
+
+  test('an unlabelled function is named after the function, as the run-time names it', () => {
+    const stmt = select(func.count(), func.max(users.c.id), func.rowNumber().over({ orderBy: users.c.id }))
+    expectTypeOf<RowType<typeof stmt>>().toEqualTypeOf<{
+      readonly 0: number
+      readonly 1: number | null
+      readonly 2: number
+      readonly count: number
+      readonly max: number | null
+      readonly row_number: number
+    }>()
+    const dup = select(
+      func.count(),
+      func.count(users.c.email).filter(users.c.id.gt(1)),
+      users.c.id.label('count'),
+    )
+    expectTypeOf<keyof RowType<typeof dup>>().toEqualTypeOf<
+      '0' | '1' | '2' | 'count' | 'count_1' | 'count_2'
+    >()
+    // a cast keeps the name of what it casts
+    const cast1 = select(cast(users.c.name, t.Integer), users.c.email.cast(t.String()))
+    expectTypeOf<RowType<typeof cast1>>().toEqualTypeOf<{
+      readonly 0: number
+      readonly 1: string | null
+      readonly name: number
+      readonly email: string | null
     }>()
   })
 

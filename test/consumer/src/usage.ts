@@ -79,6 +79,9 @@ const withSq = select(users.c.name, sq.c.top, cast(sq.c.userId, t.BigInteger).la
 assertType<Equal<(typeof withSq.__row)['top'], string | null>>()
 assertType<Equal<(typeof withSq.__row)['big'], bigint>>()
 
+const counted = select(func.count(), users.c.role).groupBy(users.c.role)
+assertType<Equal<(typeof counted.__row)['count'], number>>()
+
 const kind = case_([[users.c.id.lt(10), 'early']], { else_: 'late' })
 assertType<Equal<typeof kind, ColumnElement<string>>>()
 
