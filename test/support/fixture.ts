@@ -1,10 +1,11 @@
 /**
  * The schema the golden SQL tests run against: users with addresses and posts (foreign keys),
  * nullable columns, a self-referencing tree, a table with client defaults and onupdate, and a
- * table with a natural key for upserts. Each test file creates it in its own databases.
+ * table with a natural key for upserts. Each test file creates it in its own databases with
+ * `metadata.createAll` and seeds it with `insert()`.
  */
 import { afterAll, beforeAll } from 'vitest'
-import { Column, ForeignKey, insert, MetaData, Table, t } from '../../core/index.js'
+import { Column, delete_, ForeignKey, insert, MetaData, Table, t, update } from '../../core/index.js'
 import { closeAll, type DialectKey, openAll, type TestDatabase } from './databases.js'
 
 export const metadata = new MetaData()
@@ -63,42 +64,9 @@ export const counters = new Table('counters', metadata, {
 /** Tables in creation order. */
 const tables = [users, addresses, posts, categories, notes, counters]
 
-/**
- * CREATE TABLE per dialect, written by hand until `metadata.createAll` lands (then the fixture
- * uses our own DDL).
- */
-const ddl: Record<DialectKey, string[]> = {
-  postgresql: [
-    'CREATE TABLE users (id SERIAL PRIMARY KEY, name VARCHAR(50) NOT NULL, email VARCHAR(100) UNIQUE, age INTEGER, active BOOLEAN NOT NULL)',
-    'CREATE TABLE addresses (id SERIAL PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), email VARCHAR(100) NOT NULL)',
-    'CREATE TABLE posts (id SERIAL PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id), title VARCHAR(100) NOT NULL, score INTEGER)',
-    'CREATE TABLE categories (id SERIAL PRIMARY KEY, parent_id INTEGER REFERENCES categories (id), name VARCHAR(50) NOT NULL)',
-    'CREATE TABLE notes (id SERIAL PRIMARY KEY, body VARCHAR(200), status VARCHAR(20) NOT NULL, edited_by VARCHAR(20))',
-    'CREATE TABLE counters (name VARCHAR(50) PRIMARY KEY, hits INTEGER NOT NULL)',
-  ],
-  sqlite: [
-    'CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, email VARCHAR(100) UNIQUE, age INTEGER, active BOOLEAN NOT NULL)',
-    'CREATE TABLE addresses (id INTEGER PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users (id), email VARCHAR(100) NOT NULL)',
-    'CREATE TABLE posts (id INTEGER PRIMARY KEY, author_id INTEGER NOT NULL REFERENCES users (id), title VARCHAR(100) NOT NULL, score INTEGER)',
-    'CREATE TABLE categories (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES categories (id), name VARCHAR(50) NOT NULL)',
-    'CREATE TABLE notes (id INTEGER PRIMARY KEY, body VARCHAR(200), status VARCHAR(20) NOT NULL, edited_by VARCHAR(20))',
-    'CREATE TABLE counters (name VARCHAR(50) PRIMARY KEY, hits INTEGER NOT NULL)',
-  ],
-  mysql: [
-    'CREATE TABLE users (id INTEGER AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50) NOT NULL, email VARCHAR(100) UNIQUE, age INTEGER, active BOOL NOT NULL)',
-    'CREATE TABLE addresses (id INTEGER AUTO_INCREMENT PRIMARY KEY, user_id INTEGER NOT NULL, email VARCHAR(100) NOT NULL, FOREIGN KEY (user_id) REFERENCES users (id))',
-    'CREATE TABLE posts (id INTEGER AUTO_INCREMENT PRIMARY KEY, author_id INTEGER NOT NULL, title VARCHAR(100) NOT NULL, score INTEGER, FOREIGN KEY (author_id) REFERENCES users (id))',
-    'CREATE TABLE categories (id INTEGER AUTO_INCREMENT PRIMARY KEY, parent_id INTEGER, name VARCHAR(50) NOT NULL, FOREIGN KEY (parent_id) REFERENCES categories (id))',
-    'CREATE TABLE notes (id INTEGER AUTO_INCREMENT PRIMARY KEY, body VARCHAR(200), status VARCHAR(20) NOT NULL, edited_by VARCHAR(20))',
-    'CREATE TABLE counters (name VARCHAR(50) PRIMARY KEY, hits INTEGER NOT NULL)',
-  ],
-}
-
-/** Creates the fixture tables, with our own DDL when it exists. */
-export async function createTables(db: TestDatabase, key: DialectKey): Promise<void> {
-  const createAll = (metadata as { createAll?: (runner: TestDatabase) => Promise<void> }).createAll
-  if (typeof createAll === 'function') return createAll.call(metadata, db)
-  for (const sql of ddl[key]) await db.exec(sql)
+/** Creates the fixture tables with our own DDL. */
+export async function createTables(db: TestDatabase): Promise<void> {
+  await metadata.createAll(db)
 }
 
 /**
@@ -142,8 +110,8 @@ export const seed = [
 /** Deletes every row and inserts the seed again (for tests that write). */
 export async function reseed(db: TestDatabase, key: DialectKey): Promise<void> {
   for (const table of [...tables].reverse()) {
-    if (table === categories) await db.exec('UPDATE categories SET parent_id = NULL')
-    await db.exec(`DELETE FROM ${table.name}`)
+    if (table === categories) await db.run(update(categories).values({ parentId: null }).compile(db.dialect))
+    await db.run(delete_(table).compile(db.dialect))
   }
   for (const stmt of seed) await db.run(stmt.compile(db.dialect))
   if (key === 'postgresql')
@@ -169,7 +137,7 @@ export function useFixtureDatabases(prefix: string): Record<DialectKey, TestData
     Object.assign(dbs, await openAll(prefix))
     await Promise.all(
       (Object.keys(dbs) as DialectKey[]).map(async (key) => {
-        await createTables(dbs[key], key)
+        await createTables(dbs[key])
         await reseed(dbs[key], key)
       }),
     )
