@@ -80,7 +80,11 @@ export type IsOptionalOnInsert<S, O> = 0 extends 1 & O
     : O extends { primaryKey: true }
       ? O extends { autoincrement: false }
         ? false
-        : IsAutoincrementType<S>
+        : O extends { autoincrement: true }
+          ? IsAutoincrementType<S>
+          : O extends { foreignKey: {} }
+            ? false
+            : IsAutoincrementType<S>
       : Nullable<O>
 
 /**
@@ -110,23 +114,33 @@ export class Column<
   /** Whether the database generates this column's value on INSERT (a lone integer key). */
   readonly isAutoincrement: boolean
 
-  constructor(type: S, options: O = {} as O, table?: FromClause, key?: string, autoincrement = false) {
+  constructor(
+    type: S,
+    options: O = {} as O,
+    table?: FromClause,
+    key?: string,
+    autoincrement = false,
+    inPrimaryKey = false,
+  ) {
     const name = options.name ?? key ?? ''
     super(table, name, type, key ?? name)
     this.isAutoincrement = autoincrement
     if (options.name !== undefined && options.name.length === 0)
       throw new ArgumentError('A column name cannot be empty')
     this.options = Object.freeze({ ...options })
-    this.primaryKey = options.primaryKey ?? false
+    this.primaryKey = (options.primaryKey ?? false) || inPrimaryKey
     this.nullable = options.nullable ?? !this.primaryKey
     if (this.primaryKey && options.nullable === true)
       throw new ArgumentError(`Column ${name || '(unnamed)'}: a primary key column cannot be nullable`)
     if (table !== undefined) Object.freeze(this)
   }
 
-  /** A copy bound to `table` under attribute `key`. */
-  bind(table: FromClause, key: string, autoincrement: boolean): Column<S, O, N, TB> {
-    return new Column(this.type, this.options, table, key, autoincrement) as Column<S, O, N, TB>
+  /**
+   * A copy bound to `table` under attribute `key`; `inPrimaryKey` when the table's
+   * PrimaryKeyConstraint names it (which makes it NOT NULL as a flagged key would be).
+   */
+  bind(table: FromClause, key: string, autoincrement: boolean, inPrimaryKey = false): Column<S, O, N, TB> {
+    return new Column(this.type, this.options, table, key, autoincrement, inPrimaryKey) as Column<S, O, N, TB>
   }
 
   /** The client-side default for a new row, evaluated now; `undefined` when there is none. */

@@ -72,7 +72,8 @@ export class Table<
     const lone = pkKeys.length === 1 ? columns[pkKeys[0]!] : undefined
     const autoKey =
       lone !== undefined &&
-      lone.options.autoincrement !== false &&
+      (lone.options.autoincrement === true ||
+        (lone.options.autoincrement === undefined && !lone.options.foreignKey)) &&
       (lone.type instanceof Integer || lone.type instanceof BigInteger) &&
       !(lone.type instanceof SmallInteger)
         ? pkKeys[0]
@@ -87,7 +88,7 @@ export class Table<
         throw new ArgumentError(
           `Table ${name}: autoincrement is only for a lone Integer or BigInteger primary key (${key})`,
         )
-      const col = spec.bind(this, key, key === autoKey)
+      const col = spec.bind(this, key, key === autoKey, pkKeys.includes(key))
       if (names.has(col.name)) throw new ArgumentError(`Table ${name}: two columns are named ${col.name}`)
       names.add(col.name)
       bound.push(col)
