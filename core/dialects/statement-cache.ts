@@ -3,6 +3,24 @@ import { BindParam, ClauseElement, ColumnRef } from '../sql/elements.js'
 import { SqlType } from '../sql/types.js'
 import type { Dialect } from './dialect.js'
 
+const typeKeys = new WeakMap<SqlType, string>()
+
+/**
+ * Everything about a type that can change the SQL (a cast, a label): its kind and settings such
+ * as length, precision, time zone or enum values. Functions (custom type codecs) are left out.
+ */
+function typeKey(type: SqlType): string {
+  let key = typeKeys.get(type)
+  if (key !== undefined) return key
+  key = type.kind
+  for (const [name, v] of Object.entries(type)) {
+    if (name === 'kind' || typeof v === 'function' || v === undefined) continue
+    key += `,${name}=${v instanceof SqlType ? typeKey(v) : JSON.stringify(v, (_k, x) => (typeof x === 'function' ? undefined : x instanceof SqlType ? typeKey(x) : x))}`
+  }
+  typeKeys.set(type, key)
+  return key
+}
+
 /** A statement's shape: everything that decides its SQL text, values left out. */
 export interface Shape {
   readonly key: string
@@ -29,7 +47,7 @@ export function shapeOf(stmt: ClauseElement): Shape {
         out += ','
       }
       out += ']'
-    } else if (v instanceof SqlType) out += `:${v.toString()}/${v.kind}`
+    } else if (v instanceof SqlType) out += `:${typeKey(v)}`
     else if (typeof v === 'object') {
       out += '{'
       for (const [k, x] of Object.entries(v)) {
@@ -50,7 +68,7 @@ export function shapeOf(stmt: ClauseElement): Shape {
       bindIds.set(node, binds.length)
       binds.push(node)
       const empty = node.expanding && (node.value as readonly unknown[]).length === 0
-      out += `B(${node.key ?? ''}${node.expanding ? (empty ? '*0' : '*') : ''}:${node.type.toString()}/${node.type.kind})`
+      out += `B(${node.key ?? ''}${node.expanding ? (empty ? '*0' : '*') : ''}:${typeKey(node.type)})`
       return
     }
     const prior = seen.get(node)

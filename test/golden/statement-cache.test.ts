@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { mysql, postgresql, select, sqlite } from '../../core/index.js'
+import { literal, mysql, postgresql, select, sqlite, t } from '../../core/index.js'
 import { users } from '../support/fixture.js'
 
 const dialects = [postgresql, sqlite, mysql]
@@ -65,4 +65,13 @@ describe('statement cache', () => {
       expect(b.params).toEqual(['b', 'system', 2])
     },
   )
+})
+
+describe('shape keys and types', () => {
+  it('statements differing only in a type setting do not share SQL', () => {
+    const naive = select(literal(new Date(0), t.DateTime()).label('d'))
+    const aware = select(literal(new Date(0), t.DateTime({ timezone: true })).label('d'))
+    expect(postgresql.compile(naive).sql).toBe('SELECT $1::TIMESTAMP WITHOUT TIME ZONE AS d')
+    expect(postgresql.compile(aware).sql).toBe('SELECT $1::TIMESTAMP WITH TIME ZONE AS d')
+  })
 })
