@@ -355,7 +355,26 @@ export class SqlCompiler extends ExpressionCompiler {
     this.selectList(cols, names, false)
   }
 
+  /**
+   * INSERT, UPDATE and DELETE name one table (plus `from()` items): a column of any other table
+   * outside a subquery would be invalid SQL, so it is a CompileError naming the way out.
+   */
+  private checkTargets(kind: string, stmt: Insert | Update | Delete, exprs: readonly (ClauseElement | undefined)[]): void {
+    const allowed = new Set<FromClause>([stmt.table, ...(stmt.kind === 'update' ? stmt.extraFroms.flatMap((f) => f.fromTables()) : [])])
+    for (const table of tablesReferenced(exprs.filter((e): e is ClauseElement => e !== undefined))) {
+      if (allowed.has(table)) continue
+      const hint = kind === 'UPDATE' ? 'add it with from() or use a subquery' : 'use a subquery (select(...).scalarSubquery() or exists())'
+      throw new CompileError(`${kind} ${stmt.table.name} refers to a column of ${table.name ?? 'another FROM item'}; ${hint}`)
+    }
+  }
+
   protected visitInsert(stmt: Insert): void {
+    this.checkTargets('INSERT INTO', stmt, [
+      ...stmt.rows.flat(),
+      ...(stmt.onConflict?.set.map(([, v]) => v) ?? []),
+      stmt.onConflict?.where,
+      ...stmt.returningColumns,
+    ])
     const table = this.quote(stmt.table.name)
     this.append(`INSERT INTO ${table}`)
     const conflict = stmt.onConflict
@@ -429,6 +448,7 @@ export class SqlCompiler extends ExpressionCompiler {
   protected visitUpdate(stmt: Update): void {
     const set = stmt.effectiveSet
     if (set.length === 0) throw new CompileError(`UPDATE ${stmt.table.name} has no values to set`)
+    this.checkTargets('UPDATE', stmt, [...set.map(([, v]) => v), stmt.whereClause, ...stmt.returningColumns])
     if (stmt.extraFroms.length > 0 && !this.dialect.features.updateFrom)
       throw new CompileError(
         `UPDATE ... FROM is not supported on ${this.dialect.name}; use a correlated subquery in where()`,
@@ -452,6 +472,7 @@ export class SqlCompiler extends ExpressionCompiler {
   }
 
   protected visitDelete(stmt: Delete): void {
+    this.checkTargets('DELETE FROM', stmt, [stmt.whereClause, ...stmt.returningColumns])
     this.scopes.push({ froms: new Set([stmt.table]) })
     this.append(`DELETE FROM ${this.quote(stmt.table.name)}`)
     if (stmt.whereClause) {

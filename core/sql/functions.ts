@@ -104,6 +104,71 @@ interface KnownFunctions {
 /** Any other SQL function by name: `func.json_agg(x)`, `func.date_trunc('day', ts)`. */
 type AnyFunction = (...args: ArgValue[]) => FunctionCall<unknown>
 
+/**
+ * Common function names of PostgreSQL, SQLite and MySQL, listed so they read as defined under
+ * `noUncheckedIndexedAccess` (an index signature alone would make `func.json_agg` possibly
+ * undefined). Any other name still works at runtime: `func.my_udf!(x)` or `sqlFunction('my_udf', x)`.
+ */
+type CommonFunctionName =
+  | 'array_agg'
+  | 'bool_and'
+  | 'bool_or'
+  | 'ceil'
+  | 'char_length'
+  | 'concat'
+  | 'concat_ws'
+  | 'cume_dist'
+  | 'date'
+  | 'date_trunc'
+  | 'datetime'
+  | 'every'
+  | 'exp'
+  | 'extract'
+  | 'first_value'
+  | 'floor'
+  | 'generate_series'
+  | 'greatest'
+  | 'group_concat'
+  | 'ifnull'
+  | 'instr'
+  | 'json_agg'
+  | 'json_array'
+  | 'json_build_object'
+  | 'json_extract'
+  | 'json_group_array'
+  | 'json_group_object'
+  | 'json_object'
+  | 'jsonb_agg'
+  | 'jsonb_build_object'
+  | 'lag'
+  | 'last_value'
+  | 'lead'
+  | 'least'
+  | 'ln'
+  | 'log'
+  | 'ltrim'
+  | 'mod'
+  | 'ntile'
+  | 'nullif'
+  | 'percent_rank'
+  | 'position'
+  | 'power'
+  | 'random'
+  | 'replace'
+  | 'reverse'
+  | 'round'
+  | 'rtrim'
+  | 'sign'
+  | 'sqrt'
+  | 'strftime'
+  | 'string_agg'
+  | 'substr'
+  | 'substring'
+  | 'total'
+  | 'trim'
+  | 'trunc'
+  | 'unixepoch'
+
 const known: Record<string, (...args: ArgValue[]) => FunctionCall> = {
   count: (...args) => {
     if (args.length > 1) throw new ArgumentError('count() takes at most one argument')
@@ -131,9 +196,8 @@ const sameTypeAsFirst = new Set(['max', 'min', 'coalesce', 'lower', 'upper', 'ab
  * func.rowNumber().over({ partitionBy: users.c.team, orderBy: users.c.id })
  * ```
  */
-export const func: KnownFunctions & Record<string, AnyFunction> = new Proxy(
-  {} as KnownFunctions & Record<string, AnyFunction>,
-  {
+export const func: KnownFunctions & Record<CommonFunctionName, AnyFunction> & Record<string, AnyFunction> =
+  new Proxy({} as KnownFunctions & Record<CommonFunctionName, AnyFunction> & Record<string, AnyFunction>, {
     get(_target, prop) {
       if (typeof prop !== 'string' || prop === 'then') return undefined
       const k = known[prop]
@@ -143,5 +207,15 @@ export const func: KnownFunctions & Record<string, AnyFunction> = new Proxy(
       return (...args: ArgValue[]) =>
         typed(prop, sameTypeAsFirst.has(prop) && args.length > 0 ? firstType(args) : t.Null, args)
     },
-  },
-)
+  })
+
+/**
+ * A call of any SQL function by name, for names `func` does not list.
+ *
+ * ```ts
+ * sqlFunction('my_udf', users.c.id)   // my_udf(users.id)
+ * ```
+ */
+export function sqlFunction(name: string, ...args: ArgValue[]): FunctionCall<unknown> {
+  return (func[name] as AnyFunction)(...args)
+}

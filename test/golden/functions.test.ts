@@ -142,7 +142,7 @@ describe('functions', () => {
   })
 
   it('any function by name: replace', async () => {
-    const stmt = select(func.replace!(users.c.name, 'a', 'A').label('r')).where(users.c.id.eq(1))
+    const stmt = select(func.replace(users.c.name, 'a', 'A').label('r')).where(users.c.id.eq(1))
     testSql(stmt, {
       postgresql: {
         sql: 'SELECT replace(users.name, $1::VARCHAR, $2::VARCHAR) AS r FROM users WHERE users.id = $3',

@@ -309,7 +309,7 @@ describe('expressions', () => {
     expectTypeOf(func.now().__value).toEqualTypeOf<Date>()
     expectTypeOf(func.rowNumber().over({ orderBy: users.c.id }).__value).toEqualTypeOf<number>()
     // any other function name is unknown (the `!`: an index signature under noUncheckedIndexedAccess)
-    expectTypeOf(func.json_agg!(users.c.id).__value).toEqualTypeOf<unknown>()
+    expectTypeOf(func.json_agg(users.c.id).__value).toEqualTypeOf<unknown>()
     const stmt = select(users.c.name, func.count(addresses.c.id).label('n')).groupBy(users.c.name)
     expectTypeOf<RowType<typeof stmt>>().toEqualTypeOf<{
       readonly 0: string
