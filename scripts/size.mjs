@@ -5,12 +5,31 @@ import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
+const root = new URL('../', import.meta.url).pathname
+
+/** Worker-shaped entries that import only part of the package, to show what tree-shaking keeps. */
+const scenarios = {
+  'worker: query builder + sqlite': `import { Column, MetaData, Table, t, select, insert, update, delete_, sqlite } from 'edgealchemy'
+const m = new MetaData(); const u = new Table('u', m, { id: new Column(t.Integer, { primaryKey: true }), n: new Column(t.Text) })
+export default { fetch() { return new Response(JSON.stringify([select(u).where(u.c.id.eq(1)), insert(u).values({ n: 'x' }), update(u).values({ n: 'y' }), delete_(u)].map((s) => s.compile(sqlite)))) } }`,
+}
+
 const rows = []
-for (const [subpath, target] of Object.entries(pkg.exports)) {
-  const file = typeof target === 'string' ? target : target.default
-  if (!file?.endsWith('.js')) continue
+const targets = Object.entries(pkg.exports)
+  .map(([subpath, target]) => [subpath, typeof target === 'string' ? target : target.default])
+  .filter(([, file]) => file?.endsWith('.js'))
+  .map(([subpath, file]) => [subpath, { entryPoints: [`${root}${file}`] }])
+for (const [name, contents] of Object.entries(scenarios))
+  targets.push([
+    name,
+    {
+      stdin: { contents, resolveDir: root, loader: 'js' },
+      alias: { edgealchemy: `${root}dist/core/index.js` },
+    },
+  ])
+for (const [subpath, input] of targets) {
   const result = await build({
-    entryPoints: [new URL(`../${file}`, import.meta.url).pathname],
+    ...input,
     bundle: true,
     minify: true,
     format: 'esm',

@@ -359,12 +359,24 @@ export class SqlCompiler extends ExpressionCompiler {
    * INSERT, UPDATE and DELETE name one table (plus `from()` items): a column of any other table
    * outside a subquery would be invalid SQL, so it is a CompileError naming the way out.
    */
-  private checkTargets(kind: string, stmt: Insert | Update | Delete, exprs: readonly (ClauseElement | undefined)[]): void {
-    const allowed = new Set<FromClause>([stmt.table, ...(stmt.kind === 'update' ? stmt.extraFroms.flatMap((f) => f.fromTables()) : [])])
+  private checkTargets(
+    kind: string,
+    stmt: Insert | Update | Delete,
+    exprs: readonly (ClauseElement | undefined)[],
+  ): void {
+    const allowed = new Set<FromClause>([
+      stmt.table,
+      ...(stmt.kind === 'update' ? stmt.extraFroms.flatMap((f) => f.fromTables()) : []),
+    ])
     for (const table of tablesReferenced(exprs.filter((e): e is ClauseElement => e !== undefined))) {
       if (allowed.has(table)) continue
-      const hint = kind === 'UPDATE' ? 'add it with from() or use a subquery' : 'use a subquery (select(...).scalarSubquery() or exists())'
-      throw new CompileError(`${kind} ${stmt.table.name} refers to a column of ${table.name ?? 'another FROM item'}; ${hint}`)
+      const hint =
+        kind === 'UPDATE'
+          ? 'add it with from() or use a subquery'
+          : 'use a subquery (select(...).scalarSubquery() or exists())'
+      throw new CompileError(
+        `${kind} ${stmt.table.name} refers to a column of ${table.name ?? 'another FROM item'}; ${hint}`,
+      )
     }
   }
 

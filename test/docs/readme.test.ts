@@ -36,7 +36,7 @@ describe('README examples', () => {
       const core = resolve(import.meta.dirname, '../../core/index.js')
       writeFileSync(file, code.replaceAll("from 'edgealchemy'", `from ${JSON.stringify(core)}`))
       await import(`${file}?t=${Date.now()}`)
-      expect(printed).toEqual(expected)
+      expect(printed.join('\n').split('\n')).toEqual(expected)
     },
   )
 })

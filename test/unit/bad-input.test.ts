@@ -139,13 +139,15 @@ describe('single-table statements', () => {
     expect(() => update(users).values({ age: 1 }).where(other.c.id.eq(1)).compile(postgresql)).toThrow(
       /UPDATE users refers to a column of other; add it with from\(\)/,
     )
-    expect(() => delete_(users).where(other.c.id.eq(1)).compile(mysql)).toThrow(/DELETE FROM users refers to a column of other/)
+    expect(() => delete_(users).where(other.c.id.eq(1)).compile(mysql)).toThrow(
+      /DELETE FROM users refers to a column of other/,
+    )
     expect(() => insert(users).values({ name: 'x', age: other.c.id }).compile(sqlite)).toThrow(CompileError)
   })
   it('is fine through from() or inside a subquery', () => {
-    expect(update(users).values({ age: 1 }).from(other).where(other.c.id.eq(users.c.id)).compile(postgresql).sql).toBe(
-      'UPDATE users SET age = $1 FROM other WHERE other.id = users.id',
-    )
+    expect(
+      update(users).values({ age: 1 }).from(other).where(other.c.id.eq(users.c.id)).compile(postgresql).sql,
+    ).toBe('UPDATE users SET age = $1 FROM other WHERE other.id = users.id')
     const sub = select(other.c.id).where(other.c.id.eq(users.c.id)).exists()
     expect(delete_(users).where(sub).compile(sqlite).sql).toBe(
       'DELETE FROM users WHERE EXISTS (SELECT other.id FROM other WHERE other.id = users.id)',
