@@ -2,9 +2,34 @@ import { ArgumentError, CompileError } from '../errors.js'
 import type { CompiledStatement, CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
 import type { SqlCompiler } from '../sql/compiler.js'
 import type { ClauseElement } from '../sql/elements.js'
-import { type DialectName, type SqlType, typeForValue } from '../sql/types.js'
+import {
+  CustomType,
+  type DialectName,
+  type Enum,
+  type Numeric,
+  type SqlType,
+  type String_,
+  typeForValue,
+} from '../sql/types.js'
 import { type IdentifierRules, quoteIdentifier } from './identifiers.js'
 import { StatementCache } from './statement-cache.js'
+
+/** Type names by type kind: a name, or a function of the type for kinds with settings. */
+export type TypeNames = Readonly<Record<string, string | ((type: any) => string)>>
+
+function nameFrom(name: TypeNames[string] | undefined, type: SqlType, dialect: string): string {
+  if (name === undefined) throw new CompileError(`No ${dialect} type for ${type.toString()}`)
+  return typeof name === 'string' ? name : name(type)
+}
+
+/** `NUMERIC(p, s)`-style names: `base` alone without a precision, else `base(p, s)`; `plain` overrides the bare name. */
+export function withPrecision(base: string, plain = base): (type: Numeric) => string {
+  return (n) => (n.precision === undefined ? plain : `${base}(${n.precision}, ${n.scale ?? 0})`)
+}
+/** `VARCHAR` or `VARCHAR(n)`. */
+export const varchar = (s: String_): string => (s.length === undefined ? 'VARCHAR' : `VARCHAR(${s.length})`)
+/** An enum stored as a VARCHAR as long as its longest value. */
+export const enumVarchar = (e: Enum): string => `VARCHAR(${Math.max(...e.values.map((v) => v.length))})`
 
 /** What a dialect's SQL can express; the compiler asks these instead of checking names. */
 export interface DialectFeatures {
@@ -54,10 +79,22 @@ export abstract class Dialect {
     literalBinds?: boolean
     bindIndex?: ReadonlyMap<unknown, number>
   }): SqlCompiler
+  /** DDL type names by type kind: a name, or a function of the type for kinds with settings. */
+  protected abstract readonly typeNames: TypeNames
+  /** `CAST(x AS ...)` names by type kind, where they differ from the DDL names; `*` is the fallback. */
+  protected readonly castTypeNames: TypeNames = {}
+
   /** The column type name used in CREATE TABLE. */
-  abstract typeName(type: SqlType): string
-  /** The type name used in `CAST(x AS ...)` and PostgreSQL parameter casts. */
-  abstract castTypeName(type: SqlType): string
+  typeName(type: SqlType): string {
+    if (type instanceof CustomType) return this.typeName(type.base)
+    return nameFrom(this.typeNames[type.kind], type, this.name)
+  }
+  /** The type name used in `CAST(x AS ...)`. */
+  castTypeName(type: SqlType): string {
+    if (type instanceof CustomType) return this.castTypeName(type.base)
+    const name = this.castTypeNames[type.kind] ?? this.castTypeNames['*']
+    return name === undefined ? this.typeName(type) : nameFrom(name, type, this.name)
+  }
 
   /** Quotes an identifier when needed; throws a `CompileError` for one the database cannot represent. */
   quote(name: string): string {

@@ -1,8 +1,8 @@
 import { CompileError } from '../errors.js'
 import { SqlCompiler } from '../sql/compiler.js'
 import type { Concat, ExcludedColumn } from '../sql/elements.js'
-import { CustomType, type Enum, type Numeric, type SqlType, type String_ } from '../sql/types.js'
-import { Dialect, type DialectFeatures } from './dialect.js'
+import type { Enum, String_ } from '../sql/types.js'
+import { Dialect, type DialectFeatures, type TypeNames, withPrecision } from './dialect.js'
 
 /** MySQL/MariaDB's compiler: `concat()`, `VALUES(col)` in upserts, emulated NULLS ordering. */
 export class MysqlCompiler extends SqlCompiler {
@@ -62,74 +62,39 @@ export class MysqlDialect extends Dialect {
     // Backslash is an escape character in MySQL string literals unless NO_BACKSLASH_ESCAPES is set.
     return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "''").replaceAll('\0', '\\0')}'`
   }
-  typeName(type: SqlType): string {
-    if (type instanceof CustomType) return this.typeName(type.base)
-    switch (type.kind) {
-      case 'integer':
-        return 'INTEGER'
-      case 'smallint':
-        return 'SMALLINT'
-      case 'bigint':
-        return 'BIGINT'
-      case 'float':
-        return 'DOUBLE'
-      case 'numeric': {
-        const n = type as Numeric
-        return n.precision === undefined ? 'DECIMAL(65, 30)' : `DECIMAL(${n.precision}, ${n.scale ?? 0})`
-      }
-      case 'string': {
-        const len = (type as String_).length
-        if (len === undefined)
-          throw new CompileError('String columns need a length on MySQL: use t.String(n) or t.Text')
-        return `VARCHAR(${len})`
-      }
-      case 'text':
-        return 'LONGTEXT'
-      case 'boolean':
-        return 'BOOL'
-      case 'date':
-        return 'DATE'
-      case 'datetime':
-        return 'DATETIME(3)'
-      case 'time':
-        return 'TIME'
-      case 'json':
-        return 'JSON'
-      case 'uuid':
-        return 'CHAR(36)'
-      case 'binary':
-        return 'LONGBLOB'
-      case 'enum':
-        return `ENUM(${(type as Enum).values.map((v) => this.quoteString(v)).join(', ')})`
-      default:
-        throw new CompileError(`No MySQL type for ${type.toString()}`)
-    }
+  protected readonly typeNames: TypeNames = {
+    integer: 'INTEGER',
+    smallint: 'SMALLINT',
+    bigint: 'BIGINT',
+    float: 'DOUBLE',
+    numeric: withPrecision('DECIMAL', 'DECIMAL(65, 30)'),
+    string: (s: String_) => {
+      if (s.length === undefined)
+        throw new CompileError('String columns need a length on MySQL: use t.String(n) or t.Text')
+      return `VARCHAR(${s.length})`
+    },
+    text: 'LONGTEXT',
+    boolean: 'BOOL',
+    date: 'DATE',
+    datetime: 'DATETIME(3)',
+    time: 'TIME',
+    json: 'JSON',
+    uuid: 'CHAR(36)',
+    binary: 'LONGBLOB',
+    enum: (e: Enum) => `ENUM(${e.values.map((v) => this.quoteString(v)).join(', ')})`,
   }
-  castTypeName(type: SqlType): string {
-    if (type instanceof CustomType) return this.castTypeName(type.base)
-    switch (type.kind) {
-      case 'integer':
-      case 'smallint':
-      case 'bigint':
-      case 'boolean':
-        return 'SIGNED'
-      case 'float':
-        return 'DOUBLE'
-      case 'numeric': {
-        const n = type as Numeric
-        return n.precision === undefined ? 'DECIMAL(65, 30)' : `DECIMAL(${n.precision}, ${n.scale ?? 0})`
-      }
-      case 'date':
-        return 'DATE'
-      case 'datetime':
-        return 'DATETIME(3)'
-      case 'time':
-        return 'TIME'
-      case 'binary':
-        return 'BINARY'
-      default:
-        return 'CHAR'
-    }
+  protected override readonly castTypeNames: TypeNames = {
+    integer: 'SIGNED',
+    smallint: 'SIGNED',
+    bigint: 'SIGNED',
+    boolean: 'SIGNED',
+    float: 'DOUBLE',
+    numeric: withPrecision('DECIMAL', 'DECIMAL(65, 30)'),
+    date: 'DATE',
+    datetime: 'DATETIME(3)',
+    time: 'TIME',
+    binary: 'BINARY',
+    '*': 'CHAR',
   }
 }
 

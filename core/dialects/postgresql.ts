@@ -1,15 +1,15 @@
 import { CompileError } from '../errors.js'
 import { SqlCompiler } from '../sql/compiler.js'
 import type { BindParam } from '../sql/elements.js'
+import { CustomType, type DateTime, type SqlType } from '../sql/types.js'
 import {
-  CustomType,
-  type DateTime,
-  type Enum,
-  type Numeric,
-  type SqlType,
-  type String_,
-} from '../sql/types.js'
-import { Dialect, type DialectFeatures } from './dialect.js'
+  Dialect,
+  type DialectFeatures,
+  enumVarchar,
+  type TypeNames,
+  varchar,
+  withPrecision,
+} from './dialect.js'
 
 /** PostgreSQL's compiler: `$n` placeholders with casts where the type cannot be inferred. */
 export class PostgresCompiler extends SqlCompiler {
@@ -59,47 +59,22 @@ export class PostgresDialect extends Dialect {
   ): SqlCompiler {
     return new PostgresCompiler(this, options as never)
   }
-  typeName(type: SqlType): string {
-    if (type instanceof CustomType) return this.typeName(type.base)
-    switch (type.kind) {
-      case 'integer':
-        return 'INTEGER'
-      case 'smallint':
-        return 'SMALLINT'
-      case 'bigint':
-        return 'BIGINT'
-      case 'float':
-        return 'DOUBLE PRECISION'
-      case 'numeric': {
-        const n = type as Numeric
-        return n.precision === undefined ? 'NUMERIC' : `NUMERIC(${n.precision}, ${n.scale ?? 0})`
-      }
-      case 'string':
-        return (type as String_).length === undefined ? 'VARCHAR' : `VARCHAR(${(type as String_).length})`
-      case 'text':
-        return 'TEXT'
-      case 'boolean':
-        return 'BOOLEAN'
-      case 'date':
-        return 'DATE'
-      case 'datetime':
-        return (type as DateTime).timezone ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP WITHOUT TIME ZONE'
-      case 'time':
-        return 'TIME WITHOUT TIME ZONE'
-      case 'json':
-        return 'JSONB'
-      case 'uuid':
-        return 'UUID'
-      case 'binary':
-        return 'BYTEA'
-      case 'enum':
-        return `VARCHAR(${Math.max(...(type as Enum).values.map((v) => v.length))})`
-      default:
-        throw new CompileError(`No PostgreSQL type for ${type.toString()}`)
-    }
-  }
-  castTypeName(type: SqlType): string {
-    return this.typeName(type)
+  protected readonly typeNames: TypeNames = {
+    integer: 'INTEGER',
+    smallint: 'SMALLINT',
+    bigint: 'BIGINT',
+    float: 'DOUBLE PRECISION',
+    numeric: withPrecision('NUMERIC'),
+    string: varchar,
+    text: 'TEXT',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    datetime: (d: DateTime) => (d.timezone ? 'TIMESTAMP WITH TIME ZONE' : 'TIMESTAMP WITHOUT TIME ZONE'),
+    time: 'TIME WITHOUT TIME ZONE',
+    json: 'JSONB',
+    uuid: 'UUID',
+    binary: 'BYTEA',
+    enum: enumVarchar,
   }
   /**
    * The type a parameter is cast to: the type without length or precision, since

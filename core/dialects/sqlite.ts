@@ -1,7 +1,12 @@
-import { CompileError } from '../errors.js'
 import { SqlCompiler } from '../sql/compiler.js'
-import { CustomType, type Enum, type Numeric, type SqlType, type String_ } from '../sql/types.js'
-import { Dialect, type DialectFeatures } from './dialect.js'
+import {
+  Dialect,
+  type DialectFeatures,
+  enumVarchar,
+  type TypeNames,
+  varchar,
+  withPrecision,
+} from './dialect.js'
 
 /** SQLite's compiler: the portable base with `?` placeholders. */
 export class SqliteCompiler extends SqlCompiler {
@@ -64,62 +69,32 @@ export class SqliteDialect extends Dialect {
   ): SqlCompiler {
     return new SqliteCompiler(this, options as never)
   }
-  typeName(type: SqlType): string {
-    if (type instanceof CustomType) return this.typeName(type.base)
-    switch (type.kind) {
-      case 'integer':
-        return 'INTEGER'
-      case 'smallint':
-        return 'SMALLINT'
-      case 'bigint':
-        return 'BIGINT'
-      case 'float':
-        return 'REAL'
-      case 'numeric': {
-        const n = type as Numeric
-        return n.precision === undefined ? 'NUMERIC' : `NUMERIC(${n.precision}, ${n.scale ?? 0})`
-      }
-      case 'string':
-        return (type as String_).length === undefined ? 'VARCHAR' : `VARCHAR(${(type as String_).length})`
-      case 'text':
-        return 'TEXT'
-      case 'boolean':
-        return 'BOOLEAN'
-      case 'date':
-        return 'DATE'
-      case 'datetime':
-        return 'DATETIME'
-      case 'time':
-        return 'TIME'
-      case 'json':
-        return 'JSON'
-      case 'uuid':
-        return 'CHAR(36)'
-      case 'binary':
-        return 'BLOB'
-      case 'enum':
-        return `VARCHAR(${Math.max(...(type as Enum).values.map((v) => v.length))})`
-      default:
-        throw new CompileError(`No SQLite type for ${type.toString()}`)
-    }
+  protected readonly typeNames: TypeNames = {
+    integer: 'INTEGER',
+    smallint: 'SMALLINT',
+    bigint: 'BIGINT',
+    float: 'REAL',
+    numeric: withPrecision('NUMERIC'),
+    string: varchar,
+    text: 'TEXT',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    datetime: 'DATETIME',
+    time: 'TIME',
+    json: 'JSON',
+    uuid: 'CHAR(36)',
+    binary: 'BLOB',
+    enum: enumVarchar,
   }
-  castTypeName(type: SqlType): string {
-    if (type instanceof CustomType) return this.castTypeName(type.base)
-    switch (type.kind) {
-      case 'integer':
-      case 'smallint':
-      case 'bigint':
-      case 'boolean':
-        return 'INTEGER'
-      case 'float':
-        return 'REAL'
-      case 'numeric':
-        return 'NUMERIC'
-      case 'binary':
-        return 'BLOB'
-      default:
-        return 'TEXT'
-    }
+  protected override readonly castTypeNames: TypeNames = {
+    integer: 'INTEGER',
+    smallint: 'INTEGER',
+    bigint: 'INTEGER',
+    boolean: 'INTEGER',
+    float: 'REAL',
+    numeric: 'NUMERIC',
+    binary: 'BLOB',
+    '*': 'TEXT',
   }
 }
 
