@@ -1,0 +1,113 @@
+/**
+ * The adapter contract: what a transport (neon-http, neon, libsql, planetscale, d1) gives the
+ * engine. An adapter plays the role of an async DBAPI: it runs SQL it is handed, never builds
+ * SQL, switches off its driver's value parsing and returns the cheapest raw output; the
+ * dialect decodes values by declared type and translates errors.
+ * @module
+ */
+import type { DialectName } from '../sql/types.js'
+
+/** SQL text and positional parameters, already encoded for the dialect. */
+export interface Statement {
+  readonly sql: string
+  readonly params: readonly unknown[]
+}
+
+/** What a remote can do; the engine maps transactions and batches onto it. */
+export interface AdapterCapabilities {
+  readonly dialect: DialectName
+  /** BEGIN ... COMMIT across several requests (neon WebSocket, libsql, planetscale). */
+  readonly interactiveTransactions: boolean
+  /** All-or-nothing execution of a list of statements. */
+  readonly atomicBatch: boolean
+  /** One request for a whole batch, or one per statement (BEGIN + each + COMMIT). */
+  readonly batchRoundTrips: 'one' | 'per-statement'
+  readonly savepoints: boolean
+  readonly returning: boolean
+  /** Most bound parameters one statement may carry (d1: 100). */
+  readonly maxParams: number
+  /** How `stream()` reads: a server cursor, pages of a keyset query, or not at all. */
+  readonly streaming: 'cursor' | 'paged' | 'none'
+}
+
+/**
+ * One statement's raw result. Rows are arrays (duplicate column names survive) holding the
+ * driver's cheapest values: PostgreSQL text, MySQL text, SQLite's native values.
+ */
+export interface RawResult {
+  readonly columns: readonly string[]
+  /** Per column, the driver's type id when it reports one (PostgreSQL OID, MySQL type name); for untyped statements. */
+  readonly columnTypes?: readonly (number | string | undefined)[]
+  readonly rows: readonly (readonly unknown[])[]
+  /** Rows changed by INSERT/UPDATE/DELETE; -1 when the driver does not say. */
+  readonly rowsAffected: number
+  /** The generated key of the last INSERT where the database reports one (SQLite rowid, MySQL insert id). */
+  readonly lastInsertId?: number | bigint | undefined
+}
+
+/** Options of one execution. */
+export interface ExecuteOptions {
+  /** Aborts the request where the transport allows it. */
+  readonly signal?: AbortSignal | undefined
+}
+
+/** Options of a transaction or a batch. */
+export interface TransactionOptions extends ExecuteOptions {
+  /** `'read committed'`, `'repeatable read'`, `'serializable'`, ... */
+  readonly isolation?: string | undefined
+  readonly readOnly?: boolean | undefined
+}
+
+/** An interactive transaction on one connection or session. */
+export interface AdapterTransaction {
+  execute(stmt: Statement, options?: ExecuteOptions): Promise<RawResult>
+  /**
+   * Reads a query in chunks through a server-side cursor (adapters with `streaming: 'cursor'`).
+   * Each yielded result holds at most `chunkSize` rows.
+   */
+  stream?(stmt: Statement, chunkSize: number, options?: ExecuteOptions): AsyncIterable<RawResult>
+  commit(): Promise<void>
+  rollback(): Promise<void>
+}
+
+/** A transport: the engine's view of one database. */
+export interface Adapter {
+  /** Short name for logs and errors: `neon-http`, `libsql`, ... */
+  readonly name: string
+  readonly capabilities: AdapterCapabilities
+  /** One statement, outside any transaction (autocommit). */
+  execute(stmt: Statement, options?: ExecuteOptions): Promise<RawResult>
+  /** Statements as one atomic unit: a failing statement leaves nothing behind. */
+  batch(stmts: readonly Statement[], options?: TransactionOptions): Promise<RawResult[]>
+  /** Opens an interactive transaction; absent on batch-only adapters. */
+  begin?(options?: TransactionOptions): Promise<AdapterTransaction>
+  /**
+   * Reads a query in chunks through a server-side cursor outside a transaction, where the
+   * adapter has one of its own (otherwise the engine opens a transaction and uses its `stream`).
+   */
+  stream?(stmt: Statement, chunkSize: number, options?: ExecuteOptions): AsyncIterable<RawResult>
+  /**
+   * The error's native code and message, read from the driver's error shape (SQLSTATE,
+   * SQLite code, MySQL errno, D1/Hrana/Vitess message). The dialect maps them to the error tree.
+   */
+  errorInfo(err: unknown): DriverErrorInfo
+  /** Closes sockets and pools. */
+  close(): Promise<void>
+}
+
+/** What the dialect needs of a driver error to classify it. */
+export interface DriverErrorInfo {
+  /** SQLSTATE (`23505`), SQLite extended code name (`SQLITE_CONSTRAINT_UNIQUE`), or MySQL errno (`1062`). */
+  readonly code?: string | undefined
+  /** The message, already redacted of credentials. */
+  readonly message: string
+  /** Transport-level failure (network, closed connection) rather than a database error. */
+  readonly transport?: boolean | undefined
+}
+
+/** A function that makes an adapter from a URL, for `createAsyncEngine(url, { adapters })`. */
+export interface AdapterFactory {
+  /** URL schemes this factory accepts, e.g. `['postgres:', 'postgresql:']`. */
+  readonly schemes: readonly string[]
+  (url: string): Adapter
+}
