@@ -1,0 +1,6 @@
+/**
+ * Local servers that speak each remote's wire protocol in front of a real database, so edge
+ * code can be tested offline with the official drivers (Node only).
+ * @module
+ */
+export {}
