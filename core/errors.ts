@@ -112,3 +112,20 @@ export class NoResultFound extends EdgeAlchemyError {
 export class MultipleResultsFound extends EdgeAlchemyError {
   override name = 'MultipleResultsFound'
 }
+
+/** The ORM or engine was asked for something it cannot do in its current state. */
+export class InvalidRequestError extends EdgeAlchemyError {
+  override name = 'InvalidRequestError'
+}
+/** An object's attribute needs a session, but the object is detached. */
+export class DetachedInstanceError extends InvalidRequestError {
+  override name = 'DetachedInstanceError'
+}
+/** A flush could not complete; the session must be rolled back. */
+export class FlushError extends InvalidRequestError {
+  override name = 'FlushError'
+}
+/** An UPDATE or DELETE matched no row: the row is gone or was changed concurrently. */
+export class StaleDataError extends EdgeAlchemyError {
+  override name = 'StaleDataError'
+}

@@ -5,12 +5,39 @@
  * @module
  */
 
+export { columnDecoders, decoderFor, parseDateTime } from './dialects/codecs.js'
 export type { DialectFeatures } from './dialects/dialect.js'
 export { Dialect } from './dialects/dialect.js'
+export { errorClassFor, translateError } from './dialects/error-translation.js'
 export { MysqlDialect, mysql } from './dialects/mysql.js'
 export { PostgresDialect, postgresql } from './dialects/postgresql.js'
 export { SqliteDialect, sqlite } from './dialects/sqlite.js'
+export type {
+  Adapter,
+  AdapterCapabilities,
+  AdapterFactory,
+  AdapterTransaction,
+  DriverErrorInfo,
+  ExecuteOptions,
+  RawResult,
+  Statement,
+  TransactionOptions,
+} from './engine/adapter.js'
+export { AsyncConnection } from './engine/connection.js'
+export { AsyncEngine, type BatchItem, createAsyncEngine, type EngineOptions } from './engine/engine.js'
+export type { Executable, ExecuteArgs } from './engine/execution.js'
+export { redactError, redactText } from './engine/redact.js'
+export type { StreamOptions } from './engine/streaming.js'
+export { AsyncTransaction } from './engine/transaction.js'
 export * from './errors.js'
+export {
+  AsyncMappingResult,
+  AsyncResult,
+  AsyncScalarResult,
+  type ChunkSource,
+} from './result/async-result.js'
+export { MappingResult, Result, type ResultMeta, ScalarResult } from './result/result.js'
+export type { Row, RowMethods } from './result/row.js'
 export * from './schema/column.js'
 export * from './schema/constraints.js'
 export * from './schema/create-drop.js'

@@ -93,6 +93,10 @@ export interface Adapter {
   errorInfo(err: unknown): DriverErrorInfo
   /** Closes sockets and pools. */
   close(): Promise<void>
+  /** Strings that must never appear in a kept error (passwords, tokens); redacted from driver errors. */
+  readonly secrets?: readonly string[]
+  /** The SQL dialect object; lets the engine avoid loading the other dialects. */
+  readonly dialect?: import('../dialects/dialect.js').Dialect
 }
 
 /** What the dialect needs of a driver error to classify it. */

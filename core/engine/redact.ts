@@ -5,17 +5,15 @@
  */
 
 const urlCredentials = /(\b[a-z][a-z0-9+.-]*:\/\/)([^:/?#@\s]+):([^@/?#\s]+)@/gi
-const keyValue = /\b(password|passwd|pwd|token|auth_?token|authorization|api_?key|secret)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi
+const keyValue =
+  /\b(password|passwd|pwd|token|auth_?token|authorization|api_?key|secret)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s,;&"']+)/gi
 const bearer = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/g
 
 /** Removes `secrets` and anything that looks like a credential (URL passwords, `password=...`, bearer tokens). */
 export function redactText(text: string, secrets: readonly string[] = []): string {
   let out = text
   for (const s of secrets) if (s.length >= 3) out = out.split(s).join('***')
-  return out
-    .replace(urlCredentials, '$1$2:***@')
-    .replace(keyValue, '$1$2***')
-    .replace(bearer, '$1 ***')
+  return out.replace(urlCredentials, '$1$2:***@').replace(keyValue, '$1$2***').replace(bearer, '$1 ***')
 }
 
 /** Driver error fields worth keeping (codes, positions); never free-form objects that could hold config. */
@@ -51,7 +49,8 @@ export class RedactedDriverError extends Error {
  * removed from its message, stack and string fields; its own `cause` is redacted too.
  */
 export function redactError(err: unknown, secrets: readonly string[] = [], depth = 0): Error {
-  if (!(err instanceof Error)) return new RedactedDriverError('Error', redactText(String(err), secrets), {}, undefined)
+  if (!(err instanceof Error))
+    return new RedactedDriverError('Error', redactText(String(err), secrets), {}, undefined)
   const fields: Record<string, unknown> = {}
   const source = err as unknown as Record<string, unknown>
   for (const f of keptFields) {
@@ -66,6 +65,9 @@ export function redactError(err: unknown, secrets: readonly string[] = [], depth
     err.stack === undefined ? undefined : redactText(err.stack, secrets),
   )
   if (err.cause !== undefined && depth < 3)
-    Object.defineProperty(copy, 'cause', { value: redactError(err.cause, secrets, depth + 1), enumerable: false })
+    Object.defineProperty(copy, 'cause', {
+      value: redactError(err.cause, secrets, depth + 1),
+      enumerable: false,
+    })
   return copy
 }

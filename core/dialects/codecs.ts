@@ -1,0 +1,215 @@
+/**
+ * Decoding of raw driver values by declared SQL type, so the same query on the same data gives
+ * the same JavaScript values on every adapter (DESIGN.md, "Results and types"). Decoders are
+ * chosen once per result column; adapters hand over their cheapest output (PostgreSQL and MySQL
+ * text, SQLite's native values).
+ * @module
+ */
+import { CustomType, type DialectName, type Numeric, type SqlType } from '../sql/types.js'
+
+/** Turns one raw non-null value into its JavaScript value. */
+export type Decoder = (raw: unknown) => unknown
+
+const identity: Decoder = (v) => v
+
+function toNumber(v: unknown): number {
+  return typeof v === 'number' ? v : Number(v)
+}
+function toBigInt(v: unknown): bigint {
+  return typeof v === 'bigint' ? v : BigInt(typeof v === 'number' ? Math.trunc(v) : String(v))
+}
+/** Integers as numbers when they fit exactly, bigints otherwise (untyped columns). */
+function safeInteger(v: unknown): number | bigint {
+  if (typeof v === 'number') return v
+  const b = toBigInt(v)
+  return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b
+}
+function toBoolean(v: unknown): boolean {
+  if (typeof v === 'boolean') return v
+  if (typeof v === 'string') return v === 't' || v === 'true' || v === '1'
+  return Number(v) !== 0
+}
+function hexToBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length >> 1)
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.substr(i * 2, 2), 16)
+  return out
+}
+function toBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v
+  if (v instanceof ArrayBuffer) return new Uint8Array(v)
+  if (Array.isArray(v)) return Uint8Array.from(v as number[])
+  if (typeof v === 'string') return v.startsWith('\\x') ? hexToBytes(v.slice(2)) : new TextEncoder().encode(v)
+  throw new TypeError(`Cannot read ${typeof v} as bytes`)
+}
+function parseJson(v: unknown): unknown {
+  return typeof v === 'string' ? JSON.parse(v) : v
+}
+
+/**
+ * Reads a timestamp text (`2024-01-02 03:04:05.678901+02`, `2024-01-02T03:04:05Z`, ...) as a
+ * Date; a value without an offset is UTC. Fractions beyond milliseconds are truncated.
+ */
+export function parseDateTime(v: unknown): Date {
+  if (v instanceof Date) return v
+  if (typeof v === 'number') return new Date(v)
+  const m =
+    /^(\d{4,})-(\d\d)-(\d\d)[ T](\d\d):(\d\d)(?::(\d\d)(?:\.(\d+))?)?\s*(Z|[+-]\d\d(?::?\d\d)?(?::?\d\d)?)?$/i.exec(
+      String(v).trim(),
+    )
+  if (m === null) {
+    const d = new Date(String(v))
+    if (Number.isNaN(d.getTime())) throw new TypeError(`Not a timestamp: ${String(v)}`)
+    return d
+  }
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'))
+  let t = Date.UTC(
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6] ?? 0),
+    ms,
+  )
+  const tz = m[8]
+  if (tz !== undefined && tz.toUpperCase() !== 'Z') {
+    const digits = tz.slice(1).replaceAll(':', '')
+    const offset = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || 0)
+    t -= (tz[0] === '-' ? -offset : offset) * 60_000
+  }
+  return new Date(t)
+}
+
+function numericDecoder(type: Numeric): Decoder {
+  const scale = type.scale
+  // SQLite stores NUMERIC as a number; render it with the declared scale so '1.50' reads the same everywhere.
+  return (v) => (typeof v === 'string' ? v : scale === undefined ? String(v) : toNumber(v).toFixed(scale))
+}
+
+/** The decoder of a declared type on a dialect. */
+export function decoderFor(type: SqlType, dialect: DialectName): Decoder {
+  if (type instanceof CustomType) {
+    const base = decoderFor(type.base, dialect)
+    return (v) => type.decode(base(v))
+  }
+  switch (type.kind) {
+    case 'integer':
+    case 'smallint':
+    case 'float':
+      return toNumber
+    case 'bigint':
+      return toBigInt
+    case 'numeric':
+      return numericDecoder(type as Numeric)
+    case 'boolean':
+      return toBoolean
+    case 'datetime':
+      return parseDateTime
+    case 'json':
+      return parseJson
+    case 'binary':
+      return toBytes
+    case 'string':
+    case 'text':
+    case 'enum':
+    case 'date':
+    case 'time':
+      return (v) => (typeof v === 'string' ? v : String(v))
+    case 'uuid':
+      return (v) => String(v).toLowerCase()
+    default:
+      return untypedDecoder
+  }
+}
+
+/** Decodes a value whose SQL type is unknown (`text()`, an untyped function), from its JS form. */
+function untypedDecoder(v: unknown): unknown {
+  if (typeof v === 'bigint') return safeInteger(v)
+  if (v instanceof ArrayBuffer) return new Uint8Array(v)
+  return v
+}
+
+const pgOids: Record<number, Decoder> = {
+  16: toBoolean,
+  17: toBytes,
+  20: safeInteger,
+  21: toNumber,
+  23: toNumber,
+  26: toNumber,
+  114: parseJson,
+  700: toNumber,
+  701: toNumber,
+  1114: parseDateTime,
+  1184: parseDateTime,
+  3802: parseJson,
+}
+
+const mysqlTypes: Record<string, Decoder> = {
+  INT8: toNumber,
+  UINT8: toNumber,
+  INT16: toNumber,
+  UINT16: toNumber,
+  INT24: toNumber,
+  UINT24: toNumber,
+  INT32: toNumber,
+  UINT32: toNumber,
+  INT64: safeInteger,
+  UINT64: safeInteger,
+  YEAR: toNumber,
+  FLOAT32: toNumber,
+  FLOAT64: toNumber,
+  DATETIME: parseDateTime,
+  TIMESTAMP: parseDateTime,
+  JSON: parseJson,
+  BLOB: toBytes,
+  BINARY: toBytes,
+  VARBINARY: toBytes,
+  BIT: toBytes,
+}
+
+/** The decoder of a column with no declared type, from the driver's type id where there is one. */
+export function driverTypeDecoder(dialect: DialectName, driverType: number | string | undefined): Decoder {
+  if (dialect === 'postgresql' && typeof driverType === 'number') return pgOids[driverType] ?? identity
+  if (dialect === 'mysql' && typeof driverType === 'string')
+    return mysqlTypes[driverType.toUpperCase()] ?? identity
+  return untypedDecoder
+}
+
+/** One decoder per column, or null where the raw value is already right. */
+export function columnDecoders(
+  dialect: DialectName,
+  types: readonly (SqlType | undefined)[],
+  driverTypes: readonly (number | string | undefined)[] | undefined,
+): (Decoder | null)[] {
+  const width = Math.max(types.length, driverTypes?.length ?? 0)
+  const out: (Decoder | null)[] = []
+  for (let i = 0; i < width; i++) {
+    const type = types[i]
+    const d =
+      type === undefined || type.kind === 'null'
+        ? driverTypeDecoder(dialect, driverTypes?.[i])
+        : decoderFor(type, dialect)
+    out.push(d === identity ? null : d)
+  }
+  return out
+}
+
+/** Decodes raw rows in place of new arrays; NULL stays null. */
+export function decodeRows(
+  rows: readonly (readonly unknown[])[],
+  decoders: readonly (Decoder | null)[],
+): unknown[][] {
+  const out: unknown[][] = new Array(rows.length)
+  const width = decoders.length
+  for (let r = 0; r < rows.length; r++) {
+    const raw = rows[r]!
+    const values = new Array(raw.length)
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i]
+      const d = i < width ? decoders[i] : null
+      values[i] = v === null || v === undefined ? null : d === null || d === undefined ? v : d(v)
+    }
+    out[r] = values
+  }
+  return out
+}

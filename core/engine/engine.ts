@@ -1,0 +1,212 @@
+import type { Dialect } from '../dialects/dialect.js'
+import { mysql } from '../dialects/mysql.js'
+import { postgresql } from '../dialects/postgresql.js'
+import { sqlite } from '../dialects/sqlite.js'
+import { ArgumentError, InvalidRequestError } from '../errors.js'
+import type { Result } from '../result/result.js'
+import type { CompiledStatement, ExecuteParams } from '../sql/compiled.js'
+import type { Adapter, AdapterFactory, TransactionOptions } from './adapter.js'
+import { AsyncConnection, noInteractiveTransactions } from './connection.js'
+import {
+  type EchoSettings,
+  type Executable,
+  echoStatement,
+  prepare,
+  toResult,
+  wrapError,
+} from './execution.js'
+
+/** Options of {@link createAsyncEngine}. */
+export interface EngineOptions {
+  /** Log every statement (with its parameters unless `hideParameters`). */
+  echo?: boolean
+  /** Where log lines go; `console.log` by default. */
+  logger?: (line: string) => void
+  /** Keep parameters out of logs and error objects. */
+  hideParameters?: boolean
+  /** Isolation level of transactions and batches, e.g. `'serializable'`. */
+  isolationLevel?: string
+  /** Adapter factories to choose from when the engine is created from a URL. */
+  adapters?: readonly AdapterFactory[]
+}
+
+type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, unknown>
+
+/** A statement for {@link AsyncEngine.batch}: alone, or with its parameters. */
+export type BatchItem = Executable | readonly [Executable, ExecuteParams]
+
+function dialectOf(adapter: Adapter): Dialect {
+  if (adapter.dialect) return adapter.dialect
+  switch (adapter.capabilities.dialect) {
+    case 'postgresql':
+      return postgresql
+    case 'mysql':
+      return mysql
+    case 'sqlite':
+      return sqlite
+    default:
+      throw new ArgumentError(`Unknown dialect ${String(adapter.capabilities.dialect)}`)
+  }
+}
+
+/**
+ * The engine: a dialect, an adapter (the transport) and logging. Safe to create at module
+ * scope: it opens nothing until used.
+ *
+ * ```ts
+ * const engine = createAsyncEngine(libsql('file:app.db'))
+ * const rows = (await engine.execute(select(users))).all()
+ * await engine.begin(async (conn) => { await conn.execute(insert(users).values({ name: 'Ann' })) })
+ * ```
+ */
+export class AsyncEngine {
+  readonly dialect: Dialect
+  private readonly echo: EchoSettings
+  private readonly txOptions: TransactionOptions
+  #disposed = false
+
+  constructor(
+    readonly adapter: Adapter,
+    options: EngineOptions = {},
+  ) {
+    this.dialect = dialectOf(adapter)
+    this.echo = {
+      echo: options.echo ?? false,
+      hideParameters: options.hideParameters ?? false,
+      logger: options.logger ?? ((line) => console.log(line)),
+    }
+    this.txOptions = options.isolationLevel === undefined ? {} : { isolation: options.isolationLevel }
+  }
+
+  /** A new connection; close it (or `await using` it) when done. */
+  async connect(): Promise<AsyncConnection> {
+    this.checkOpen()
+    return new AsyncConnection(this.adapter, this.dialect, this.echo, this.txOptions)
+  }
+
+  /** Runs one statement on its own and commits it (the seed's `AsyncEngine.execute`). */
+  async execute<S extends Executable>(stmt: S, params?: ExecuteParams): Promise<Result<RowOfStmt<S>>> {
+    this.checkOpen()
+    const { template, statements } = prepare(this.dialect, stmt, params)
+    const bound = statements[0]!
+    echoStatement(this.echo, bound)
+    try {
+      return toResult(this.dialect, template, await this.adapter.execute(bound))
+    } catch (err) {
+      throw wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters)
+    }
+  }
+
+  /** The first column of the first row of one statement. */
+  async scalar<S extends Executable>(stmt: S, params?: ExecuteParams): Promise<unknown> {
+    return (await this.execute(stmt, params)).scalar()
+  }
+
+  /**
+   * Runs `fn` in a transaction on a new connection: commits when it returns, rolls back when it
+   * throws. Interactive adapters only; on batch-only adapters use {@link batch}.
+   */
+  async begin<T>(fn: (conn: AsyncConnection) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    this.checkOpen()
+    if (!this.adapter.capabilities.interactiveTransactions) throw noInteractiveTransactions(this.adapter)
+    const conn = await this.connect()
+    try {
+      const tx = await conn.begin(options)
+      try {
+        const out = await fn(conn)
+        if (tx.isActive) await tx.commit()
+        return out
+      } catch (err) {
+        await tx.rollback().catch(() => undefined)
+        throw err
+      }
+    } finally {
+      await conn.close()
+    }
+  }
+
+  /**
+   * Runs statements as one atomic unit: all or nothing, in one round trip where the adapter
+   * allows it (neon-http, libsql, d1), else BEGIN + each + COMMIT on one connection.
+   */
+  async batch(items: readonly BatchItem[], options: TransactionOptions = {}): Promise<Result[]> {
+    this.checkOpen()
+    const prepared = items.map((item) => {
+      const [stmt, params] = Array.isArray(item)
+        ? (item as readonly [Executable, ExecuteParams])
+        : [item as Executable, undefined]
+      const p = prepare(this.dialect, stmt, params)
+      return { template: p.template, stmt: p.statements[0]! }
+    })
+    for (const p of prepared) echoStatement(this.echo, p.stmt)
+    try {
+      const raws = await this.adapter.batch(
+        prepared.map((p) => p.stmt),
+        { ...this.txOptions, ...options },
+      )
+      return raws.map((raw, i) => toResult(this.dialect, prepared[i]!.template, raw))
+    } catch (err) {
+      throw wrapError(this.adapter, this.dialect, err, undefined, this.echo.hideParameters)
+    }
+  }
+
+  /** SqlRunner, so `metadata.createAll(engine)` works: each DDL statement commits by itself. */
+  async runCompiled(stmt: CompiledStatement): Promise<{ rows: readonly (readonly unknown[])[] }> {
+    echoStatement(this.echo, stmt)
+    try {
+      return await this.adapter.execute(stmt)
+    } catch (err) {
+      throw wrapError(this.adapter, this.dialect, err, stmt, this.echo.hideParameters)
+    }
+  }
+
+  /** Closes every connection of the adapter; the engine cannot be used afterwards. */
+  async dispose(): Promise<void> {
+    if (this.#disposed) return
+    this.#disposed = true
+    await this.adapter.close()
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose()
+  }
+
+  private checkOpen(): void {
+    if (this.#disposed) throw new InvalidRequestError('This engine was disposed')
+  }
+}
+
+function isAdapter(value: unknown): value is Adapter {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'capabilities' in value &&
+    'execute' in value &&
+    'batch' in value
+  )
+}
+
+/**
+ * Creates an engine from an adapter, or from a URL and the adapter factories it may use (so
+ * nothing unused is bundled).
+ *
+ * ```ts
+ * createAsyncEngine(neonHttp(env.DATABASE_URL))
+ * createAsyncEngine(env.DATABASE_URL, { adapters: [neonHttp, libsql] })
+ * ```
+ */
+export function createAsyncEngine(target: Adapter | string, options: EngineOptions = {}): AsyncEngine {
+  if (isAdapter(target)) return new AsyncEngine(target, options)
+  if (typeof target !== 'string') throw new ArgumentError('createAsyncEngine() takes an adapter or a URL')
+  const scheme = /^([a-z][a-z0-9+.-]*:)/i.exec(target)?.[1]?.toLowerCase()
+  const factories = options.adapters ?? []
+  const factory = factories.find((f) => scheme !== undefined && f.schemes.includes(scheme))
+  if (factory === undefined) {
+    const known = factories.flatMap((f) => f.schemes)
+    throw new ArgumentError(
+      known.length === 0
+        ? 'createAsyncEngine(url) needs { adapters: [...] } listing the adapter factories it may use'
+        : `No adapter for the URL scheme ${scheme ?? '(none)'}; the given adapters accept ${known.join(', ')}`,
+    )
+  }
+  return new AsyncEngine(factory(target), options)
+}

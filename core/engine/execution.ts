@@ -1,0 +1,137 @@
+/**
+ * The path of one statement: compile (through the cache), bind, run on an executor, translate
+ * errors, decode rows by declared type into a `Result`.
+ * @module
+ */
+import { columnDecoders, type Decoder, decodeRows } from '../dialects/codecs.js'
+import type { Dialect } from '../dialects/dialect.js'
+import { translateError } from '../dialects/error-translation.js'
+import { ArgumentError, EdgeAlchemyError } from '../errors.js'
+import { Result } from '../result/result.js'
+import type { CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
+import { Insert } from '../sql/dml.js'
+import { bindparam, ClauseElement } from '../sql/elements.js'
+import { dedupeNames } from '../sql/select.js'
+import type { Adapter, ExecuteOptions, RawResult, Statement } from './adapter.js'
+import { redactError } from './redact.js'
+
+/** What `execute()` accepts: a statement built with the expression language or `text()`. */
+export type Executable = ClauseElement
+
+/** Parameters of one execution (named values) or of an executemany (a list of them). */
+export type ExecuteArgs = ExecuteParams | readonly ExecuteParams[]
+
+/** Logging settings of an engine. */
+export interface EchoSettings {
+  readonly echo: boolean
+  readonly hideParameters: boolean
+  readonly logger: (line: string) => void
+}
+
+/** Runs bound statements: an adapter (autocommit) or an interactive transaction. */
+export interface StatementRunner {
+  execute(stmt: Statement, options?: ExecuteOptions): Promise<RawResult>
+}
+
+/** A statement compiled and bound, with the template that decodes its rows. */
+export interface Prepared {
+  readonly template: CompiledTemplate
+  readonly statements: Statement[]
+}
+
+/** `insert(table)` with no values, given parameters: the values come from the parameter keys. */
+function withValuesFromParams(stmt: Executable, first: ExecuteParams | undefined): Executable {
+  if (
+    !(stmt instanceof Insert) ||
+    stmt.rows.length > 0 ||
+    stmt.fromSelect !== undefined ||
+    first === undefined
+  )
+    return stmt
+  const values: Record<string, unknown> = {}
+  for (const key of Object.keys(first)) values[key] = bindparam(key, stmt.table.columnByKey(key).type)
+  let out = new Insert(stmt.table).values(values as never)
+  if (stmt.returningColumns.length > 0)
+    out = new Insert(out.table, out.rows, out.columns, undefined, stmt.returningColumns, stmt.onConflict)
+  else if (stmt.onConflict) out = new Insert(out.table, out.rows, out.columns, undefined, [], stmt.onConflict)
+  return out
+}
+
+/** Compiles `stmt` for `dialect` and binds one or many parameter sets. */
+export function prepare(dialect: Dialect, stmt: Executable, args?: ExecuteArgs): Prepared {
+  if (!(stmt instanceof ClauseElement))
+    throw new ArgumentError(
+      typeof stmt === 'string'
+        ? 'execute() takes a statement; wrap raw SQL in text()'
+        : 'execute() takes a statement',
+    )
+  const many = Array.isArray(args)
+  const sets = (many ? args : [args]) as (ExecuteParams | undefined)[]
+  if (many && sets.length === 0) throw new ArgumentError('executemany needs at least one parameter set')
+  const target = withValuesFromParams(stmt, sets[0])
+  const { template, binds } = dialect.cache.lookup(target, dialect)
+  return { template, statements: sets.map((p) => template.bind(p, binds)) }
+}
+
+const decoderCache = new WeakMap<CompiledTemplate, { key: string; decoders: (Decoder | null)[] }>()
+
+/** Decodes a raw result into a `Result` using the template's declared column types. */
+export function toResult<R>(dialect: Dialect, template: CompiledTemplate, raw: RawResult): Result<R> {
+  const typed = template.resultColumns.length > 0 && template.resultColumns.length === raw.columns.length
+  const key = raw.columnTypes?.join(',') ?? ''
+  let entry = decoderCache.get(template)
+  if (entry === undefined || entry.key !== key) {
+    const types = typed ? template.resultColumns.map((c) => c.type) : []
+    entry = { key, decoders: columnDecoders(dialect.name, types, raw.columnTypes) }
+    decoderCache.set(template, entry)
+  }
+  const names = typed ? template.resultNames : dedupeNames(raw.columns)
+  const lastInsertId = raw.lastInsertId
+  return new Result<R>(names, decodeRows(raw.rows, entry.decoders), raw.rowsAffected, lastInsertId)
+}
+
+/** Turns a driver error into the typed, redacted error tree; library errors pass through. */
+export function wrapError(
+  adapter: Adapter,
+  dialect: Dialect,
+  err: unknown,
+  stmt: Statement | undefined,
+  hideParameters: boolean,
+): Error {
+  if (err instanceof EdgeAlchemyError) return err
+  const info = adapter.errorInfo(err)
+  return translateError(dialect.name, info, {
+    sql: stmt?.sql,
+    params: hideParameters || stmt === undefined ? undefined : stmt.params,
+    cause: redactError(err, adapter.secrets ?? []),
+  })
+}
+
+/** Logs a statement when echo is on. */
+export function echoStatement(settings: EchoSettings, stmt: Statement): void {
+  if (!settings.echo) return
+  settings.logger(settings.hideParameters ? stmt.sql : `${stmt.sql}  ${formatParams(stmt.params)}`)
+}
+
+function formatParams(params: readonly unknown[]): string {
+  return JSON.stringify(params, (_k, v) =>
+    typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? `<${v.length} bytes>` : v,
+  )
+}
+
+/** Runs one bound statement with logging and error translation. */
+export async function runStatement(
+  adapter: Adapter,
+  dialect: Dialect,
+  settings: EchoSettings,
+  runner: StatementRunner,
+  stmt: Statement,
+  options?: ExecuteOptions,
+): Promise<RawResult> {
+  echoStatement(settings, stmt)
+  try {
+    return await runner.execute(stmt, options)
+  } catch (err) {
+    throw wrapError(adapter, dialect, err, stmt, settings.hideParameters)
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * `stream()`: rows in bounded chunks. A server cursor where the adapter has one (neon, inside a
+ * transaction); otherwise pages of LIMIT/OFFSET over an ORDER BY on a unique key (not a
+ * snapshot: rows changed between pages may be seen twice or missed, as with any paging).
+ * @module
+ */
+import { ArgumentError, UnsupportedCapabilityError } from '../errors.js'
+import { AsyncResult, type ChunkSource } from '../result/async-result.js'
+import type { Column } from '../schema/column.js'
+import { ColumnRef, OrderByElement } from '../sql/elements.js'
+import { Select } from '../sql/select.js'
+import type { AdapterTransaction, RawResult } from './adapter.js'
+import type { AsyncConnection } from './connection.js'
+import { type Executable, prepare, toResult, wrapError } from './execution.js'
+
+/** Options of `stream()`. */
+export interface StreamOptions {
+  /** Rows per chunk (cursor FETCH size or page size); default 100. */
+  readonly chunkSize?: number
+}
+
+type Values = unknown[]
+
+/** True when the ORDER BY includes a whole primary key or a unique column of a selected table. */
+function ordersByUniqueKey(stmt: Select): boolean {
+  const ordered = new Set<unknown>()
+  for (const o of stmt.orderByClauses) {
+    const e = o instanceof OrderByElement ? o.element : o
+    if (e instanceof ColumnRef) ordered.add(e)
+  }
+  for (const col of ordered) {
+    const c = col as Column
+    if (c.options?.unique) return true
+    const pk = (c.table as { primaryKeyColumns?: readonly unknown[] } | undefined)?.primaryKeyColumns
+    if (pk && pk.length > 0 && pk.every((p) => ordered.has(p))) return true
+  }
+  return false
+}
+
+/** Opens a stream on `conn`; `tx` is the connection's open interactive transaction, if any. */
+export async function openStream<R>(
+  conn: AsyncConnection,
+  stmt: Executable,
+  options: StreamOptions,
+  tx: AdapterTransaction | undefined,
+): Promise<AsyncResult<R>> {
+  const chunkSize = options.chunkSize ?? 100
+  if (!Number.isInteger(chunkSize) || chunkSize < 1)
+    throw new ArgumentError('chunkSize must be a positive integer')
+  const adapter = conn.adapter
+  const mode = adapter.capabilities.streaming
+  let source: ChunkSource & { names(): readonly string[] }
+  if (mode === 'cursor') source = await cursorSource(conn, stmt, chunkSize, tx)
+  else if (mode === 'paged') source = await pagedSource(conn, stmt, chunkSize)
+  else
+    throw new UnsupportedCapabilityError(
+      `${adapter.name} cannot stream; use execute() and read the buffered result`,
+    )
+  return new AsyncResult<R>(source.names(), source)
+}
+
+async function cursorSource(
+  conn: AsyncConnection,
+  stmt: Executable,
+  chunkSize: number,
+  tx: AdapterTransaction | undefined,
+) {
+  const { adapter, dialect } = conn
+  const { template, statements } = prepare(dialect, stmt)
+  const bound = statements[0]!
+  let own: AdapterTransaction | undefined
+  let iterable: AsyncIterable<RawResult>
+  if (tx?.stream) iterable = tx.stream(bound, chunkSize)
+  else if (adapter.stream) iterable = adapter.stream(bound, chunkSize)
+  else if (adapter.begin) {
+    own = await adapter.begin({ readOnly: true })
+    if (!own.stream) throw new UnsupportedCapabilityError(`${adapter.name} has no cursor in its transactions`)
+    iterable = own.stream(bound, chunkSize)
+  } else throw new UnsupportedCapabilityError(`${adapter.name} declares cursors but offers none`)
+  const it = iterable[Symbol.asyncIterator]()
+  const wrap = (err: unknown) => wrapError(adapter, dialect, err, bound, conn.echoSettings.hideParameters)
+  const pull = async (): Promise<Values[] | undefined> => {
+    try {
+      const r = await it.next()
+      if (r.done) {
+        await finish(true)
+        return undefined
+      }
+      const result = toResult(dialect, template, r.value)
+      names ??= result.names
+      return (result as unknown as { data: Values[] }).data
+    } catch (err) {
+      await finish(false).catch(() => undefined)
+      throw wrap(err)
+    }
+  }
+  let finished = false
+  const finish = async (ok: boolean) => {
+    if (finished) return
+    finished = true
+    if (!ok || own) await it.return?.()
+    if (own) await (ok ? own.commit() : own.rollback())
+  }
+  let names: readonly string[] | undefined =
+    template.resultColumns.length > 0 ? template.resultNames : undefined
+  let pending: Values[] | undefined = await pull()
+  return {
+    names: () => names ?? [],
+    async next() {
+      if (pending !== undefined) {
+        const p = pending
+        pending = undefined
+        return p
+      }
+      return finished ? undefined : pull()
+    },
+    close: () => finish(true),
+  }
+}
+
+async function pagedSource(conn: AsyncConnection, stmt: Executable, chunkSize: number) {
+  if (!(stmt instanceof Select))
+    throw new ArgumentError(
+      `${conn.adapter.name} streams in pages, which needs a select() (text() cannot be paged); use execute() for this statement`,
+    )
+  if (!ordersByUniqueKey(stmt))
+    throw new ArgumentError(
+      `${conn.adapter.name} streams in pages: order the select by a unique key (e.g. the primary key) so no row is skipped or repeated`,
+    )
+  const baseOffset = readInt(stmt.offsetClause) ?? 0
+  const limit = readInt(stmt.limitClause)
+  let read = 0
+  let done = false
+  const names = stmt.selectedNames
+  return {
+    names: () => names,
+    async next(): Promise<Values[] | undefined> {
+      if (done) return undefined
+      const size = limit === undefined ? chunkSize : Math.min(chunkSize, limit - read)
+      if (size <= 0) {
+        done = true
+        return undefined
+      }
+      const page = stmt.limit(size).offset(baseOffset + read)
+      const result = await conn.execute(page)
+      const data = (result as unknown as { data: Values[] }).data
+      read += data.length
+      if (data.length < size) done = true
+      return data.length === 0 ? undefined : data
+    },
+    async close() {
+      done = true
+    },
+  }
+}
+
+function readInt(clause: unknown): number | undefined {
+  const v = (clause as { value?: unknown } | undefined)?.value
+  return typeof v === 'number' ? v : undefined
+}

@@ -1,0 +1,226 @@
+/**
+ * Streamed results: rows arrive in chunks from a cursor or pages; at most one chunk is held.
+ * @module
+ */
+import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound } from '../errors.js'
+import { uniqueKey } from './result.js'
+import { type Row, rowShape } from './row.js'
+
+type Values = unknown[]
+
+/** A source of decoded row chunks, and what to do when the reader stops early. */
+export interface ChunkSource {
+  next(): Promise<Values[] | undefined>
+  close(): Promise<void>
+}
+
+abstract class AsyncBase<T> implements AsyncIterable<T> {
+  private buffer: Values[] = []
+  private pos = 0
+  private done = false
+  private seen: Set<unknown> | undefined
+  constructor(
+    protected readonly source: ChunkSource,
+    unique: boolean,
+  ) {
+    if (unique) this.seen = new Set()
+  }
+  protected abstract make(values: Values): T
+  protected keyOf(values: Values): unknown {
+    return JSON.stringify(values.map(uniqueKey))
+  }
+  private async nextValues(): Promise<Values | undefined> {
+    for (;;) {
+      while (this.pos < this.buffer.length) {
+        const v = this.buffer[this.pos++]!
+        if (this.seen === undefined) return v
+        const k = this.keyOf(v)
+        if (!this.seen.has(k)) {
+          this.seen.add(k)
+          return v
+        }
+      }
+      if (this.done) return undefined
+      const chunk = await this.source.next()
+      if (chunk === undefined) {
+        this.done = true
+        this.buffer = []
+        return undefined
+      }
+      this.buffer = chunk
+      this.pos = 0
+    }
+  }
+  /** The next row, or null at the end. */
+  async fetchOne(): Promise<T | null> {
+    const v = await this.nextValues()
+    return v === undefined ? null : this.make(v)
+  }
+  /** Up to `size` rows. */
+  async fetchMany(size = 1): Promise<T[]> {
+    const out: T[] = []
+    while (out.length < size) {
+      const v = await this.nextValues()
+      if (v === undefined) break
+      out.push(this.make(v))
+    }
+    return out
+  }
+  /** Every remaining row (reads the whole stream into memory). */
+  async all(): Promise<T[]> {
+    const out: T[] = []
+    for (let v = await this.nextValues(); v !== undefined; v = await this.nextValues()) out.push(this.make(v))
+    return out
+  }
+  /** Same as {@link all}. */
+  fetchAll(): Promise<T[]> {
+    return this.all()
+  }
+  /** The first row or null; the stream is closed. */
+  async first(): Promise<T | null> {
+    const v = await this.nextValues()
+    await this.close()
+    return v === undefined ? null : this.make(v)
+  }
+  /** Exactly one row. */
+  async one(): Promise<T> {
+    const v = await this.nextValues()
+    const more = v !== undefined && (await this.nextValues()) !== undefined
+    await this.close()
+    if (v === undefined) throw new NoResultFound('No row was found when one was required')
+    if (more) throw new MultipleResultsFound('Multiple rows were found when exactly one was required')
+    return this.make(v)
+  }
+  /** One row or null. */
+  async oneOrNone(): Promise<T | null> {
+    const v = await this.nextValues()
+    const more = v !== undefined && (await this.nextValues()) !== undefined
+    await this.close()
+    if (more) throw new MultipleResultsFound('Multiple rows were found when one or none was required')
+    return v === undefined ? null : this.make(v)
+  }
+  /** Rows in lists of `size`. */
+  async *partitions(size: number): AsyncGenerator<T[]> {
+    if (!Number.isInteger(size) || size < 1) throw new ArgumentError('partitions() takes a positive size')
+    for (let part = await this.fetchMany(size); part.length > 0; part = await this.fetchMany(size)) yield part
+  }
+  /** Stops reading and releases the cursor or connection. */
+  async close(): Promise<void> {
+    if (this.done) return
+    this.done = true
+    this.buffer = []
+    await this.source.close()
+  }
+  async *[Symbol.asyncIterator](): AsyncIterator<T> {
+    try {
+      for (let v = await this.nextValues(); v !== undefined; v = await this.nextValues()) yield this.make(v)
+    } finally {
+      await this.close()
+    }
+  }
+  /** Same as {@link close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+}
+
+/**
+ * A streamed result (`conn.stream(stmt)`): the same methods as `Result`, awaited, plus `for await`.
+ *
+ * ```ts
+ * const result = await conn.stream(select(users).orderBy(users.c.id))
+ * for await (const row of result) console.log(row.name)
+ * ```
+ */
+export class AsyncResult<R = Record<string, unknown>> extends AsyncBase<Row<R>> {
+  private readonly shape
+  private taken = false
+  constructor(
+    readonly names: readonly string[],
+    source: ChunkSource,
+    unique = false,
+  ) {
+    super(source, unique)
+    this.shape = rowShape(names)
+  }
+  protected make(values: Values): Row<R> {
+    return new this.shape(values) as unknown as Row<R>
+  }
+  /** The column names. */
+  keys(): string[] {
+    return [...this.names]
+  }
+  /** The first column of the first row, or null. */
+  async scalar(): Promise<unknown> {
+    const row = (await this.first()) as unknown as { _values: Values } | null
+    return row === null ? null : row._values[0]
+  }
+  /** The first column of exactly one row. */
+  async scalarOne(): Promise<unknown> {
+    return ((await this.one()) as unknown as { _values: Values })._values[0]
+  }
+  /** The first column of one row, or null. */
+  async scalarOneOrNone(): Promise<unknown> {
+    const row = (await this.oneOrNone()) as unknown as { _values: Values } | null
+    return row === null ? null : row._values[0]
+  }
+  /** The values of one column, streamed. */
+  scalars<V = R extends { 0: infer F } ? F : unknown>(column: number | string = 0): AsyncScalarResult<V> {
+    const i = typeof column === 'number' ? column : this.names.indexOf(column)
+    if (i < 0 || i >= this.names.length)
+      throw new InvalidRequestError(`No column ${JSON.stringify(column)} in this result`)
+    return new AsyncScalarResult<V>(this.handOver(), i)
+  }
+  /** Rows as plain objects, streamed. */
+  mappings(): AsyncMappingResult {
+    return new AsyncMappingResult(this.names, this.handOver())
+  }
+  /** Unique rows, streamed (keeps the keys seen so far). */
+  unique(): AsyncResult<R> {
+    return new AsyncResult<R>(this.names, this.handOver(), true)
+  }
+  /** Hands the remaining stream to a derived result; this one may not be read after. */
+  private handOver(): ChunkSource {
+    if (this.taken) throw new InvalidRequestError('This result was already handed to another result')
+    this.taken = true
+    return {
+      next: () =>
+        this.fetchMany(1000).then((rows) =>
+          rows.length === 0 ? undefined : rows.map((r) => (r as unknown as { _values: Values })._values),
+        ),
+      close: () => this.close(),
+    }
+  }
+}
+
+/** The values of one column of a stream. */
+export class AsyncScalarResult<V = unknown> extends AsyncBase<V> {
+  constructor(
+    source: ChunkSource,
+    private readonly index: number,
+    unique = false,
+  ) {
+    super(source, unique)
+  }
+  protected make(values: Values): V {
+    return values[this.index] as V
+  }
+  protected override keyOf(values: Values): unknown {
+    return uniqueKey(values[this.index])
+  }
+}
+
+/** Rows of a stream as plain objects. */
+export class AsyncMappingResult extends AsyncBase<Record<string, unknown>> {
+  constructor(
+    private readonly names: readonly string[],
+    source: ChunkSource,
+  ) {
+    super(source, false)
+  }
+  protected make(values: Values): Record<string, unknown> {
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < this.names.length; i++) out[this.names[i]!] = values[i]
+    return out
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Rows: tuple access by index, named access by column name, `_mapping`. Not an Array.
+ *
+ * Each result shape (its list of names) gets one Row subclass whose prototype carries the
+ * index and name getters, so building a row is one allocation and no closure: the per-row
+ * cost is `new ShapeRow(values)`.
+ * @module
+ */
+
+/** The methods every row has, whatever its columns. */
+export interface RowMethods {
+  /** The values as a plain array, in select-list order. */
+  _tuple(): unknown[]
+  /** The values by name (a fresh object); reaches names such as `length` that clash with row members. */
+  readonly _mapping: Record<string, unknown>
+  /** The column names, in order. */
+  readonly _fields: readonly string[]
+  /** The number of columns. */
+  readonly _length: number
+  toJSON(): Record<string, unknown>
+}
+
+/** A row whose columns are typed by `R` (from `typeof stmt.__row`). */
+export type Row<R = Record<string, unknown>> = R & RowMethods
+
+/** The base class of every row shape. */
+export class BaseRow implements RowMethods {
+  /** The decoded values. */
+  readonly _values: unknown[]
+  constructor(values: unknown[]) {
+    this._values = values
+  }
+  get _fields(): readonly string[] {
+    return (this.constructor as RowShape)._fields
+  }
+  get _length(): number {
+    return this._values.length
+  }
+  _tuple(): unknown[] {
+    return this._values.slice()
+  }
+  get _mapping(): Record<string, unknown> {
+    const names = this._fields
+    const out: Record<string, unknown> = {}
+    for (let i = 0; i < names.length; i++) out[names[i]!] = this._values[i]
+    return out
+  }
+  toJSON(): Record<string, unknown> {
+    return this._mapping
+  }
+  *[Symbol.iterator](): IterableIterator<unknown> {
+    yield* this._values
+  }
+}
+
+/** A Row subclass for one list of column names. */
+export interface RowShape {
+  new (values: unknown[]): BaseRow
+  readonly _fields: readonly string[]
+}
+
+const reserved = new Set<string>([
+  '_values',
+  '_fields',
+  '_length',
+  '_tuple',
+  '_mapping',
+  'toJSON',
+  'constructor',
+  'then',
+])
+const shapes = new Map<string, RowShape>()
+const maxShapes = 1000
+
+/** The row class for `names` (cached by the joined names). Names that clash with row members stay reachable through `_mapping`. */
+export function rowShape(names: readonly string[]): RowShape {
+  const key = names.join('\u0000')
+  let shape = shapes.get(key)
+  if (shape !== undefined) return shape
+  const fields = Object.freeze([...names])
+  class ShapeRow extends BaseRow {
+    static readonly _fields = fields
+  }
+  const proto = ShapeRow.prototype
+  names.forEach((name, i) => {
+    Object.defineProperty(proto, i, { get: indexGetter(i), enumerable: false })
+    if (!reserved.has(name) && !/^\d+$/.test(name) && !(name in BaseRow.prototype))
+      Object.defineProperty(proto, name, { get: indexGetter(i), enumerable: true })
+  })
+  shape = ShapeRow as RowShape
+  if (shapes.size >= maxShapes) shapes.delete(shapes.keys().next().value!)
+  shapes.set(key, shape)
+  return shape
+}
+
+const getters: ((this: BaseRow) => unknown)[] = []
+/** One getter function per column position, shared by every shape. */
+function indexGetter(i: number): (this: BaseRow) => unknown {
+  let g = getters[i]
+  if (g === undefined) {
+    g = function (this: BaseRow) {
+      return this._values[i]
+    }
+    getters[i] = g
+  }
+  return g
+}
