@@ -1,0 +1,174 @@
+/**
+ * The libSQL adapter over any `@libsql/client` Client (local file, HTTP or WebSocket): one
+ * request per statement, `batch('write')` as one atomic request, `transaction()` (a baton
+ * stream over HTTP) for interactive transactions. Web-standard only.
+ * @module
+ */
+import type { Client, InStatement, InValue, ResultSet, Transaction } from '@libsql/client'
+import { sqlite } from '../../core/dialects/sqlite.js'
+import type {
+  Adapter,
+  AdapterCapabilities,
+  AdapterTransaction,
+  DriverErrorInfo,
+  ExecuteOptions,
+  RawResult,
+  Statement,
+  TransactionOptions,
+} from '../../core/engine/adapter.js'
+import { libsqlErrorInfo } from './errors.js'
+
+/** What every libSQL adapter can do. */
+export const libsqlCapabilities: AdapterCapabilities = Object.freeze({
+  dialect: 'sqlite',
+  interactiveTransactions: true,
+  atomicBatch: true,
+  batchRoundTrips: 'one',
+  savepoints: true,
+  returning: true,
+  maxParams: 32766,
+  streaming: 'paged',
+})
+
+const minSafe = BigInt(Number.MIN_SAFE_INTEGER)
+const maxSafe = BigInt(Number.MAX_SAFE_INTEGER)
+
+/**
+ * Parameters as the client binds them. Integral JS numbers go as integers: the client would
+ * send them as REAL over HTTP (`typeof(?)` = 'real', `CAST(? AS TEXT)` = '5.0').
+ */
+function toArgs(params: readonly unknown[]): InValue[] {
+  const out = new Array<InValue>(params.length)
+  for (let i = 0; i < params.length; i++) {
+    const v = params[i]
+    out[i] = (
+      typeof v === 'number' && Number.isSafeInteger(v) ? BigInt(v) : v === undefined ? null : v
+    ) as InValue
+  }
+  return out
+}
+
+function toStatement(stmt: Statement): InStatement {
+  return { sql: stmt.sql, args: toArgs(stmt.params) }
+}
+
+/** A client result in array mode; blobs as Uint8Array, integers as the client gives them (bigint). */
+export function toRawResult(rs: ResultSet): RawResult {
+  const width = rs.columns.length
+  const source = rs.rows
+  const rows = new Array<unknown[]>(source.length)
+  for (let i = 0; i < source.length; i++) {
+    const row = source[i] as unknown as ArrayLike<unknown>
+    const out = new Array<unknown>(width)
+    for (let j = 0; j < width; j++) {
+      const v = row[j]
+      out[j] = typeof v === 'object' && v instanceof ArrayBuffer ? new Uint8Array(v) : v
+    }
+    rows[i] = out
+  }
+  const id = rs.lastInsertRowid
+  return {
+    columns: rs.columns,
+    columnTypes: rs.columnTypes.map((t) => (t === '' ? undefined : t)),
+    rows,
+    // the local client reports neither count nor rowid for statements that return rows
+    rowsAffected: width > 0 && id === undefined ? -1 : rs.rowsAffected,
+    lastInsertId: id === undefined ? undefined : id >= minSafe && id <= maxSafe ? Number(id) : id,
+  }
+}
+
+/** Settles with `promise` unless `signal` aborts first (the request itself cannot be recalled). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  if (signal.aborted) {
+    promise.catch(() => undefined)
+    return Promise.reject(signal.reason)
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
+}
+
+class LibsqlTransaction implements AdapterTransaction {
+  constructor(private readonly tx: Transaction) {}
+  async execute(stmt: Statement, options?: ExecuteOptions): Promise<RawResult> {
+    options?.signal?.throwIfAborted()
+    return toRawResult(await abortable(this.tx.execute(toStatement(stmt)), options?.signal))
+  }
+  commit(): Promise<void> {
+    return this.tx.commit()
+  }
+  async rollback(): Promise<void> {
+    if (!this.tx.closed) await this.tx.rollback()
+  }
+}
+
+/** How an adapter gets its client: given, or made on first use (a lazy import). */
+export interface ClientSource {
+  readonly client?: Client | undefined
+  readonly load?: (() => Promise<Client>) | undefined
+  /** True when the adapter made the client, so `close()` closes it. */
+  readonly owned: boolean
+}
+
+/** The libSQL adapter over a client (given or loaded on first use). */
+export function libsqlAdapter(source: ClientSource, secrets: readonly string[]): Adapter {
+  let client = source.client
+  let loading: Promise<Client> | undefined
+  let closed = false
+  const get = (): Client | Promise<Client> => {
+    if (client !== undefined) return client
+    if (closed) return Promise.reject(new Error('The libsql adapter is closed'))
+    loading ??= (source.load as () => Promise<Client>)().then((c) => {
+      client = c
+      return c
+    })
+    return loading
+  }
+  return {
+    name: 'libsql',
+    capabilities: libsqlCapabilities,
+    dialect: sqlite,
+    secrets,
+    async execute(stmt: Statement, options?: ExecuteOptions): Promise<RawResult> {
+      options?.signal?.throwIfAborted()
+      const c = client ?? (await get())
+      return toRawResult(await abortable(c.execute(toStatement(stmt)), options?.signal))
+    },
+    async batch(stmts: readonly Statement[], options?: TransactionOptions): Promise<RawResult[]> {
+      options?.signal?.throwIfAborted()
+      if (stmts.length === 0) return []
+      const c = client ?? (await get())
+      const results = await abortable(
+        c.batch(stmts.map(toStatement), options?.readOnly ? 'read' : 'write'),
+        options?.signal,
+      )
+      return results.map(toRawResult)
+    },
+    async begin(options?: TransactionOptions): Promise<AdapterTransaction> {
+      options?.signal?.throwIfAborted()
+      const c = client ?? (await get())
+      // SQLite transactions are serializable; `isolation` has nothing to choose between
+      return new LibsqlTransaction(await c.transaction(options?.readOnly ? 'read' : 'write'))
+    },
+    errorInfo(err: unknown): DriverErrorInfo {
+      return libsqlErrorInfo(err, secrets)
+    },
+    async close(): Promise<void> {
+      closed = true
+      const c = client ?? (loading === undefined ? undefined : await loading.catch(() => undefined))
+      if (source.owned && c !== undefined && !c.closed) c.close()
+    },
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Turning `libsql(urlOrClient, options)` into a client source: which build of
+ * `@libsql/client` a URL needs, and which strings are secrets.
+ * @module
+ */
+import type { Client, Config } from '@libsql/client'
+import type { Adapter } from '../../core/engine/adapter.js'
+import { ArgumentError } from '../../core/errors.js'
+import { libsqlAdapter } from './adapter.js'
+
+/** Options of `libsql()`. */
+export interface LibsqlOptions {
+  /** The database token (Turso); may also be given as `?authToken=` in the URL. Never appears in errors. */
+  readonly authToken?: string | undefined
+  /** More strings to redact from errors, e.g. the token of a client you pass in. */
+  readonly secrets?: readonly string[] | undefined
+  /** Other `createClient` settings for URLs (`fetch`, `concurrency`, `tls`...); `intMode` is always `'bigint'`. */
+  readonly clientConfig?: Omit<Config, 'url' | 'authToken' | 'intMode'> | undefined
+}
+
+/** A `createClient` function of one build of `@libsql/client`. */
+export type CreateClient = (config: Config) => Client
+
+/** `file:` / `:memory:` / `libsql:`... in lower case, `':memory:'` for the in-memory database. */
+export function schemeOf(url: string): string {
+  if (url === ':memory:') return ':memory:'
+  const m = /^([a-z][a-z0-9+.-]*:)/i.exec(url)
+  if (m === null)
+    throw new ArgumentError(
+      'libsql() takes a URL (libsql:, https:, http:, wss:, ws:, file:) or a @libsql/client Client',
+    )
+  return (m[1] as string).toLowerCase()
+}
+
+/** Strings never to show in an error: the token from options or URL, the URL's password. */
+function secretsOf(url: string | undefined, options: LibsqlOptions): string[] {
+  const out = [...(options.secrets ?? [])]
+  if (options.authToken) out.push(options.authToken)
+  if (url !== undefined) {
+    const token = /[?&]authToken=([^&#]+)/.exec(url)?.[1]
+    if (token !== undefined) {
+      out.push(token)
+      try {
+        out.push(decodeURIComponent(token))
+      } catch {
+        // not percent-encoded
+      }
+    }
+    const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]+:([^@/?#\s]+)@/i.exec(url)?.[1]
+    if (password !== undefined) out.push(password)
+  }
+  return out.filter((s) => s.length >= 3)
+}
+
+function isClient(value: unknown): value is Client {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Client).execute === 'function' &&
+    typeof (value as Client).batch === 'function' &&
+    typeof (value as Client).transaction === 'function'
+  )
+}
+
+/**
+ * Builds the adapter for a client, or for a URL whose client `load` makes on first use (so
+ * creating the adapter does no work and imports nothing).
+ */
+export function adapterFor(
+  urlOrClient: string | Client,
+  options: LibsqlOptions,
+  load: (url: string) => Promise<CreateClient>,
+): Adapter {
+  if (isClient(urlOrClient))
+    return libsqlAdapter({ client: urlOrClient, owned: false }, secretsOf(undefined, options))
+  if (typeof urlOrClient !== 'string')
+    throw new ArgumentError('libsql() takes a URL or a @libsql/client Client')
+  const url = urlOrClient
+  const config: Config = {
+    ...options.clientConfig,
+    url,
+    intMode: 'bigint',
+    ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
+  }
+  return libsqlAdapter({ owned: true, load: async () => (await load(url))(config) }, secretsOf(url, options))
+}

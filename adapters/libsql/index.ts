@@ -1,0 +1,47 @@
+/**
+ * The libSQL / Turso adapter for edge runtimes.
+ *
+ * ```ts
+ * import { libsql } from 'edgealchemy/libsql'
+ * const engine = createAsyncEngine(libsql(env.TURSO_URL, { authToken: env.TURSO_TOKEN }))
+ * ```
+ *
+ * Which build of `@libsql/client` a URL gets: remote URLs (`libsql:`, `https:`, `http:`,
+ * `wss:`, `ws:`) load the web build (`@libsql/client/web`, fetch / WebSocket only) by a dynamic
+ * import on first use, so a Worker bundle never contains the Node build and module load does no
+ * work. Local files (`file:`, `:memory:`) need the Node build and its native module: import
+ * `libsql` from `edgealchemy/libsql/node` instead, or pass a client you created yourself
+ * (`createClient({ url, intMode: 'bigint' })`; without `intMode: 'bigint'`, integers above 2^53
+ * cannot be read). A client passed in is not closed by `close()`; one made from a URL is.
+ * @module
+ */
+import type { Client } from '@libsql/client'
+import type { Adapter } from '../../core/engine/adapter.js'
+import { ArgumentError } from '../../core/errors.js'
+import { adapterFor, type CreateClient, type LibsqlOptions, schemeOf } from './config.js'
+
+export { libsqlCapabilities, toRawResult } from './adapter.js'
+export type { LibsqlOptions } from './config.js'
+
+/** URL schemes the web build serves. */
+const remoteSchemes = ['libsql:', 'https:', 'http:', 'wss:', 'ws:'] as const
+
+async function loadWeb(): Promise<CreateClient> {
+  return (await import('@libsql/client/web')).createClient
+}
+
+/**
+ * The libSQL adapter for a remote URL or a `@libsql/client` Client. For `file:` URLs use
+ * `edgealchemy/libsql/node`.
+ */
+export function libsql(urlOrClient: string | Client, options: LibsqlOptions = {}): Adapter {
+  if (
+    typeof urlOrClient === 'string' &&
+    !(remoteSchemes as readonly string[]).includes(schemeOf(urlOrClient))
+  )
+    throw new ArgumentError(
+      `libsql() from edgealchemy/libsql takes remote URLs (${remoteSchemes.join(', ')}); for file: and :memory: import libsql from edgealchemy/libsql/node, or pass a client`,
+    )
+  return adapterFor(urlOrClient, options, loadWeb)
+}
+libsql.schemes = remoteSchemes as readonly string[]

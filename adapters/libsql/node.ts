@@ -1,0 +1,32 @@
+/**
+ * The libSQL adapter for Node (and Deno/Bun), where local databases work too: `file:` and
+ * `:memory:` load the Node build of `@libsql/client` (native module), `ws:`/`wss:` too (Node 20
+ * has no global WebSocket); `libsql:`, `https:` and `http:` load the web build, as in
+ * `edgealchemy/libsql`. Never import this entry from a Worker.
+ *
+ * ```ts
+ * import { libsql } from 'edgealchemy/libsql/node'
+ * const engine = createAsyncEngine(libsql('file:app.db'))
+ * ```
+ * @module
+ */
+import type { Client } from '@libsql/client'
+import type { Adapter } from '../../core/engine/adapter.js'
+import { adapterFor, type CreateClient, type LibsqlOptions, schemeOf } from './config.js'
+
+export { libsqlCapabilities, toRawResult } from './adapter.js'
+export type { LibsqlOptions } from './config.js'
+
+async function load(url: string): Promise<CreateClient> {
+  const scheme = schemeOf(url)
+  if (scheme === 'libsql:' || scheme === 'https:' || scheme === 'http:')
+    return (await import('@libsql/client/web')).createClient
+  return (await import('@libsql/client/node')).createClient
+}
+
+/** The libSQL adapter for any URL the client accepts, or a `@libsql/client` Client. */
+export function libsql(urlOrClient: string | Client, options: LibsqlOptions = {}): Adapter {
+  if (typeof urlOrClient === 'string') schemeOf(urlOrClient)
+  return adapterFor(urlOrClient, options, load)
+}
+libsql.schemes = ['file:', 'libsql:', 'https:', 'http:', 'wss:', 'ws:'] as readonly string[]
