@@ -1,20 +1,18 @@
 /**
  * The main job (`npm start`) until the edge examples exist: a short tour on embedded libSQL.
- * It creates a schema with our DDL, runs a few statements and prints the compiled SQL and rows.
- * The engine and adapters come next; here a ten-line runner hands compiled SQL to @libsql/client.
+ * It creates a schema with our DDL, runs a few statements through the engine and prints the
+ * SQL (the engine's echo) and the rows.
  */
-import { createClient } from '@libsql/client'
+import { libsql } from '../adapters/libsql/node.js'
 import {
-  type ClauseElement,
   Column,
-  type CompiledStatement,
+  createAsyncEngine,
   ForeignKey,
   func,
+  IntegrityError,
   insert,
   MetaData,
-  type SqlRunner,
   select,
-  sqlite,
   Table,
   t,
   update,
@@ -28,6 +26,7 @@ const users = new Table('users', metadata, {
   name: new Column(t.String(50), { nullable: false }),
   email: new Column(t.String(100), { unique: true }),
   active: new Column(t.Boolean, { nullable: false, default: true }),
+  joined: new Column(t.DateTime(), { nullable: false, default: () => new Date(Date.UTC(2026, 10, 23)) }),
 })
 const posts = new Table('posts', metadata, {
   id: new Column(t.Integer, { primaryKey: true }),
@@ -39,61 +38,73 @@ const posts = new Table('posts', metadata, {
   title: new Column(t.Text, { nullable: false }),
 })
 
-const client = createClient({ url: process.env.DEMO_DATABASE_URL ?? ':memory:' })
-const runner: SqlRunner = {
-  dialect: sqlite,
-  async runCompiled({ sql, params }: CompiledStatement) {
-    const rs = await client.execute({ sql, args: params as never })
-    return { rows: rs.rows.map((r) => Array.prototype.slice.call(r)) }
-  },
-}
+const engine = createAsyncEngine(libsql(process.env.DEMO_DATABASE_URL ?? ':memory:'), {
+  echo: true,
+  logger: (line) => console.log(`  sql> ${line}`),
+})
 
-async function show(title: string, stmt: ClauseElement): Promise<void> {
-  const compiled = sqlite.compile(stmt)
-  console.log(`\n-- ${title}\n${compiled.sql}`)
-  if (compiled.params.length > 0) console.log(`   params: ${JSON.stringify(compiled.params)}`)
-  const { rows } = await runner.runCompiled(compiled)
+const section = (title: string) => console.log(`\n-- ${title}`)
+const show = (rows: unknown[]) => {
   for (const row of rows) console.log('  ', JSON.stringify(row))
 }
 
-console.log('-- DDL (metadata.createAll)')
-await metadata.createAll({
-  dialect: sqlite,
-  runCompiled: (c) => {
-    console.log(c.sql)
-    return runner.runCompiled(c)
-  },
-})
+section('DDL (metadata.createAll)')
+await metadata.createAll(engine)
 
-await show(
-  'insert several users',
+section('insert several users, then posts (one atomic batch)')
+await engine.execute(
   insert(users).values([
     { name: 'Ada', email: 'ada@example.com' },
     { name: "Bob O'Brien", email: 'bob@example.com' },
     { name: 'Cyd', email: null },
   ]),
 )
-await show(
-  'insert posts',
-  insert(posts).values([
-    { userId: 1, title: 'Notes on the Analytical Engine' },
-    { userId: 1, title: 'Bernoulli numbers' },
-    { userId: 2, title: 'Hello' },
-  ]),
+await engine.batch([
+  insert(posts).values({ userId: 1, title: 'Notes on the Analytical Engine' }),
+  insert(posts).values({ userId: 1, title: 'Bernoulli numbers' }),
+  insert(posts).values({ userId: 2, title: 'Hello' }),
+])
+
+section('update with RETURNING, decoded by declared type (booleans are booleans)')
+show(
+  (
+    await engine.execute(
+      update(users)
+        .where(users.c.name.eq('Cyd'))
+        .values({ active: false })
+        .returning(users.c.id, users.c.active),
+    )
+  ).all(),
 )
-await show(
-  'update with RETURNING',
-  update(users).where(users.c.name.eq('Cyd')).values({ active: false }).returning(users.c.id, users.c.active),
+
+section('posts per user (join inferred from the foreign key)')
+const perUser = select(users.c.name, func.count(posts.c.id).label('posts'))
+  .outerjoin(posts)
+  .groupBy(users.c.id, users.c.name)
+  .orderBy(users.c.id)
+show((await engine.execute(perUser)).all())
+
+section('a transaction rolled back after a unique violation')
+try {
+  await engine.begin(async (conn) => {
+    await conn.execute(insert(users).values({ name: 'Eve', email: 'eve@example.com' }))
+    await conn.execute(insert(users).values({ name: 'Ada again', email: 'ada@example.com' }))
+  })
+} catch (err) {
+  if (!(err instanceof IntegrityError)) throw err
+  console.log(`   ${err.name}: ${err.message}`)
+}
+console.log('   users now:', await engine.scalar(select(func.count().label('n')).selectFrom(users)))
+
+section('names with an apostrophe, and when they joined')
+show(
+  (
+    await engine.execute(
+      select(users.c.id, users.c.name, users.c.joined).where(
+        users.c.name.contains("'", { autoescape: true }),
+      ),
+    )
+  ).all(),
 )
-await show(
-  'posts per user (join inferred from the foreign key)',
-  select(users.c.name, func.count(posts.c.id).label('posts'))
-    .outerjoin(posts)
-    .groupBy(users.c.id, users.c.name)
-    .orderBy(users.c.id),
-)
-await show(
-  'names with an apostrophe',
-  select(users.c.id, users.c.name).where(users.c.name.contains("'", { autoescape: true })),
-)
-client.close()
+
+await engine.dispose()

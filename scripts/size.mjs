@@ -1,49 +1,86 @@
-// Prints the minified + gzip size of each entry point in package.json's exports map,
-// bundled as one Worker would bundle it (esbuild, browser platform, workerd conditions).
+// Prints the minified + gzip size of each entry point in package.json's exports map, and of
+// Worker-shaped entries that use part of the package with one adapter, bundled as a Worker
+// bundles them (esbuild, browser platform, workerd conditions, drivers included).
+// Node-only entries (`/node`, `testing/servers`) are left out.
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'))
 const root = new URL('../', import.meta.url).pathname
+const nodeOnly = (subpath) => subpath.endsWith('/node') || subpath.startsWith('./testing/servers')
 
-/** Worker-shaped entries that import only part of the package, to show what tree-shaking keeps. */
-const scenarios = {
-  'worker: query builder + sqlite': `import { Column, MetaData, Table, t, select, insert, update, delete_, sqlite } from 'edgealchemy'
+/** An ORM-free Worker: one table, a select, an insert, run through an engine on `adapter`. */
+const worker = (
+  adapterImport,
+  makeAdapter,
+) => `import { Column, MetaData, Table, t, select, insert, createAsyncEngine } from 'edgealchemy'
+${adapterImport}
 const m = new MetaData(); const u = new Table('u', m, { id: new Column(t.Integer, { primaryKey: true }), n: new Column(t.Text) })
-export default { fetch() { return new Response(JSON.stringify([select(u).where(u.c.id.eq(1)), insert(u).values({ n: 'x' }), update(u).values({ n: 'y' }), delete_(u)].map((s) => s.compile(sqlite)))) } }`,
+export default { async fetch(req, env) { const engine = createAsyncEngine(${makeAdapter})
+  await engine.execute(insert(u).values({ n: 'x' })); return Response.json((await engine.execute(select(u))).all()) } }`
+
+const adapterScenarios = {
+  './libsql': worker(`import { libsql } from 'edgealchemy/libsql'`, 'libsql(env.URL)'),
+  './d1': worker(`import { d1 } from 'edgealchemy/d1'`, 'd1(env.DB)'),
+  './neon-http': worker(`import { neonHttp } from 'edgealchemy/neon-http'`, 'neonHttp(env.URL)'),
+  './neon': worker(`import { neon } from 'edgealchemy/neon'`, 'neon(env.URL)'),
+  './planetscale': worker(`import { planetscale } from 'edgealchemy/planetscale'`, 'planetscale(env.URL)'),
 }
 
-const rows = []
-const targets = Object.entries(pkg.exports)
-  .map(([subpath, target]) => [subpath, typeof target === 'string' ? target : target.default])
-  .filter(([, file]) => file?.endsWith('.js'))
-  .map(([subpath, file]) => [subpath, { entryPoints: [`${root}${file}`] }])
-for (const [name, contents] of Object.entries(scenarios))
+const alias = {}
+for (const [subpath, target] of Object.entries(pkg.exports)) {
+  const file = typeof target === 'string' ? target : target.default
+  if (file?.endsWith('.js')) alias[`edgealchemy${subpath.slice(1)}`] = `${root}${file}`
+}
+
+const targets = []
+for (const [subpath, target] of Object.entries(pkg.exports)) {
+  const file = typeof target === 'string' ? target : target.default
+  if (!file?.endsWith('.js') || nodeOnly(subpath)) continue
   targets.push([
-    name,
-    {
-      stdin: { contents, resolveDir: root, loader: 'js' },
-      alias: { edgealchemy: `${root}dist/core/index.js` },
-    },
+    subpath === '.' ? 'edgealchemy (everything)' : `edgealchemy${subpath.slice(1)}`,
+    { entryPoints: [`${root}${file}`] },
   ])
-for (const [subpath, input] of targets) {
+}
+targets.push([
+  'worker: query builder + sqlite',
+  {
+    stdin: {
+      contents: `import { Column, MetaData, Table, t, select, insert, sqlite } from 'edgealchemy'
+const m = new MetaData(); const u = new Table('u', m, { id: new Column(t.Integer, { primaryKey: true }), n: new Column(t.Text) })
+export default { fetch() { return Response.json([select(u).where(u.c.id.eq(1)), insert(u).values({ n: 'x' })].map((s) => s.compile(sqlite))) } }`,
+      resolveDir: root,
+      loader: 'js',
+    },
+  },
+])
+for (const [subpath, contents] of Object.entries(adapterScenarios))
+  if (`edgealchemy${subpath.slice(1)}` in alias)
+    targets.push([
+      `worker: engine + ${subpath.slice(2)} (with driver)`,
+      { stdin: { contents, resolveDir: root, loader: 'js' } },
+    ])
+
+const rows = []
+for (const [name, input] of targets) {
   const result = await build({
     ...input,
+    alias,
     bundle: true,
     minify: true,
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
     conditions: ['workerd', 'worker', 'browser'],
-    external: ['@libsql/client', '@neondatabase/serverless', '@planetscale/database', 'node:*'],
+    external: ['node:*', 'cloudflare:*'],
     write: false,
     logLevel: 'silent',
   })
   const code = result.outputFiles[0].contents
-  rows.push([subpath, code.length, gzipSync(code, { level: 9 }).length])
+  rows.push([name, code.length, gzipSync(code, { level: 9 }).length])
 }
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
-console.log('entry point'.padEnd(28) + 'minified'.padStart(12) + 'gzip'.padStart(12))
+console.log('entry point'.padEnd(44) + 'minified'.padStart(12) + 'gzip'.padStart(12))
 for (const [name, min, gz] of rows)
-  console.log(name.padEnd(28) + kib(min).padStart(12) + kib(gz).padStart(12))
+  console.log(name.padEnd(44) + kib(min).padStart(12) + kib(gz).padStart(12))

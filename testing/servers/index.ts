@@ -3,4 +3,4 @@
  * code can be tested offline with the official drivers (Node only).
  * @module
  */
-export {}
+export * from './hrana/index.js'
