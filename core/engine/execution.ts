@@ -39,22 +39,38 @@ export interface Prepared {
   readonly statements: Statement[]
 }
 
-/** `insert(table)` with no values, given parameters: the values come from the parameter keys. */
-function withValuesFromParams(stmt: Executable, first: ExecuteParams | undefined): Executable {
+/**
+ * `insert(table)` with no values, given parameter sets: the columns are every key any set names;
+ * a set that leaves a key out gets the column's client default (else binding names the gap).
+ */
+function withValuesFromParams(
+  stmt: Executable,
+  sets: readonly (ExecuteParams | undefined)[],
+): { stmt: Executable; sets: readonly (ExecuteParams | undefined)[] } {
   if (
     !(stmt instanceof Insert) ||
     stmt.rows.length > 0 ||
     stmt.fromSelect !== undefined ||
-    first === undefined
+    sets[0] === undefined
   )
-    return stmt
+    return { stmt, sets }
+  const table = stmt.table
+  const keys = [...new Set(sets.flatMap((p) => Object.keys(p ?? {})))]
   const values: Record<string, unknown> = {}
-  for (const key of Object.keys(first)) values[key] = bindparam(key, stmt.table.columnByKey(key).type)
-  let out = new Insert(stmt.table).values(values as never)
-  if (stmt.returningColumns.length > 0)
-    out = new Insert(out.table, out.rows, out.columns, undefined, stmt.returningColumns, stmt.onConflict)
-  else if (stmt.onConflict) out = new Insert(out.table, out.rows, out.columns, undefined, [], stmt.onConflict)
-  return out
+  for (const key of keys) values[key] = bindparam(key, table.columnByKey(key).type)
+  const base = new Insert(table).values(values as never)
+  const out = new Insert(table, base.rows, base.columns, undefined, stmt.returningColumns, stmt.onConflict)
+  const filled = sets.map((p) => {
+    const missing = keys.filter((k) => p === undefined || !(k in p))
+    if (missing.length === 0) return p
+    const extra: Record<string, unknown> = { ...p }
+    for (const k of missing) {
+      const col = table.columnByKey(k)
+      if (col.options.default !== undefined) extra[k] = col.defaultValue()
+    }
+    return extra
+  })
+  return { stmt: out, sets: filled }
 }
 
 /** Compiles `stmt` for `dialect` and binds one or many parameter sets. */
@@ -68,9 +84,9 @@ export function prepare(dialect: Dialect, stmt: Executable, args?: ExecuteArgs):
   const many = Array.isArray(args)
   const sets = (many ? args : [args]) as (ExecuteParams | undefined)[]
   if (many && sets.length === 0) throw new ArgumentError('executemany needs at least one parameter set')
-  const target = withValuesFromParams(stmt, sets[0])
-  const { template, binds } = dialect.cache.lookup(target, dialect)
-  return { template, statements: sets.map((p) => template.bind(p, binds)) }
+  const target = withValuesFromParams(stmt, sets)
+  const { template, binds } = dialect.cache.lookup(target.stmt, dialect)
+  return { template, statements: target.sets.map((p) => template.bind(p, binds)) }
 }
 
 const decoderCache = new WeakMap<CompiledTemplate, { key: string; decoders: (Decoder | null)[] }>()
