@@ -41,8 +41,16 @@ function toBytes(v: unknown): Uint8Array {
   if (typeof v === 'string') return v.startsWith('\\x') ? hexToBytes(v.slice(2)) : new TextEncoder().encode(v)
   throw new TypeError(`Cannot read ${typeof v} as bytes`)
 }
+/**
+ * JSON arrives as text, except where the database coerced the text on storage: SQLite's NUMERIC
+ * affinity of a `JSON` column turns the document `42` into an integer (a bigint from drivers in
+ * bigint mode). A JSON number is a JS number, whatever the storage made of it.
+ */
 function parseJson(v: unknown): unknown {
-  return typeof v === 'string' ? JSON.parse(v) : v
+  if (typeof v === 'string') return JSON.parse(v)
+  if (typeof v === 'bigint') return Number(v)
+  if (v instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(v))
+  return v
 }
 
 /**

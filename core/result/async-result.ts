@@ -25,6 +25,10 @@ abstract class AsyncBase<T> implements AsyncIterable<T> {
   ) {
     if (unique) this.seen = new Set()
   }
+  /** Whether `unique()` applies; results derived from this one (scalars, mappings) keep it. */
+  protected get isUnique(): boolean {
+    return this.seen !== undefined
+  }
   protected abstract make(values: Values): T
   protected keyOf(values: Values): unknown {
     return JSON.stringify(values.map(uniqueKey))
@@ -169,11 +173,11 @@ export class AsyncResult<R = Record<string, unknown>> extends AsyncBase<Row<R>> 
     const i = typeof column === 'number' ? column : this.names.indexOf(column)
     if (i < 0 || i >= this.names.length)
       throw new InvalidRequestError(`No column ${JSON.stringify(column)} in this result`)
-    return new AsyncScalarResult<V>(this.handOver(), i)
+    return new AsyncScalarResult<V>(this.handOver(), i, this.isUnique)
   }
   /** Rows as plain objects, streamed. */
   mappings(): AsyncMappingResult {
-    return new AsyncMappingResult(this.names, this.handOver())
+    return new AsyncMappingResult(this.names, this.handOver(), this.isUnique)
   }
   /** Unique rows, streamed (keeps the keys seen so far). */
   unique(): AsyncResult<R> {
@@ -215,8 +219,9 @@ export class AsyncMappingResult extends AsyncBase<Record<string, unknown>> {
   constructor(
     private readonly names: readonly string[],
     source: ChunkSource,
+    unique = false,
   ) {
-    super(source, false)
+    super(source, unique)
   }
   protected make(values: Values): Record<string, unknown> {
     const out: Record<string, unknown> = {}

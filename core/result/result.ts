@@ -32,6 +32,10 @@ abstract class BufferedResult<T> implements Iterable<T> {
   ) {
     if (unique) this.seen = new Set()
   }
+  /** Whether `unique()` applies; results derived from this one (scalars, mappings, columns) keep it. */
+  protected get isUnique(): boolean {
+    return this.seen !== undefined
+  }
   protected abstract make(values: Values): T
   /** The key `unique()` compares; the whole row unless a subclass narrows it. */
   protected keyOf(values: Values): unknown {
@@ -170,11 +174,12 @@ export class Result<R = Record<string, unknown>> extends BufferedResult<Row<R>> 
   }
   /** The values of one column (by index or name) of the remaining rows. */
   scalars<V = R extends { 0: infer F } ? F : unknown>(column: number | string = 0): ScalarResult<V> {
-    return new ScalarResult<V>(this.rest(), this.indexOf(column))
+    const index = this.indexOf(column)
+    return new ScalarResult<V>(this.rest(), index, this.isUnique)
   }
   /** The remaining rows as plain objects keyed by column name. */
   mappings(): MappingResult {
-    return new MappingResult(this.names, this.rest())
+    return new MappingResult(this.names, this.rest(), this.isUnique)
   }
   /** A result whose rows are unique (by all their values). */
   unique(): Result<R> {
@@ -188,6 +193,7 @@ export class Result<R = Record<string, unknown>> extends BufferedResult<Row<R>> 
       this.rest().map((v) => idx.map((i) => v[i])),
       this.rowsAffected,
       this.lastInsertId,
+      this.isUnique,
     )
   }
   private rest(): Values[] {

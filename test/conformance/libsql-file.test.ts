@@ -1,0 +1,22 @@
+import { rmSync } from 'node:fs'
+import { describe } from 'vitest'
+import { libsql, libsqlCapabilities } from '../../adapters/libsql/node.js'
+import { createAsyncEngine } from '../../core/index.js'
+import { defineConformanceSuite } from '../../testing/suite/index.js'
+import { freshFile, vitestApi } from './support.js'
+
+const file = freshFile('libsql')
+
+describe('conformance libsql-file', () => {
+  defineConformanceSuite(
+    {
+      name: 'libsql-file',
+      capabilities: libsqlCapabilities,
+      createEngine: async () => createAsyncEngine(libsql(`file:${file}`)),
+      async dispose() {
+        for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true })
+      },
+    },
+    vitestApi,
+  )
+})

@@ -1,0 +1,28 @@
+import { describe } from 'vitest'
+import { libsql, libsqlCapabilities } from '../../adapters/libsql/index.js'
+import { createAsyncEngine } from '../../core/index.js'
+import { type HranaServer, startHranaServer } from '../../testing/servers/hrana/index.js'
+import { defineConformanceSuite } from '../../testing/suite/index.js'
+import { vitestApi } from './support.js'
+
+const TOKEN = 'hrana-token-Zq81xv-secret'
+let server: HranaServer | undefined
+
+describe('conformance libsql-http', () => {
+  defineConformanceSuite(
+    {
+      name: 'libsql-http',
+      capabilities: libsqlCapabilities,
+      secrets: [TOKEN],
+      async createEngine() {
+        server = await startHranaServer({ authToken: TOKEN })
+        return createAsyncEngine(libsql(server.url, { authToken: TOKEN }))
+      },
+      requestCount: () => server?.requests ?? 0,
+      async dispose() {
+        await server?.close()
+      },
+    },
+    vitestApi,
+  )
+})

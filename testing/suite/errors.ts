@@ -1,0 +1,150 @@
+/** Database errors arrive typed, with code, SQL and parameters, and without credentials. */
+import {
+  ArgumentError,
+  CompileError,
+  DBAPIError,
+  delete_,
+  EdgeAlchemyError,
+  IntegrityError,
+  insert,
+  ProgrammingError,
+  StatementError,
+  select,
+  text,
+} from '../../core/index.js'
+import { caught, errorTexts } from './helpers.js'
+import { owners, pets } from './schema.js'
+import type { Topic } from './types.js'
+
+export function errorsTopic(s: Topic): void {
+  const { test, expect, api } = s
+  api.beforeAll(async () => {
+    await s.engine.execute(delete_(pets))
+    await s.engine.execute(delete_(owners))
+  })
+  /** An owner row written now; returns its values. */
+  const owner = async () => {
+    const id = s.nextId()
+    const o = { id, email: `owner${id}@example.com` }
+    await s.engine.execute(insert(owners).values(o))
+    return o
+  }
+  const uniqueViolation = async () => {
+    const o = await owner()
+    return caught(s.engine.execute(insert(owners).values({ id: s.nextId(), email: o.email })))
+  }
+  const secrets = () => [...(s.config.secrets ?? []), ...(s.engine.adapter.secrets ?? [])]
+
+  test('a unique violation is an IntegrityError', async () => {
+    expect(await uniqueViolation()).toBeInstanceOf(IntegrityError)
+  })
+  test('a primary key violation is an IntegrityError', async () => {
+    const o = await owner()
+    const err = await caught(
+      s.engine.execute(insert(owners).values({ id: o.id, email: 'other@example.com' })),
+    )
+    expect(err).toBeInstanceOf(IntegrityError)
+  })
+  test('an IntegrityError carries the native code', async () => {
+    const err = (await uniqueViolation()) as DBAPIError
+    expect(typeof err.code).toBe('string')
+    expect(err.code!.length).toBeGreaterThan(0)
+  })
+  test('an IntegrityError sits in the DBAPI error tree', async () => {
+    const err = await uniqueViolation()
+    expect(err).toBeInstanceOf(DBAPIError)
+    expect(err).toBeInstanceOf(StatementError)
+    expect(err).toBeInstanceOf(EdgeAlchemyError)
+    expect(err.name).toBe('IntegrityError')
+  })
+  test("the error keeps the statement's SQL and parameters", async () => {
+    const err = (await uniqueViolation()) as DBAPIError
+    expect(err.sql).toMatch(/INSERT INTO/i)
+    expect(err.sql).toContain('ea_owners')
+    expect(err.params).toBeDefined()
+    expect(err.params!.some((p) => typeof p === 'string' && p.includes('@example.com'))).toBe(true)
+  })
+  test('the driver error is kept as cause, also named orig', async () => {
+    const err = (await uniqueViolation()) as DBAPIError
+    expect(err.cause).toBeInstanceOf(Error)
+    expect(err.orig).toBe(err.cause)
+  })
+  test('NOT NULL violation is an IntegrityError', async () => {
+    const err = await caught(
+      s.engine.execute(text('INSERT INTO ea_owners (id, email) VALUES (:id, NULL)'), { id: s.nextId() }),
+    )
+    expect(err).toBeInstanceOf(IntegrityError)
+  })
+  test('a foreign key violation is an IntegrityError', { requires: ['foreignKeys'] }, async () => {
+    const err = await caught(s.engine.execute(insert(pets).values({ id: s.nextId(), ownerId: 987_654_321 })))
+    expect(err).toBeInstanceOf(IntegrityError)
+  })
+  test('deleting a referenced row is an IntegrityError', { requires: ['foreignKeys'] }, async () => {
+    const o = await owner()
+    await s.engine.execute(insert(pets).values({ id: s.nextId(), ownerId: o.id }))
+    const err = await caught(s.engine.execute(delete_(owners).where(owners.c.id.eq(o.id))))
+    expect(err).toBeInstanceOf(IntegrityError)
+  })
+  test('a syntax error is a ProgrammingError', async () => {
+    const err = await caught(s.engine.execute(text('SELEKT 1')))
+    expect(err).toBeInstanceOf(ProgrammingError)
+    expect((err as DBAPIError).sql).toBe('SELEKT 1')
+  })
+  test('an unknown table is a ProgrammingError', async () => {
+    expect(await caught(s.engine.execute(text('SELECT * FROM ea_no_such_table')))).toBeInstanceOf(
+      ProgrammingError,
+    )
+  })
+  test('an unknown column is a ProgrammingError', async () => {
+    expect(await caught(s.engine.execute(text('SELECT no_such_column FROM ea_owners')))).toBeInstanceOf(
+      ProgrammingError,
+    )
+  })
+  test('errors inside a connection are typed the same way', async () => {
+    const o = await owner()
+    const conn = await s.engine.connect()
+    try {
+      const err = await caught(conn.execute(insert(owners).values({ id: s.nextId(), email: o.email })))
+      expect(err).toBeInstanceOf(IntegrityError)
+      expect((err as DBAPIError).sql).toContain('ea_owners')
+    } finally {
+      await conn.close()
+    }
+  })
+  test('errors of a batch are typed', async () => {
+    const o = await owner()
+    const err = await caught(s.engine.batch([insert(owners).values({ id: s.nextId(), email: o.email })]))
+    expect(err).toBeInstanceOf(IntegrityError)
+  })
+  test('the engine keeps working after errors', async () => {
+    await uniqueViolation()
+    await caught(s.engine.execute(text('SELEKT 1')))
+    const o = await owner()
+    expect(await s.engine.scalar(select(owners.c.email).where(owners.c.id.eq(o.id)))).toBe(o.email)
+  })
+  test('no secret appears in String(err), err.stack or the cause chain', async () => {
+    const errs = [
+      await uniqueViolation(),
+      await caught(s.engine.execute(text('SELEKT 1'))),
+      await caught(s.engine.execute(text('SELECT * FROM ea_no_such_table'))),
+    ]
+    const all = errs.flatMap((e) => errorTexts(e)).join('\n')
+    for (const secret of secrets()) expect(all).not.toContain(secret)
+  })
+  test('a missing parameter is an ArgumentError raised before sending', async () => {
+    const before = s.requests()
+    const err = await caught(s.engine.execute(text('SELECT :x AS x')))
+    expect(err).toBeInstanceOf(ArgumentError)
+    expect(s.requests()).toBe(before)
+  })
+  test('RETURNING is a CompileError where the dialect has none', { requires: ['noReturning'] }, async () => {
+    const before = s.requests()
+    const err = await caught(async () =>
+      s.engine.execute(
+        insert(owners).values({ id: s.nextId(), email: 'r@example.com' }).returning(owners.c.id),
+      ),
+    )
+    expect(err).toBeInstanceOf(CompileError)
+    expect(s.requests()).toBe(before)
+  })
+}

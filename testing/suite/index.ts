@@ -1,0 +1,19 @@
+/**
+ * The conformance suite (`edgealchemy/testing`): one set of cases, run unchanged on every
+ * adapter configuration by any test runner that injects `describe`/`it`/`expect`.
+ * @module
+ */
+export { caught, errorTexts, insertRows } from './helpers.js'
+export { missingReason, skipReason } from './requirements.js'
+export { defineConformanceSuite } from './suite.js'
+export type {
+  Assertion,
+  CaseOptions,
+  ConformanceConfig,
+  DefineCase,
+  Expect,
+  Requirement,
+  TestApi,
+  TestFunction,
+  Topic,
+} from './types.js'

@@ -1,0 +1,73 @@
+import type { ConformanceConfig, Requirement } from './types.js'
+
+/**
+ * Why `config` cannot run a case that needs `req`, or undefined when it can. The text ends up in
+ * the skipped case's name: "skipped: requires savepoints — d1 has none".
+ */
+export function missingReason(req: Requirement, config: ConformanceConfig): string | undefined {
+  const caps = config.capabilities
+  const n = config.name
+  switch (req) {
+    case 'interactiveTransactions':
+      return caps.interactiveTransactions
+        ? undefined
+        : `${n} has no interactive transactions (use engine.batch)`
+    case 'batchOnly':
+      return caps.interactiveTransactions ? `${n} has interactive transactions` : undefined
+    case 'savepoints':
+      return caps.savepoints ? undefined : `${n} has none`
+    case 'noSavepoints':
+      return caps.savepoints ? `${n} has savepoints` : undefined
+    case 'returning':
+      return caps.returning ? undefined : `${n} has no RETURNING`
+    case 'noReturning':
+      return caps.returning ? `${n} has RETURNING` : undefined
+    case 'streaming':
+      return caps.streaming === 'none' ? `${n} cannot stream` : undefined
+    case 'pagedStreaming':
+      return caps.streaming === 'paged' ? undefined : `${n} streams through a ${caps.streaming}, not pages`
+    case 'requestCount':
+      return config.requestCount ? undefined : `${n} has no request counter`
+    case 'oneRoundTripBatch':
+      return caps.batchRoundTrips === 'one'
+        ? undefined
+        : `${n} sends a batch as BEGIN + each statement + COMMIT`
+    case 'foreignKeys':
+      return config.enforcesForeignKeys === false ? `${n} does not enforce foreign keys` : undefined
+  }
+}
+
+/** The skip reason of a case, from the first requirement the configuration lacks. */
+export function skipReason(
+  requires: readonly Requirement[] | undefined,
+  config: ConformanceConfig,
+): string | undefined {
+  for (const req of requires ?? []) {
+    const why = missingReason(req, config)
+    if (why !== undefined) return `skipped: requires ${label(req)} — ${why}`
+  }
+  return undefined
+}
+
+function label(req: Requirement): string {
+  switch (req) {
+    case 'batchOnly':
+      return 'a batch-only adapter'
+    case 'noSavepoints':
+      return 'an adapter without savepoints'
+    case 'noReturning':
+      return 'an adapter without RETURNING'
+    case 'pagedStreaming':
+      return 'paged streaming'
+    case 'requestCount':
+      return 'a request counter'
+    case 'oneRoundTripBatch':
+      return 'one-request batches'
+    case 'foreignKeys':
+      return 'enforced foreign keys'
+    case 'interactiveTransactions':
+      return 'interactive transactions'
+    default:
+      return req
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * Transactions as SQLAlchemy 2 has them: autobegin, commit, rollback, close and dispose roll
+ * back, engine.begin(cb), savepoints; and the typed refusal on batch-only adapters.
+ * @module
+ */
+import {
+  type AsyncConnection,
+  delete_,
+  func,
+  IntegrityError,
+  InvalidRequestError,
+  insert,
+  select,
+  UnsupportedCapabilityError,
+} from '../../core/index.js'
+import { caught } from './helpers.js'
+import { ledger } from './schema.js'
+import type { Topic } from './types.js'
+
+export function transactionsTopic(s: Topic): void {
+  const { test, expect, api } = s
+  api.beforeAll(async () => {
+    await s.engine.execute(delete_(ledger))
+  })
+  const row = (label: string) => ({ id: s.nextId(), label })
+  /** The labels committed so far with this prefix, read on a fresh connection. */
+  const committed = async (prefix: string) =>
+    (
+      await s.engine.execute(
+        select(ledger.c.label).where(ledger.c.label.startsWith(prefix)).orderBy(ledger.c.label),
+      )
+    )
+      .scalars()
+      .all()
+  const withConn = async (fn: (conn: AsyncConnection) => Promise<void>) => {
+    const conn = await s.engine.connect()
+    try {
+      await fn(conn)
+    } finally {
+      await conn.close()
+    }
+  }
+  const interactive = { requires: ['interactiveTransactions'] } as const
+  const savepoints = { requires: ['interactiveTransactions', 'savepoints'] } as const
+
+  test('the first statement on a connection begins a transaction (autobegin)', interactive, async () => {
+    await withConn(async (conn) => {
+      expect(conn.inTransaction()).toBe(false)
+      await conn.execute(insert(ledger).values(row('auto-1')))
+      expect(conn.inTransaction()).toBe(true)
+      await conn.commit()
+      expect(conn.inTransaction()).toBe(false)
+    })
+  })
+  test('conn.commit() keeps the autobegun work', interactive, async () => {
+    await withConn(async (conn) => {
+      await conn.execute(insert(ledger).values(row('commit-1')))
+      await conn.execute(insert(ledger).values(row('commit-2')))
+      await conn.commit()
+    })
+    expect(await committed('commit-')).toEqual(['commit-1', 'commit-2'])
+  })
+  test('conn.rollback() discards the autobegun work', interactive, async () => {
+    await withConn(async (conn) => {
+      await conn.execute(insert(ledger).values(row('rb-1')))
+      await conn.rollback()
+      await conn.execute(insert(ledger).values(row('rb-2')))
+      await conn.commit()
+    })
+    expect(await committed('rb-')).toEqual(['rb-2'])
+  })
+  test('closing a connection without commit rolls back', interactive, async () => {
+    const conn = await s.engine.connect()
+    await conn.execute(insert(ledger).values(row('close-1')))
+    await conn.close()
+    expect(conn.closed).toBe(true)
+    expect(await committed('close-')).toEqual([])
+  })
+  test('disposing a connection (await using) without commit rolls back', interactive, async () => {
+    const conn = await s.engine.connect()
+    await conn.execute(insert(ledger).values(row('dispose-1')))
+    await conn[Symbol.asyncDispose]()
+    expect(await committed('dispose-')).toEqual([])
+  })
+  test('uncommitted rows are invisible to other connections', interactive, async () => {
+    await withConn(async (conn) => {
+      await conn.execute(insert(ledger).values(row('iso-1')))
+      expect(await committed('iso-')).toEqual([])
+      expect(
+        (await conn.execute(select(ledger.c.label).where(ledger.c.label.eq('iso-1')))).scalars().all(),
+      ).toEqual(['iso-1'])
+      await conn.commit()
+    })
+    expect(await committed('iso-')).toEqual(['iso-1'])
+  })
+  test('conn.begin() then tx.commit() keeps the work', interactive, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      expect(conn.getTransaction()).toBe(tx)
+      expect(tx.isActive).toBe(true)
+      await conn.execute(insert(ledger).values(row('begin-1')))
+      await tx.commit()
+      expect(tx.isActive).toBe(false)
+      expect(conn.getTransaction()).toBeUndefined()
+    })
+    expect(await committed('begin-')).toEqual(['begin-1'])
+  })
+  test('tx.rollback() discards the work', interactive, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      await conn.execute(insert(ledger).values(row('txrb-1')))
+      await tx.rollback()
+      expect(tx.isActive).toBe(false)
+    })
+    expect(await committed('txrb-')).toEqual([])
+  })
+  test('disposing a transaction (await using) without commit rolls back', interactive, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      await conn.execute(insert(ledger).values(row('txdisp-1')))
+      await tx[Symbol.asyncDispose]()
+      expect(tx.isActive).toBe(false)
+      // The connection is usable again and begins a new transaction.
+      await conn.execute(insert(ledger).values(row('txdisp-2')))
+      await conn.commit()
+    })
+    expect(await committed('txdisp-')).toEqual(['txdisp-2'])
+  })
+  test('disposing a committed transaction changes nothing', interactive, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      await conn.execute(insert(ledger).values(row('txdone-1')))
+      await tx.commit()
+      await tx[Symbol.asyncDispose]()
+    })
+    expect(await committed('txdone-')).toEqual(['txdone-1'])
+  })
+  test('committing twice is an InvalidRequestError', interactive, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      await tx.commit()
+      expect(await caught(tx.commit())).toBeInstanceOf(InvalidRequestError)
+    })
+  })
+  test('begin() while a transaction is open is an InvalidRequestError', interactive, async () => {
+    await withConn(async (conn) => {
+      await conn.begin()
+      expect(await caught(conn.begin())).toBeInstanceOf(InvalidRequestError)
+    })
+  })
+  test('engine.begin(cb) commits when the callback returns, and returns its value', interactive, async () => {
+    const out = await s.engine.begin(async (conn) => {
+      await conn.execute(insert(ledger).values(row('ebegin-1')))
+      return 'done'
+    })
+    expect(out).toBe('done')
+    expect(await committed('ebegin-')).toEqual(['ebegin-1'])
+  })
+  test('engine.begin(cb) rolls back and rethrows when the callback throws', interactive, async () => {
+    const boom = new Error('boom')
+    const err = await caught(
+      s.engine.begin(async (conn) => {
+        await conn.execute(insert(ledger).values(row('ethrow-1')))
+        throw boom
+      }),
+    )
+    expect(err).toBe(boom)
+    expect(await committed('ethrow-')).toEqual([])
+  })
+  test('engine.begin(cb) rolls back on a database error', interactive, async () => {
+    const dup = row('edup-1')
+    const err = await caught(
+      s.engine.begin(async (conn) => {
+        await conn.execute(insert(ledger).values(row('edup-0')))
+        await conn.execute(insert(ledger).values(dup))
+        await conn.execute(insert(ledger).values(dup))
+      }),
+    )
+    expect(err).toBeInstanceOf(IntegrityError)
+    expect(await committed('edup-')).toEqual([])
+  })
+  test('after a failed statement, rollback makes the connection usable again', interactive, async () => {
+    await withConn(async (conn) => {
+      const dup = row('recover-1')
+      await conn.execute(insert(ledger).values(dup))
+      await conn.commit()
+      expect(await caught(conn.execute(insert(ledger).values(dup)))).toBeInstanceOf(IntegrityError)
+      await conn.rollback()
+      await conn.execute(insert(ledger).values(row('recover-2')))
+      await conn.commit()
+    })
+    expect(await committed('recover-')).toEqual(['recover-1', 'recover-2'])
+  })
+  test('a closed connection refuses statements', async () => {
+    const conn = await s.engine.connect()
+    await conn.close()
+    expect(await caught(conn.execute(select(func.count()).selectFrom(ledger)))).toBeInstanceOf(
+      InvalidRequestError,
+    )
+  })
+  test('runSync awaits the function with the connection', async () => {
+    await withConn(async (conn) => {
+      const n = await conn.runSync(async (c) => c.scalar(select(func.count()).selectFrom(ledger)))
+      expect(typeof n).toBe('number')
+    })
+  })
+
+  test('beginNested(): a released savepoint is kept by the commit', savepoints, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      await conn.execute(insert(ledger).values(row('sp-keep-1')))
+      const sp = await conn.beginNested()
+      expect(conn.inNestedTransaction()).toBe(true)
+      expect(sp.nested).toBe(true)
+      await conn.execute(insert(ledger).values(row('sp-keep-2')))
+      await sp.commit()
+      expect(conn.inNestedTransaction()).toBe(false)
+      await tx.commit()
+    })
+    expect(await committed('sp-keep-')).toEqual(['sp-keep-1', 'sp-keep-2'])
+  })
+  test('beginNested(): rolling back a savepoint discards only its work', savepoints, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      await conn.execute(insert(ledger).values(row('sp-rb-1')))
+      const sp = await conn.beginNested()
+      await conn.execute(insert(ledger).values(row('sp-rb-2')))
+      await sp.rollback()
+      await conn.execute(insert(ledger).values(row('sp-rb-3')))
+      await tx.commit()
+    })
+    expect(await committed('sp-rb-')).toEqual(['sp-rb-1', 'sp-rb-3'])
+  })
+  test('a savepoint recovers from a failed statement', savepoints, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      const dup = row('sp-err-1')
+      await conn.execute(insert(ledger).values(dup))
+      const sp = await conn.beginNested()
+      expect(await caught(conn.execute(insert(ledger).values(dup)))).toBeInstanceOf(IntegrityError)
+      await sp.rollback()
+      await conn.execute(insert(ledger).values(row('sp-err-2')))
+      await tx.commit()
+    })
+    expect(await committed('sp-err-')).toEqual(['sp-err-1', 'sp-err-2'])
+  })
+  test('nested savepoints: rolling back the outer one discards the inner one', savepoints, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      const outer = await conn.beginNested()
+      await conn.execute(insert(ledger).values(row('sp-nest-1')))
+      const inner = await conn.beginNested()
+      await conn.execute(insert(ledger).values(row('sp-nest-2')))
+      await inner.commit()
+      await outer.rollback()
+      expect(inner.isActive).toBe(false)
+      await conn.execute(insert(ledger).values(row('sp-nest-3')))
+      await tx.commit()
+    })
+    expect(await committed('sp-nest-')).toEqual(['sp-nest-3'])
+  })
+  test('rolling back the transaction discards a released savepoint', savepoints, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      const sp = await conn.beginNested()
+      await conn.execute(insert(ledger).values(row('sp-outer-1')))
+      await sp.commit()
+      await tx.rollback()
+    })
+    expect(await committed('sp-outer-')).toEqual([])
+  })
+  test('disposing a savepoint without commit rolls it back', savepoints, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      const sp = await conn.beginNested()
+      await conn.execute(insert(ledger).values(row('sp-disp-1')))
+      await sp[Symbol.asyncDispose]()
+      await tx.commit()
+    })
+    expect(await committed('sp-disp-')).toEqual([])
+  })
+  test('beginNested() without a transaction begins one first', savepoints, async () => {
+    await withConn(async (conn) => {
+      const sp = await conn.beginNested()
+      expect(conn.inTransaction()).toBe(true)
+      await conn.execute(insert(ledger).values(row('sp-auto-1')))
+      await sp.commit()
+      await conn.commit()
+    })
+    expect(await committed('sp-auto-')).toEqual(['sp-auto-1'])
+  })
+  test('beginNested() is an UnsupportedCapabilityError where there are no savepoints', {
+    requires: ['noSavepoints'],
+  }, async () => {
+    await withConn(async (conn) => {
+      const err = await caught(conn.beginNested())
+      expect(err).toBeInstanceOf(UnsupportedCapabilityError)
+      expect(err.message).toMatch(/savepoint/i)
+    })
+  })
+
+  test('conn.begin() is an UnsupportedCapabilityError naming engine.batch', {
+    requires: ['batchOnly'],
+  }, async () => {
+    await withConn(async (conn) => {
+      const err = await caught(conn.begin())
+      expect(err).toBeInstanceOf(UnsupportedCapabilityError)
+      expect(err.message).toContain('engine.batch')
+    })
+  })
+  test('engine.begin(cb) is an UnsupportedCapabilityError naming engine.batch, and runs nothing', {
+    requires: ['batchOnly'],
+  }, async () => {
+    let ran = false
+    const err = await caught(
+      s.engine.begin(async () => {
+        ran = true
+      }),
+    )
+    expect(err).toBeInstanceOf(UnsupportedCapabilityError)
+    expect(err.message).toContain('engine.batch')
+    expect(ran).toBe(false)
+  })
+  test('each statement on a batch-only connection commits by itself', {
+    requires: ['batchOnly'],
+  }, async () => {
+    await withConn(async (conn) => {
+      await conn.execute(insert(ledger).values(row('autocommit-1')))
+      expect(conn.inTransaction()).toBe(false)
+      expect(await committed('autocommit-')).toEqual(['autocommit-1'])
+    })
+    expect(await committed('autocommit-')).toEqual(['autocommit-1'])
+  })
+}

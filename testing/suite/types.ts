@@ -1,0 +1,109 @@
+/**
+ * The contract between the conformance suite and a test runner (vitest, Deno, Bun): the runner
+ * injects its `describe`/`it`/`expect`, the adapter author supplies an engine factory.
+ * @module
+ */
+import type { AdapterCapabilities, AsyncEngine } from '../../core/index.js'
+
+/** The matchers the suite uses: a subset every Jest-compatible `expect` has. */
+export interface Assertion {
+  toBe(expected: unknown): void
+  toEqual(expected: unknown): void
+  toBeNull(): void
+  toBeUndefined(): void
+  toBeDefined(): void
+  toBeTruthy(): void
+  toBeFalsy(): void
+  toBeInstanceOf(expected: any): void
+  toThrow(expected?: any): void
+  toContain(expected: any): void
+  toMatch(expected: string | RegExp): void
+  toHaveLength(expected: number): void
+  toBeGreaterThan(expected: number | bigint): void
+  toBeGreaterThanOrEqual(expected: number | bigint): void
+  toBeLessThan(expected: number | bigint): void
+  toBeLessThanOrEqual(expected: number | bigint): void
+  readonly not: Assertion
+}
+
+/** `expect(actual)`. */
+export type Expect = (actual: unknown) => Assertion
+
+type TestFn = () => unknown
+type HookFn = () => unknown
+
+/** `it(name, fn)` with `it.skip(name)`. */
+export interface TestFunction {
+  (name: string, fn: TestFn, timeout?: number): void
+  skip(name: string, fn?: TestFn): void
+}
+
+/** What the runner injects. */
+export interface TestApi {
+  describe(name: string, fn: () => void): void
+  it: TestFunction
+  expect: Expect
+  beforeAll(fn: HookFn, timeout?: number): void
+  afterAll(fn: HookFn, timeout?: number): void
+  beforeEach?(fn: HookFn, timeout?: number): void
+}
+
+/** One adapter configuration under test. */
+export interface ConformanceConfig {
+  /** Shown in test names: `neon-http`, `libsql-file`, ... */
+  readonly name: string
+  /** The adapter's capabilities; cases needing one it lacks are skipped, with the reason. */
+  readonly capabilities: AdapterCapabilities
+  /** A fresh, isolated (empty) database per suite run, reached through the adapter under test. */
+  createEngine(): Promise<AsyncEngine>
+  /** Requests (round trips) the remote has served so far, for adapters behind a counting server. */
+  requestCount?(): number
+  /** Stops servers and removes what `createEngine` made. */
+  dispose?(): Promise<void>
+  /** Strings that must never appear in an error (the password in the URL, tokens). */
+  readonly secrets?: readonly string[]
+  /** Whether the database enforces foreign keys (default true; SQLite needs `PRAGMA foreign_keys`). */
+  readonly enforcesForeignKeys?: boolean
+}
+
+/** What a case may require of the adapter. */
+export type Requirement =
+  | 'interactiveTransactions'
+  /** The opposite: cases checking how a batch-only adapter refuses a transaction. */
+  | 'batchOnly'
+  | 'savepoints'
+  | 'noSavepoints'
+  | 'returning'
+  | 'noReturning'
+  | 'streaming'
+  | 'pagedStreaming'
+  | 'requestCount'
+  | 'oneRoundTripBatch'
+  | 'foreignKeys'
+
+/** Options of one case. */
+export interface CaseOptions {
+  readonly requires?: readonly Requirement[]
+  /** A longer timeout for slow cases (ms). */
+  readonly timeout?: number
+}
+
+/** Registers one case. */
+export interface DefineCase {
+  (name: string, fn: () => Promise<void>): void
+  (name: string, options: CaseOptions, fn: () => Promise<void>): void
+}
+
+/** What each topic gets: the runner's API, the case helper and the shared state. */
+export interface Topic {
+  readonly api: TestApi
+  readonly expect: Expect
+  readonly test: DefineCase
+  readonly config: ConformanceConfig
+  /** The engine of this suite run (available inside cases and hooks). */
+  readonly engine: AsyncEngine
+  /** A fresh integer for keys, so cases never collide. */
+  nextId(): number
+  /** Requests served so far, or undefined when the configuration does not count them. */
+  requests(): number | undefined
+}
