@@ -1,19 +1,48 @@
-import type { Reporter, TestModule } from 'vitest/node'
+import type { Reporter, TestCase, TestModule } from 'vitest/node'
 
-/** Prints one closing line, `tests: N passed, N failed, N skipped`, that CI tooling can read. */
+interface Counts {
+  passed: number
+  failed: number
+  skipped: number
+}
+
+/** The name of the outermost `describe` around a test, or undefined for a top-level test. */
+function topLevelSuite(test: TestCase): string | undefined {
+  let name: string | undefined
+  for (let node = test.parent; node.type === 'suite'; node = node.parent) name = node.name
+  return name
+}
+
+function format(c: Counts): string {
+  const failed = c.failed > 0 ? `, ${c.failed} failed` : ''
+  return `${c.passed} passed${failed}, ${c.skipped} skipped`
+}
+
+/**
+ * Prints one line per conformance configuration (`conformance neon-http: 212 passed, 4 skipped`,
+ * grouped by the outermost describe name), then one closing line,
+ * `tests: N passed, N failed, N skipped`, that CI tooling can read.
+ */
 export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
-    let passed = 0
-    let failed = 0
-    let skipped = 0
+    const total: Counts = { passed: 0, failed: 0, skipped: 0 }
+    const groups = new Map<string, Counts>()
     for (const mod of testModules) {
       for (const test of mod.children.allTests()) {
         const state = test.result().state
-        if (state === 'passed') passed++
-        else if (state === 'failed') failed++
-        else skipped++
+        const key: keyof Counts = state === 'passed' ? 'passed' : state === 'failed' ? 'failed' : 'skipped'
+        total[key]++
+        const suite = topLevelSuite(test)
+        if (suite === undefined || !suite.startsWith('conformance ')) continue
+        let group = groups.get(suite)
+        if (group === undefined) groups.set(suite, (group = { passed: 0, failed: 0, skipped: 0 }))
+        group[key]++
       }
     }
-    process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
+    let out = '\n'
+    for (const [name, counts] of [...groups].sort(([a], [b]) => a.localeCompare(b)))
+      out += `${name}: ${format(counts)}\n`
+    out += `tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped\n`
+    process.stdout.write(out)
   }
 }
