@@ -29,6 +29,27 @@ abstract class AsyncBase<T> implements AsyncIterable<T> {
   protected get isUnique(): boolean {
     return this.seen !== undefined
   }
+  private taken = false
+  /**
+   * Hands the remaining stream (as filtered by this result) to a derived result; this one may
+   * not be read after.
+   */
+  protected handOver(): ChunkSource {
+    if (this.taken) throw new InvalidRequestError('This result was already handed to another result')
+    this.taken = true
+    return {
+      next: async () => {
+        const out: Values[] = []
+        while (out.length < 1000) {
+          const v = await this.nextValues()
+          if (v === undefined) break
+          out.push(v)
+        }
+        return out.length === 0 ? undefined : out
+      },
+      close: () => this.close(),
+    }
+  }
   protected abstract make(values: Values): T
   protected keyOf(values: Values): unknown {
     return JSON.stringify(values.map(uniqueKey))
@@ -138,7 +159,6 @@ abstract class AsyncBase<T> implements AsyncIterable<T> {
  */
 export class AsyncResult<R = Record<string, unknown>> extends AsyncBase<Row<R>> {
   private readonly shape
-  private taken = false
   constructor(
     readonly names: readonly string[],
     source: ChunkSource,
@@ -183,17 +203,23 @@ export class AsyncResult<R = Record<string, unknown>> extends AsyncBase<Row<R>> 
   unique(): AsyncResult<R> {
     return new AsyncResult<R>(this.names, this.handOver(), true)
   }
-  /** Hands the remaining stream to a derived result; this one may not be read after. */
-  private handOver(): ChunkSource {
-    if (this.taken) throw new InvalidRequestError('This result was already handed to another result')
-    this.taken = true
-    return {
-      next: () =>
-        this.fetchMany(1000).then((rows) =>
-          rows.length === 0 ? undefined : rows.map((r) => (r as unknown as { _values: Values })._values),
-        ),
-      close: () => this.close(),
-    }
+  /** A stream of only the given columns (indexes or names), in that order. */
+  columns(...columns: (number | string)[]): AsyncResult<Record<string, unknown>> {
+    const idx = columns.map((c) => {
+      const i = typeof c === 'number' ? c : this.names.indexOf(c)
+      if (i < 0 || i >= this.names.length || !Number.isInteger(i))
+        throw new InvalidRequestError(`No column ${JSON.stringify(c)} in this result`)
+      return i
+    })
+    const source = this.handOver()
+    return new AsyncResult(
+      idx.map((i) => this.names[i]!),
+      {
+        next: async () => (await source.next())?.map((v) => idx.map((i) => v[i])),
+        close: () => source.close(),
+      },
+      this.isUnique,
+    )
   }
 }
 
@@ -212,6 +238,10 @@ export class AsyncScalarResult<V = unknown> extends AsyncBase<V> {
   protected override keyOf(values: Values): unknown {
     return uniqueKey(values[this.index])
   }
+  /** Unique values, streamed (keeps the values seen so far). */
+  unique(): AsyncScalarResult<V> {
+    return new AsyncScalarResult<V>(this.handOver(), this.index, true)
+  }
 }
 
 /** Rows of a stream as plain objects. */
@@ -227,5 +257,9 @@ export class AsyncMappingResult extends AsyncBase<Record<string, unknown>> {
     const out: Record<string, unknown> = {}
     for (let i = 0; i < this.names.length; i++) out[this.names[i]!] = values[i]
     return out
+  }
+  /** Unique mappings, streamed. */
+  unique(): AsyncMappingResult {
+    return new AsyncMappingResult(this.names, this.handOver(), true)
   }
 }

@@ -17,3 +17,44 @@ export function freshFile(prefix: string): string {
   mkdirSync('.tmp', { recursive: true })
   return `.tmp/${freshName(prefix)}.db`
 }
+
+/** A fresh PostgreSQL database on 127.0.0.1:5432; `drop()` removes it (closing its sessions). */
+export async function createPgDatabase(prefix: string): Promise<{ name: string; drop(): Promise<void> }> {
+  const pg = (await import('pg')).default
+  const name = freshName(prefix)
+  const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' })
+  await admin.connect()
+  try {
+    await admin.query(`CREATE DATABASE ${name}`)
+  } finally {
+    await admin.end()
+  }
+  return {
+    name,
+    async drop() {
+      const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' })
+      await c.connect()
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      } finally {
+        await c.end()
+      }
+    },
+  }
+}
+
+/** A fresh MariaDB database (utf8mb4) on 127.0.0.1:3306; `drop()` removes it. */
+export async function createMariaDatabase(prefix: string): Promise<{ name: string; drop(): Promise<void> }> {
+  const mysql = (await import('mysql2/promise')).default
+  const name = freshName(prefix)
+  const run = async (sql: string) => {
+    const conn = await mysql.createConnection({ host: '127.0.0.1', port: 3306, user: 'root' })
+    try {
+      await conn.query(sql)
+    } finally {
+      await conn.end()
+    }
+  }
+  await run(`CREATE DATABASE ${name} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`)
+  return { name, drop: () => run(`DROP DATABASE IF EXISTS ${name}`) }
+}

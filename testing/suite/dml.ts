@@ -108,6 +108,11 @@ export function dmlTopic(s: Topic): void {
     const r = await s.engine.execute(update(dml).where(dml.c.name.eq('nobody')).values({ note: 'x' }))
     expect(r.rowsAffected).toBe(0)
   })
+  test('rowsAffected of an update counts matched rows, even when a value is unchanged', async () => {
+    await add('same', 2, { note: 'x' })
+    const r = await s.engine.execute(update(dml).where(byPrefix('same')).values({ note: 'x' }))
+    expect(r.rowsAffected).toBe(2)
+  })
   test('update with an expression of the column', async () => {
     await add('expr', 1, { qty: 10 })
     await s.engine.execute(

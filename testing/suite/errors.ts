@@ -2,6 +2,7 @@
 import {
   ArgumentError,
   CompileError,
+  createAsyncEngine,
   DBAPIError,
   delete_,
   EdgeAlchemyError,
@@ -130,6 +131,31 @@ export function errorsTopic(s: Topic): void {
     ]
     const all = errs.flatMap((e) => errorTexts(e)).join('\n')
     for (const secret of secrets()) expect(all).not.toContain(secret)
+  })
+  test('hideParameters keeps parameters out of errors and logs', async () => {
+    const lines: string[] = []
+    // A second engine over the same adapter (not disposed: that would close the adapter).
+    const quiet = createAsyncEngine(s.engine.adapter, {
+      hideParameters: true,
+      echo: true,
+      logger: (l) => lines.push(l),
+    })
+    const o = await owner()
+    const err = (await caught(
+      quiet.execute(insert(owners).values({ id: s.nextId(), email: o.email })),
+    )) as DBAPIError
+    expect(err).toBeInstanceOf(IntegrityError)
+    expect(err.params).toBeUndefined()
+    expect(lines.join('\n')).toContain('ea_owners')
+    expect(lines.join('\n')).not.toContain(o.email)
+  })
+  test('echo logs each statement with its parameters', async () => {
+    const lines: string[] = []
+    const loud = createAsyncEngine(s.engine.adapter, { echo: true, logger: (l) => lines.push(l) })
+    await loud.execute(select(owners.c.id).where(owners.c.email.eq('echo@example.com')))
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toContain('ea_owners')
+    expect(lines[0]).toContain('echo@example.com')
   })
   test('a missing parameter is an ArgumentError raised before sending', async () => {
     const before = s.requests()

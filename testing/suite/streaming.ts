@@ -163,6 +163,37 @@ export function streamingTopic(s: Topic): void {
       expect(n).toBe(0)
     })
   })
+  test('execute() buffers the same 1,000 rows', async () => {
+    const rows = (await s.engine.execute(ordered)).all()
+    expect(rows).toHaveLength(total)
+    expect(rows[999]!._mapping).toEqual({
+      id: 1000,
+      label: 'row 1000',
+      bucket: 999 % 7,
+      at: new Date(epoch + 999_000),
+    })
+  })
+  test('unique() on a stream drops duplicates', streaming, async () => {
+    await withConn(async (conn) => {
+      const result = await conn.stream(
+        select(streamRows.c.bucket, streamRows.c.id).orderBy(streamRows.c.id),
+        {
+          chunkSize: 100,
+        },
+      )
+      const buckets: unknown[] = []
+      for await (const b of result.scalars().unique()) buckets.push(b)
+      expect(buckets).toEqual([0, 1, 2, 3, 4, 5, 6])
+    })
+  })
+  test('columns() narrows a stream', streaming, async () => {
+    await withConn(async (conn) => {
+      const result = await conn.stream(ordered.where(streamRows.c.id.le(120)), { chunkSize: 100 })
+      const rows = await result.columns('label', 'id').all()
+      expect(rows).toHaveLength(120)
+      expect(rows[119]!._tuple()).toEqual(['row 120', 120])
+    })
+  })
   test('a chunk size that is not a positive integer is an ArgumentError', streaming, async () => {
     await withConn(async (conn) => {
       expect(await caught(conn.stream(ordered, { chunkSize: 0 }))).toBeInstanceOf(ArgumentError)

@@ -41,7 +41,7 @@ export function transactionsTopic(s: Topic): void {
     }
   }
   const interactive = { requires: ['interactiveTransactions'] } as const
-  const savepoints = { requires: ['interactiveTransactions', 'savepoints'] } as const
+  const savepoints = { requires: ['savepoints', 'interactiveTransactions'] } as const
 
   test('the first statement on a connection begins a transaction (autobegin)', interactive, async () => {
     await withConn(async (conn) => {
@@ -205,6 +205,47 @@ export function transactionsTopic(s: Topic): void {
     })
   })
 
+  test('after commit, the next statement begins a new transaction', interactive, async () => {
+    await withConn(async (conn) => {
+      await conn.execute(insert(ledger).values(row('again-1')))
+      await conn.commit()
+      await conn.execute(insert(ledger).values(row('again-2')))
+      expect(conn.inTransaction()).toBe(true)
+      await conn.rollback()
+    })
+    expect(await committed('again-')).toEqual(['again-1'])
+  })
+  test('executemany inside a transaction rolls back with it', interactive, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin()
+      await conn.execute(insert(ledger), [row('txmany-1'), row('txmany-2')])
+      await tx.rollback()
+    })
+    expect(await committed('txmany-')).toEqual([])
+  })
+  test('two connections commit their own transactions', interactive, async () => {
+    const a = await s.engine.connect()
+    const b = await s.engine.connect()
+    try {
+      await a.execute(insert(ledger).values(row('two-a')))
+      await a.commit()
+      await b.execute(insert(ledger).values(row('two-b')))
+      await b.commit()
+    } finally {
+      await a.close()
+      await b.close()
+    }
+    expect(await committed('two-')).toEqual(['two-a', 'two-b'])
+  })
+  test('concurrent statements on one engine all complete', async () => {
+    const labels = Array.from({ length: 12 }, (_, i) => `conc-${String(i).padStart(2, '0')}`)
+    await Promise.all(labels.map((l) => s.engine.execute(insert(ledger).values(row(l)))))
+    const counts = await Promise.all(
+      labels.map((l) => s.engine.scalar(select(func.count()).selectFrom(ledger).where(ledger.c.label.eq(l)))),
+    )
+    expect(counts).toEqual(labels.map(() => 1))
+    expect(await committed('conc-')).toEqual(labels)
+  })
   test('beginNested(): a released savepoint is kept by the commit', savepoints, async () => {
     await withConn(async (conn) => {
       const tx = await conn.begin()

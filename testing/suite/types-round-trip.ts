@@ -22,7 +22,13 @@ const s = (label: string, value: unknown, expected?: unknown): Sample =>
 
 /** The samples per column; each becomes a case. */
 export const samples: Readonly<Record<Key, readonly Sample[]>> = {
-  vInteger: [s('0', 0), s('-1', -1), s('2^31 - 1', 2147483647), s('-2^31', -2147483648)],
+  vInteger: [
+    s('0', 0),
+    s('a bigint value reads back as a number', 12n, 12),
+    s('-1', -1),
+    s('2^31 - 1', 2147483647),
+    s('-2^31', -2147483648),
+  ],
   vSmall: [s('32767', 32767), s('-32768', -32768)],
   vBig: [
     s('small bigint', 42n),
@@ -44,9 +50,17 @@ export const samples: Readonly<Record<Key, readonly Sample[]>> = {
     s("'12345678.99'", '12345678.99'),
     s("'-0.01'", '-0.01'),
     s("'0.00'", '0.00'),
+    s("'99999999.99' (the largest of precision 10)", '99999999.99'),
+    s("'7' reads with its scale", '7', '7.00'),
     s('the number 2.5 reads as a string', 2.5, '2.50'),
   ],
-  vString: [s('ascii', 'hello world'), s('empty string', ''), s('200 characters', 'x'.repeat(200))],
+  vString: [
+    s('ascii', 'hello world'),
+    s('numeric-looking text stays text', '007'),
+    s('exponent-looking text stays text', '1e5'),
+    s('empty string', ''),
+    s('200 characters', 'x'.repeat(200)),
+  ],
   vText: [s('multi-line', 'line 1\nline 2\r\nline 3\ttabbed'), s('empty string', '')],
   vBoolean: [s('true', true), s('false', false)],
   vDate: [s('2024-02-29', '2024-02-29'), s('1970-01-01', '1970-01-01'), s('9999-12-31', '9999-12-31')],
@@ -64,7 +78,10 @@ export const samples: Readonly<Record<Key, readonly Sample[]>> = {
     s('nested object', { a: 1, b: [true, null, 'x'], c: { d: { e: 1.5 } } }),
     s('array', [1, 'two', { three: 3 }]),
     s('string', 'just text'),
-    s('number', 42),
+    s('integer number', 42),
+    s('float number', 1.25),
+    s('boolean', true),
+    s('numeric-looking string', '123'),
     s('empty object', {}),
   ],
   vUuid: [
