@@ -4,3 +4,4 @@
  * @module
  */
 export * from './hrana/index.js'
+export * from './neon-http/index.js'
