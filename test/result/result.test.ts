@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { MultipleResultsFound, NoResultFound, Result } from '../../core/index.js'
 
 const make = (rows: unknown[][], names = ['id', 'name']) =>
-  new Result<{ id: number; name: string }>(names, rows, 2, 7)
+  new Result<{ 0: number; 1: string; id: number; name: string }>(names, rows, 2, 7)
 
 describe('Result', () => {
   it('rows have index, named and _mapping access and are not arrays', () => {
