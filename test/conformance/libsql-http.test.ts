@@ -19,6 +19,8 @@ describe('conformance libsql-http', () => {
         return createAsyncEngine(libsql(server.url, { authToken: TOKEN }))
       },
       requestCount: () => server?.requests ?? 0,
+      createUnreachableEngine: async () =>
+        createAsyncEngine(libsql('http://127.0.0.1:9', { authToken: TOKEN })),
       async dispose() {
         await server?.close()
       },

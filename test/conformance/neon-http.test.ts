@@ -22,6 +22,12 @@ describe('conformance neon-http', () => {
         return createAsyncEngine(neonHttp(url, { fetchEndpoint: server.endpoint }))
       },
       requestCount: () => server?.requests ?? 0,
+      createUnreachableEngine: async () =>
+        createAsyncEngine(
+          neonHttp(`postgresql://postgres:${PASSWORD}@127.0.0.1:9/${db!.name}`, {
+            fetchEndpoint: 'http://127.0.0.1:9/sql',
+          }),
+        ),
       async dispose() {
         await server?.close()
         await db?.drop()

@@ -8,6 +8,7 @@ import {
   EdgeAlchemyError,
   IntegrityError,
   insert,
+  OperationalError,
   ProgrammingError,
   StatementError,
   select,
@@ -156,6 +157,20 @@ export function errorsTopic(s: Topic): void {
     expect(lines).toHaveLength(1)
     expect(lines[0]).toContain('ea_owners')
     expect(lines[0]).toContain('echo@example.com')
+  })
+  test('an unreachable remote is an OperationalError that leaks no secret', {
+    requires: ['unreachableEngine'],
+  }, async () => {
+    const broken = await s.config.createUnreachableEngine!()
+    try {
+      const err = await caught(broken.execute(select(owners.c.id).where(owners.c.id.eq(1))))
+      expect(err).toBeInstanceOf(OperationalError)
+      const all = errorTexts(err).join('\n')
+      for (const secret of [...secrets(), ...(broken.adapter.secrets ?? [])])
+        expect(all).not.toContain(secret)
+    } finally {
+      await broken.dispose()
+    }
   })
   test('a missing parameter is an ArgumentError raised before sending', async () => {
     const before = s.requests()

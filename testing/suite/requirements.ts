@@ -34,6 +34,8 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
         : `${n} sends a batch as BEGIN + each statement + COMMIT`
     case 'foreignKeys':
       return config.enforcesForeignKeys === false ? `${n} does not enforce foreign keys` : undefined
+    case 'unreachableEngine':
+      return config.createUnreachableEngine ? undefined : `${n} has no unreachable remote to try`
   }
 }
 
@@ -65,6 +67,8 @@ function label(req: Requirement): string {
       return 'one-request batches'
     case 'foreignKeys':
       return 'enforced foreign keys'
+    case 'unreachableEngine':
+      return 'an unreachable engine'
     case 'interactiveTransactions':
       return 'interactive transactions'
     default:

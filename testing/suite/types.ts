@@ -62,6 +62,11 @@ export interface ConformanceConfig {
   dispose?(): Promise<void>
   /** Strings that must never appear in an error (the password in the URL, tokens). */
   readonly secrets?: readonly string[]
+  /**
+   * An engine whose remote cannot be reached (a closed port), with the same credentials: checks
+   * that a transport failure is an OperationalError and leaks no secret. Optional.
+   */
+  createUnreachableEngine?(): Promise<AsyncEngine>
   /** Whether the database enforces foreign keys (default true; SQLite needs `PRAGMA foreign_keys`). */
   readonly enforcesForeignKeys?: boolean
 }
@@ -80,6 +85,7 @@ export type Requirement =
   | 'requestCount'
   | 'oneRoundTripBatch'
   | 'foreignKeys'
+  | 'unreachableEngine'
 
 /** Options of one case. */
 export interface CaseOptions {
