@@ -10,6 +10,7 @@ import { AsyncConnection, noInteractiveTransactions } from './connection.js'
 import {
   type EchoSettings,
   type Executable,
+  type ExecuteArgs,
   echoStatement,
   prepare,
   toResult,
@@ -84,10 +85,24 @@ export class AsyncEngine {
     return new AsyncConnection(this.adapter, this.dialect, this.echo, this.txOptions)
   }
 
-  /** Runs one statement on its own and commits it (the seed's `AsyncEngine.execute`). */
-  async execute<S extends Executable>(stmt: S, params?: ExecuteParams): Promise<Result<RowOfStmt<S>>> {
+  /**
+   * Runs one statement on its own and commits it (the seed's `AsyncEngine.execute`). With a list
+   * of parameter sets (executemany) every set runs and commits together, atomically: one batch
+   * on batch-only adapters, one transaction elsewhere.
+   */
+  async execute<S extends Executable>(stmt: S, params?: ExecuteArgs): Promise<Result<RowOfStmt<S>>> {
     this.checkOpen()
     const { template, statements } = prepare(this.dialect, stmt, params)
+    if (statements.length > 1) {
+      const conn = await this.connect()
+      try {
+        const result = await conn.execute(stmt, params)
+        await conn.commit()
+        return result
+      } finally {
+        await conn.close()
+      }
+    }
     const bound = statements[0]!
     echoStatement(this.echo, bound)
     try {
@@ -98,7 +113,7 @@ export class AsyncEngine {
   }
 
   /** The first column of the first row of one statement. */
-  async scalar<S extends Executable>(stmt: S, params?: ExecuteParams): Promise<unknown> {
+  async scalar<S extends Executable>(stmt: S, params?: ExecuteArgs): Promise<unknown> {
     return (await this.execute(stmt, params)).scalar()
   }
 
@@ -131,6 +146,7 @@ export class AsyncEngine {
    */
   async batch(items: readonly BatchItem[], options: TransactionOptions = {}): Promise<Result[]> {
     this.checkOpen()
+    if (items.length === 0) return []
     const prepared = items.map((item) => {
       const [stmt, params] = Array.isArray(item)
         ? (item as readonly [Executable, ExecuteParams])

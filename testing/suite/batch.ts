@@ -111,8 +111,10 @@ export function batchTopic(s: Topic): void {
     ])
     expect([a!.scalar(), b!.scalar()]).toEqual(['bret-1', 'bret-2'])
   })
-  test('an empty batch returns no results', async () => {
+  test('an empty batch returns no results and sends nothing', async () => {
+    const before = s.requests()
     expect(await s.engine.batch([])).toEqual([])
+    expect(s.requests()).toBe(before)
   })
   test('a batch is ONE request', { requires: ['requestCount', 'oneRoundTripBatch'] }, async () => {
     const before = s.requests()!

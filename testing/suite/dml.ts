@@ -191,6 +191,26 @@ export function dmlTopic(s: Topic): void {
     }
     expect((await rowsOf('many')).map((x) => x.qty)).toEqual([1, 2, 3])
   })
+  test('executemany through engine.execute commits every set', async () => {
+    const r = await s.engine.execute(insert(dml), [
+      { name: 'emany-0', qty: 1 },
+      { name: 'emany-1', qty: 2 },
+    ])
+    expect(r.rowsAffected).toBe(2)
+    expect((await rowsOf('emany')).map((x) => x.qty)).toEqual([1, 2])
+  })
+  test('a failing executemany through engine.execute leaves none of its rows', async () => {
+    await add('efail', 1)
+    const [existing] = await rowsOf('efail')
+    const err = await caught(
+      s.engine.execute(insert(dml), [
+        { id: existing!.id + 200_000, name: 'efail-new' },
+        { id: existing!.id, name: 'efail-dup' },
+      ]),
+    )
+    expect(err).toBeInstanceOf(IntegrityError)
+    expect((await rowsOf('efail')).map((x) => x.name)).toEqual(['efail-0'])
+  })
   test('executemany applies client defaults for keys left out', async () => {
     const conn = await s.engine.connect()
     try {
