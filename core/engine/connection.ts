@@ -8,6 +8,7 @@ import {
   type EchoSettings,
   type Executable,
   type ExecuteArgs,
+  echoStatement,
   prepare,
   runStatement,
   type StatementRunner,
@@ -237,13 +238,14 @@ export class AsyncConnection implements TransactionOwner {
   }
 
   private async runBatch(statements: readonly Statement[]): Promise<RawResult[]> {
-    for (const s of statements)
-      if (this.echo.echo)
-        this.echo.logger(this.echo.hideParameters ? s.sql : `${s.sql}  ${JSON.stringify(s.params)}`)
+    for (const s of statements) echoStatement(this.echo, s)
     try {
       return await this.adapter.batch(statements, this.defaultOptions)
     } catch (err) {
-      throw wrapError(this.adapter, this.dialect, err, undefined, this.echo.hideParameters)
+      // An executemany shares one SQL text; which parameter set failed is not known.
+      const sql = statements[0]!.sql
+      const shared = statements.every((s) => s.sql === sql) ? { sql, params: [] } : undefined
+      throw wrapError(this.adapter, this.dialect, err, shared, true)
     }
   }
 

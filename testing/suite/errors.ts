@@ -1,6 +1,7 @@
 /** Database errors arrive typed, with code, SQL and parameters, and without credentials. */
 import {
   ArgumentError,
+  bindparam,
   CompileError,
   createAsyncEngine,
   DBAPIError,
@@ -12,10 +13,11 @@ import {
   ProgrammingError,
   StatementError,
   select,
+  t,
   text,
 } from '../../core/index.js'
 import { caught, errorTexts } from './helpers.js'
-import { owners, pets } from './schema.js'
+import { owners, pets, types } from './schema.js'
 import type { Topic } from './types.js'
 
 export function errorsTopic(s: Topic): void {
@@ -117,6 +119,36 @@ export function errorsTopic(s: Topic): void {
     const o = await owner()
     const err = await caught(s.engine.batch([insert(owners).values({ id: s.nextId(), email: o.email })]))
     expect(err).toBeInstanceOf(IntegrityError)
+  })
+  test('a failing executemany error carries its SQL', async () => {
+    const o = await owner()
+    const conn = await s.engine.connect()
+    try {
+      const err = await caught(
+        conn.execute(insert(owners), [
+          { id: s.nextId(), email: `new${o.id}@example.com` },
+          { id: s.nextId(), email: o.email },
+        ]),
+      )
+      expect(err).toBeInstanceOf(IntegrityError)
+      expect((err as DBAPIError).sql).toMatch(/INSERT INTO/i)
+    } finally {
+      await conn.close()
+    }
+  })
+  test('echo with BigInteger parameters in an executemany logs them', async () => {
+    const lines: string[] = []
+    const loud = createAsyncEngine(s.engine.adapter, { echo: true, logger: (l) => lines.push(l) })
+    const conn = await loud.connect()
+    try {
+      await conn.execute(select(types.c.id).where(types.c.vBig.eq(bindparam('k', t.BigInteger))), [
+        { k: 1n },
+        { k: 9007199254740993n },
+      ])
+    } finally {
+      await conn.close()
+    }
+    expect(lines.join('\n')).toContain('9007199254740993')
   })
   test('the engine keeps working after errors', async () => {
     await uniqueViolation()
