@@ -40,6 +40,8 @@ export class AsyncConnection implements TransactionOwner {
   #savepoints: AsyncTransaction[] = []
   #closed = false
   #savepointCounter = 0
+  /** Streams opened here; closing the connection closes those still open (cursors, their transactions). */
+  #streams = new Set<AsyncResult<any>>()
 
   constructor(
     readonly adapter: Adapter,
@@ -89,7 +91,9 @@ export class AsyncConnection implements TransactionOwner {
   ): Promise<AsyncResult<RowOfStmt<S>>> {
     this.checkOpen()
     const inTx = this.interactive && this.#tx !== undefined ? this.#tx : undefined
-    return openStream<RowOfStmt<S>>(this, stmt, options, inTx)
+    const result = await openStream<RowOfStmt<S>>(this, stmt, options, inTx)
+    this.#streams.add(result)
+    return result
   }
 
   /** Begins a transaction. Interactive adapters only. */
@@ -166,6 +170,9 @@ export class AsyncConnection implements TransactionOwner {
   async close(): Promise<void> {
     if (this.#closed) return
     try {
+      const streams = [...this.#streams]
+      this.#streams.clear()
+      for (const stream of streams) await stream.close().catch(() => undefined)
       if (this.#tx !== undefined) await this.rollback()
     } finally {
       this.#closed = true

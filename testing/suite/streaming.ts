@@ -91,6 +91,19 @@ export function streamingTopic(s: Topic): void {
       expect(await result.fetchOne()).toBeNull()
     })
   })
+  test('closing a connection releases its unfinished streams', {
+    ...streaming,
+    timeout: 60_000,
+  }, async () => {
+    for (let i = 0; i < 12; i++) {
+      const conn = await s.engine.connect()
+      const result = await conn.stream(ordered, { chunkSize: 100 })
+      expect((await result.fetchOne())!.id).toBe(1)
+      await conn.close()
+      expect(await result.fetchOne()).toBeNull()
+    }
+    expect(await s.engine.scalar(select(func.count()).selectFrom(streamRows))).toBe(total)
+  })
   test('many streams one after another on one connection', { ...streaming, timeout: 60_000 }, async () => {
     await withConn(async (conn) => {
       for (let i = 0; i < 5; i++) {
