@@ -1,0 +1,230 @@
+/**
+ * The `d1` adapter: Cloudflare D1 through a Worker's binding (`env.DB`). No runtime dependency;
+ * the binding is typed structurally ({@link D1DatabaseLike}).
+ *
+ * ```ts
+ * import { d1 } from 'edgealchemy/d1'
+ * export default {
+ *   async fetch(req: Request, env: Env) {
+ *     const engine = createAsyncEngine(d1(env.DB))
+ *     ...
+ *   },
+ * }
+ * ```
+ *
+ * - One statement is one request. Queries and statements with RETURNING are read with
+ *   `raw({ columnNames: true })`: rows as arrays, so duplicate column names from joins survive.
+ *   `raw()` returns no meta, so a RETURNING statement's `rowsAffected` is the number of rows it
+ *   returned (SQLite returns one row per changed row) and it has no `lastInsertId`; a query's
+ *   `rowsAffected` is -1. Other writes use `run()` (meta only): `rowsAffected` is
+ *   `meta.changes`, and an INSERT's `lastInsertId` is `meta.last_row_id`.
+ * - `batch()` is one `binding.batch([...])` call, run by D1 in one storage transaction: a
+ *   failing statement leaves nothing behind. D1 returns batch rows only as objects keyed by
+ *   column name: in a batch, duplicate column names collapse to the last one and a statement
+ *   that returned no rows reports no column names. Label columns uniquely in batched queries.
+ * - No interactive transactions, no savepoints: D1 rejects BEGIN/SAVEPOINT, and this adapter
+ *   refuses them before sending, naming `engine.batch()` and the session's `commit()`.
+ * - At most 100 bound parameters per statement (D1's limit): a statement with more is refused
+ *   before anything is sent.
+ * - Values: blobs come back as `Uint8Array`; integers as JS numbers (D1 has no bigint: above
+ *   2^53 they lose precision). D1 binds every JS number as REAL (`typeof(?)` is `'real'`);
+ *   INTEGER and NUMERIC columns store integral values as integers. A bigint parameter is sent as
+ *   a number when it is safe, otherwise as its decimal text (an INTEGER column stores that
+ *   exactly); `undefined` as NULL.
+ * - `AbortSignal`: the request cannot be recalled; an abort settles the call early.
+ * @module
+ */
+import { sqlite } from '../../core/dialects/sqlite.js'
+import type {
+  Adapter,
+  AdapterCapabilities,
+  DriverErrorInfo,
+  ExecuteOptions,
+  RawResult,
+  Statement,
+  TransactionOptions,
+} from '../../core/engine/adapter.js'
+import { ArgumentError, CompileError, UnsupportedCapabilityError } from '../../core/errors.js'
+import type { D1DatabaseLike, D1PreparedStatementLike, D1ResultLike } from './binding.js'
+import { kindOf, type StatementKind } from './classify.js'
+import { d1ErrorInfo } from './errors.js'
+
+export type { D1DatabaseLike, D1MetaLike, D1PreparedStatementLike, D1ResultLike } from './binding.js'
+export { d1ErrorInfo } from './errors.js'
+
+/** D1's limit on bound parameters per statement. */
+export const D1_MAX_PARAMS = 100
+
+/** What the d1 adapter can do. */
+export const d1Capabilities: AdapterCapabilities = Object.freeze({
+  dialect: 'sqlite',
+  interactiveTransactions: false,
+  atomicBatch: true,
+  batchRoundTrips: 'one',
+  savepoints: false,
+  returning: true,
+  maxParams: D1_MAX_PARAMS,
+  streaming: 'paged',
+})
+
+/** Options of {@link d1}. */
+export interface D1Options {
+  /** Strings that must never appear in a kept error. */
+  readonly secrets?: readonly string[] | undefined
+}
+
+/** Parameters as the binding takes them: no bigint (D1 rejects it), no undefined. */
+function toValues(params: readonly unknown[]): unknown[] {
+  let out: unknown[] | undefined
+  for (let i = 0; i < params.length; i++) {
+    const v = params[i]
+    if (v === undefined || typeof v === 'bigint') {
+      out ??= params.slice()
+      out[i] =
+        v === undefined
+          ? null
+          : v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
+            ? Number(v)
+            : v.toString()
+    }
+  }
+  return out ?? (params as unknown[])
+}
+
+function checkParams(stmt: Statement, index?: number): void {
+  const n = stmt.params.length
+  if (n > D1_MAX_PARAMS)
+    throw new CompileError(
+      `D1 binds at most ${D1_MAX_PARAMS} parameters per statement; ${index === undefined ? 'this statement' : `statement ${index} of the batch`} has ${n}, so nothing was sent. Insert fewer rows per statement (the session and executemany split by capabilities.maxParams), split long IN lists, or pass a list as one JSON text parameter read with json_each(?)`,
+    )
+}
+
+function refuseTransaction(kind: StatementKind, sql: string): void {
+  if (kind === 'transaction')
+    throw new UnsupportedCapabilityError(
+      'D1 has no interactive transactions or savepoints (it rejects BEGIN/SAVEPOINT). Send the statements together with engine.batch([...]) (one atomic request), or let the session collect changes and commit() them as one batch',
+      { sql },
+    )
+}
+
+function prepare(binding: D1DatabaseLike, stmt: Statement): D1PreparedStatementLike {
+  const p = binding.prepare(stmt.sql)
+  return stmt.params.length === 0 ? p : p.bind(...toValues(stmt.params))
+}
+
+/** `raw({ columnNames: true })` output as a raw result; blobs (number[]) become Uint8Array, in place. */
+function fromRaw(out: unknown[][], kind: StatementKind): RawResult {
+  const columns = (out.shift() ?? []) as string[]
+  const rows = out
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i]!
+    for (let j = 0; j < row.length; j++) {
+      const v = row[j]
+      if (typeof v === 'object' && v !== null && Array.isArray(v)) row[j] = Uint8Array.from(v as number[])
+    }
+  }
+  return { columns, rows, rowsAffected: kind === 'returning' ? rows.length : -1 }
+}
+
+/** A `run()` result or a `batch()` result (rows as objects keyed by column name). */
+function fromResult(r: D1ResultLike, kind: StatementKind): RawResult {
+  const objects = (r.results ?? []) as Record<string, unknown>[]
+  const first = objects[0]
+  const columns = first === undefined ? [] : Object.keys(first)
+  const width = columns.length
+  const rows = new Array<unknown[]>(objects.length)
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]!
+    const row = new Array<unknown>(width)
+    for (let j = 0; j < width; j++) {
+      const v = o[columns[j]!]
+      row[j] = typeof v === 'object' && v !== null && Array.isArray(v) ? Uint8Array.from(v as number[]) : v
+    }
+    rows[i] = row
+  }
+  const changes = r.meta?.changes
+  return {
+    columns,
+    rows,
+    rowsAffected:
+      kind === 'read' ? -1 : kind === 'returning' ? rows.length : typeof changes === 'number' ? changes : -1,
+    lastInsertId: kind === 'insert' ? r.meta?.last_row_id : undefined,
+  }
+}
+
+/** Settles with `promise` unless `signal` aborts first (the request itself cannot be recalled). */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise
+  if (signal.aborted) {
+    promise.catch(() => undefined)
+    return Promise.reject(signal.reason)
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
+}
+
+function isBinding(v: unknown): v is D1DatabaseLike {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as D1DatabaseLike).prepare === 'function' &&
+    typeof (v as D1DatabaseLike).batch === 'function'
+  )
+}
+
+/** The d1 adapter over a D1 binding (`env.DB`) or a D1 session (`env.DB.withSession()`). */
+export function d1(binding: D1DatabaseLike, options: D1Options = {}): Adapter {
+  if (!isBinding(binding))
+    throw new ArgumentError(
+      'd1() takes a D1 binding (env.DB in a Worker), an object with prepare() and batch()',
+    )
+  const secrets = options.secrets ?? []
+  return {
+    name: 'd1',
+    capabilities: d1Capabilities,
+    dialect: sqlite,
+    secrets,
+    async execute(stmt: Statement, opts?: ExecuteOptions): Promise<RawResult> {
+      opts?.signal?.throwIfAborted()
+      const kind = kindOf(stmt.sql)
+      refuseTransaction(kind, stmt.sql)
+      checkParams(stmt)
+      const p = prepare(binding, stmt)
+      if (kind === 'read' || kind === 'returning')
+        return fromRaw(await abortable(p.raw({ columnNames: true }), opts?.signal), kind)
+      return fromResult(await abortable(p.run(), opts?.signal), kind)
+    },
+    async batch(stmts: readonly Statement[], opts?: TransactionOptions): Promise<RawResult[]> {
+      opts?.signal?.throwIfAborted()
+      if (stmts.length === 0) return []
+      const kinds = new Array<StatementKind>(stmts.length)
+      for (let i = 0; i < stmts.length; i++) {
+        const s = stmts[i]!
+        kinds[i] = kindOf(s.sql)
+        refuseTransaction(kinds[i]!, s.sql)
+        checkParams(s, i)
+      }
+      // D1 runs every batch in one write transaction; `isolation`/`readOnly` have nothing to choose
+      const results = await abortable(binding.batch(stmts.map((s) => prepare(binding, s))), opts?.signal)
+      return results.map((r, i) => fromResult(r, kinds[i]!))
+    },
+    errorInfo(err: unknown): DriverErrorInfo {
+      return d1ErrorInfo(err, secrets)
+    },
+    async close(): Promise<void> {
+      // the binding belongs to the Worker's environment; there is nothing to close
+    },
+  }
+}
