@@ -1,0 +1,111 @@
+/**
+ * The PlanetScale adapter for edge runtimes, over the official `@planetscale/database` driver
+ * (fetch only, no sockets).
+ *
+ * ```ts
+ * import { planetscale } from 'edgealchemy/planetscale'
+ * const engine = createAsyncEngine(planetscale({ host: env.DATABASE_HOST, username: env.DATABASE_USERNAME, password: env.DATABASE_PASSWORD }))
+ * // a URL, a driver Config, or a Connection/Client from the driver:
+ * const other = planetscale('mysql://user:pass@aws.connect.psdb.cloud')
+ * // a local server (edgealchemy/testing/servers): loopback URLs are reached over http://
+ * const local = planetscale(server.url)
+ * ```
+ *
+ * Every statement is one HTTP request. Transactions (`begin()`) and batches run on one Vitess
+ * session: BEGIN, each statement and COMMIT are separate requests (`batchRoundTrips:
+ * 'per-statement'`). The driver writes parameters into the SQL on the client (PlanetScale has no
+ * server-side binding); strings are escaped with backslashes, so the server must not run with
+ * `NO_BACKSLASH_ESCAPES` (PlanetScale does not). Values come back raw (`cast` switched off): the
+ * dialect decodes them by declared type. PlanetScale reports changed rows, not matched rows, as
+ * `rowsAffected`: an UPDATE that writes the values a row already has counts 0.
+ * @module
+ */
+import type { Client, Config, Connection } from '@planetscale/database'
+import type { Adapter, AdapterFactory } from '../../core/engine/adapter.js'
+import { ArgumentError } from '../../core/errors.js'
+import { planetscaleAdapter } from './adapter.js'
+import { secretsOf } from './errors.js'
+
+export { isolationLevel, planetscaleCapabilities } from './adapter.js'
+export { parseVitessMessage, planetscaleErrorInfo } from './errors.js'
+export { rawCast, toParam, toRawResult } from './values.js'
+
+/** Options of {@link planetscale}. */
+export interface PlanetScaleOptions {
+  /** A `fetch` to use instead of the global one (overrides the config's). */
+  readonly fetch?: Config['fetch'] | undefined
+  /** More strings that must never appear in errors. */
+  readonly secrets?: readonly string[] | undefined
+}
+
+/** {@link planetscale} with the URL schemes it accepts, for `createAsyncEngine(url, { adapters })`. */
+export interface PlanetScaleFactory extends AdapterFactory {
+  (urlOrConfigOrConnection: string | Config | Connection | Client, options?: PlanetScaleOptions): Adapter
+}
+
+const loopback = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|[a-z0-9.-]+\.localhost)$/i
+
+/**
+ * A `mysql://` URL whose host is the loopback goes over `http://` (a local server); the driver
+ * itself keeps `http:` only when the URL says so and uses `https:` for every other scheme.
+ */
+function driverUrl(url: string): string {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(url)
+  if (m === null) throw new ArgumentError('planetscale() takes a URL such as mysql://user:password@host')
+  const scheme = (m[1] as string).toLowerCase()
+  if (scheme === 'mysql' && loopback.test(m[2] as string)) return `http${url.slice(scheme.length)}`
+  return url
+}
+
+function hasConfig(value: object): value is Connection | Client {
+  const v = value as { config?: unknown; execute?: unknown }
+  return typeof v.execute === 'function' && typeof v.config === 'object' && v.config !== null
+}
+
+function credentials(config: Config): { username?: string; password?: string } {
+  if (config.url !== undefined) {
+    try {
+      const u = new URL(config.url)
+      return { username: decodeURIComponent(u.username), password: u.password }
+    } catch {
+      throw new ArgumentError('planetscale() got a config whose url is not a URL')
+    }
+  }
+  return {
+    ...(config.username === undefined ? {} : { username: config.username }),
+    ...(config.password === undefined ? {} : { password: config.password }),
+  }
+}
+
+/**
+ * The PlanetScale adapter for a URL (`mysql://user:password@host`, or `http://` for a local
+ * server), a driver `Config` (`{ host, username, password }` or `{ url }`), or a driver
+ * `Connection`/`Client` (its configuration is used; each transaction gets its own session).
+ */
+export const planetscale: PlanetScaleFactory = Object.assign(
+  (
+    urlOrConfigOrConnection: string | Config | Connection | Client,
+    options: PlanetScaleOptions = {},
+  ): Adapter => {
+    let config: Config
+    if (typeof urlOrConfigOrConnection === 'string') config = { url: driverUrl(urlOrConfigOrConnection) }
+    else if (typeof urlOrConfigOrConnection === 'object' && urlOrConfigOrConnection !== null)
+      config = hasConfig(urlOrConfigOrConnection)
+        ? { ...urlOrConfigOrConnection.config }
+        : { ...(urlOrConfigOrConnection as Config) }
+    else throw new ArgumentError('planetscale() takes a URL, a driver Config, or a Connection/Client')
+    if (config.url === undefined && config.host === undefined)
+      throw new ArgumentError('planetscale() needs a url or a host')
+    if (options.fetch !== undefined) config.fetch = options.fetch
+    // the adapter decides how values are cast; parameters go through the driver's own format
+    delete config.cast
+    delete config.format
+    const { username, password } = credentials(config)
+    const fromConfig = config.password && config.password !== password ? [config.password] : []
+    return planetscaleAdapter(
+      config,
+      secretsOf(username, password, [...fromConfig, ...(options.secrets ?? [])]),
+    )
+  },
+  { schemes: ['mysql:'] as readonly string[] },
+)
