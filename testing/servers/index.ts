@@ -3,5 +3,6 @@
  * code can be tested offline with the official drivers (Node only).
  * @module
  */
+export * from './d1/index.js'
 export * from './hrana/index.js'
 export * from './neon-http/index.js'
