@@ -1,0 +1,185 @@
+/**
+ * A WebSocket proxy like Neon's in front of a real PostgreSQL: WebSocket connections at
+ * `/v2?address=host:port` carry raw PostgreSQL wire bytes in binary frames, piped to and from
+ * a TCP socket to the database. Counts connections, reports open sockets, injects faults.
+ * Node only.
+ * @module
+ */
+import { createServer, type IncomingMessage } from 'node:http'
+import { type AddressInfo, connect, type Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { type RawData, type WebSocket, WebSocketServer } from 'ws'
+
+/** Options of {@link startNeonWsProxy}. */
+export interface NeonWsProxyOptions {
+  /** PostgreSQL host every requested address is mapped to (default `127.0.0.1`). */
+  readonly pgHost?: string
+  /** PostgreSQL port every requested address is mapped to (default `5432`). */
+  readonly pgPort?: number
+  /** Port on 127.0.0.1; a free one when omitted. */
+  readonly port?: number
+}
+
+/**
+ * A fault:
+ * - `drop-next-message`: the next client message on an established connection (one that has
+ *   finished its startup, so a query) is not forwarded; that connection's WebSocket and TCP
+ *   socket are destroyed without a close frame (a network drop mid-stream);
+ * - `drop-all`: every open connection is destroyed now;
+ * - `refuse-next`: the next WebSocket upgrade is answered with HTTP 502.
+ */
+export type NeonWsFault = 'drop-next-message' | 'drop-all' | 'refuse-next'
+
+/** A running proxy. */
+export interface NeonWsProxy {
+  readonly host: string
+  readonly port: number
+  /** WebSocket connections opened since start (or the last {@link resetCount}). */
+  readonly connections: number
+  /**
+   * Client messages on established connections (after startup): with the driver's coalesced
+   * writes, one per statement sent, so the round trips.
+   */
+  readonly messages: number
+  /** WebSocket connections open now. */
+  openSockets(): number
+  resetCount(): void
+  injectFault(kind: NeonWsFault): void
+  /** The driver's `wsProxy` setting for this proxy: `(host, port) => '127.0.0.1:PORT/v2?address=host:port'`. */
+  wsProxy(host: string, port: number | string): string
+  close(): Promise<void>
+}
+
+interface Link {
+  readonly ws: WebSocket
+  readonly tcp: Socket
+  /** The backend has sent ReadyForQuery at least once: startup is over. */
+  ready: boolean
+  dead: boolean
+}
+
+const readyForQuery = 0x5a // 'Z'
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data
+  if (Array.isArray(data)) return Buffer.concat(data)
+  return Buffer.from(data as ArrayBuffer)
+}
+
+/** Starts the proxy on a free loopback port. */
+export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promise<NeonWsProxy> {
+  const pgHost = options.pgHost ?? '127.0.0.1'
+  const pgPort = options.pgPort ?? 5432
+  const links = new Set<Link>()
+  let connections = 0
+  let messages = 0
+  let dropNext = false
+  let refuseNext = false
+
+  const kill = (link: Link): void => {
+    if (link.dead) return
+    link.dead = true
+    links.delete(link)
+    link.tcp.destroy()
+    link.ws.terminate()
+  }
+
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
+  const http = createServer((_req, res) => {
+    res.writeHead(426, { 'content-type': 'text/plain' })
+    res.end('WebSocket upgrade required')
+  })
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://proxy')
+    const address = url.searchParams.get('address')
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`)
+    }
+    if (url.pathname !== '/v2' || address === null || !/^[^:]+:\d+$/.test(address))
+      return reject(400, 'Bad Request')
+    if (refuseNext) {
+      refuseNext = false
+      return reject(502, 'Bad Gateway')
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      connections++
+      const tcp = connect({ host: pgHost, port: pgPort })
+      tcp.setNoDelay(true)
+      const link: Link = { ws, tcp, ready: false, dead: false }
+      links.add(link)
+      const pending: Buffer[] = []
+      let open = false
+      tcp.on('connect', () => {
+        open = true
+        for (const b of pending) tcp.write(b)
+        pending.length = 0
+      })
+      tcp.on('data', (chunk: Buffer) => {
+        // a ReadyForQuery message ends in 'Z' 0 0 0 5 status; startup is over once one is seen
+        if (!link.ready && chunk.includes(Buffer.from([readyForQuery, 0, 0, 0, 5]))) link.ready = true
+        if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true })
+      })
+      tcp.on('error', () => kill(link))
+      tcp.on('close', () => {
+        if (link.dead) return
+        link.dead = true
+        links.delete(link)
+        if (ws.readyState === ws.OPEN) ws.close(1000)
+      })
+      ws.on('message', (data: RawData) => {
+        if (link.dead) return
+        if (dropNext && link.ready) {
+          dropNext = false
+          kill(link)
+          return
+        }
+        if (link.ready) messages++
+        const buf = toBuffer(data)
+        if (open) tcp.write(buf)
+        else pending.push(buf)
+      })
+      ws.on('error', () => kill(link))
+      ws.on('close', () => {
+        if (link.dead) return
+        link.dead = true
+        links.delete(link)
+        tcp.end()
+      })
+    })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject)
+    http.listen(options.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  const port = (http.address() as AddressInfo).port
+  const host = '127.0.0.1'
+
+  return {
+    host,
+    port,
+    get connections() {
+      return connections
+    },
+    get messages() {
+      return messages
+    },
+    openSockets: () => links.size,
+    resetCount() {
+      connections = 0
+      messages = 0
+    },
+    injectFault(kind: NeonWsFault) {
+      if (kind === 'drop-next-message') dropNext = true
+      else if (kind === 'refuse-next') refuseNext = true
+      else for (const link of [...links]) kill(link)
+    },
+    wsProxy: (h: string, p: number | string) => `${host}:${port}/v2?address=${h}:${p}`,
+    async close() {
+      for (const link of [...links]) kill(link)
+      wss.close()
+      await new Promise<void>((resolve) => http.close(() => resolve()))
+    },
+  }
+}
