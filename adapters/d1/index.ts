@@ -34,7 +34,7 @@
  * - `AbortSignal`: the request cannot be recalled; an abort settles the call early.
  * @module
  */
-import { sqlite } from '../../core/dialects/sqlite.js'
+import { SqliteDialect } from '../../core/dialects/sqlite.js'
 import type {
   Adapter,
   AdapterCapabilities,
@@ -184,6 +184,12 @@ function isBinding(v: unknown): v is D1DatabaseLike {
   )
 }
 
+/**
+ * SQLite as D1 needs it: D1 hands integers to JavaScript as doubles (its reply is parsed inside
+ * the binding), so BigInteger result columns are read as text and decoded back to bigint.
+ */
+const d1Dialect = /* @__PURE__ */ new SqliteDialect({ bigIntegerAsText: true })
+
 /** The d1 adapter over a D1 binding (`env.DB`) or a D1 session (`env.DB.withSession()`). */
 export function d1(binding: D1DatabaseLike, options: D1Options = {}): Adapter {
   if (!isBinding(binding))
@@ -194,7 +200,7 @@ export function d1(binding: D1DatabaseLike, options: D1Options = {}): Adapter {
   return {
     name: 'd1',
     capabilities: d1Capabilities,
-    dialect: sqlite,
+    dialect: d1Dialect,
     secrets,
     async execute(stmt: Statement, opts?: ExecuteOptions): Promise<RawResult> {
       opts?.signal?.throwIfAborted()

@@ -59,6 +59,11 @@ export interface DialectFeatures {
   readonly defaultValues: string
   /** `SELECT 1 FROM DUAL WHERE ...` is needed for a WHERE without FROM. */
   readonly fromDual: boolean
+  /**
+   * Top-level BigInteger result columns are read as `CAST(x AS TEXT)`: for transports that parse
+   * integers as doubles (D1), so values above 2^53 survive.
+   */
+  readonly bigIntegerAsText: boolean
 }
 
 /**

@@ -49,6 +49,7 @@ export class MysqlDialect extends Dialect {
     offsetWithoutLimit: '18446744073709551615',
     defaultValues: ' () VALUES ()',
     fromDual: true,
+    bigIntegerAsText: false,
   }
   placeholder(): string {
     return '?'

@@ -50,6 +50,7 @@ export class PostgresDialect extends Dialect {
     offsetWithoutLimit: '',
     defaultValues: ' DEFAULT VALUES',
     fromDual: false,
+    bigIntegerAsText: false,
   }
   placeholder(position: number): string {
     return `$${position}`

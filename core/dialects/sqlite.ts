@@ -29,6 +29,14 @@ raise reindex rollback row savepoint temp temporary ties unbounded vacuum view`.
 
 /** The SQLite dialect (libsql and d1 adapters). */
 export class SqliteDialect extends Dialect {
+  /**
+   * `bigIntegerAsText`: read top-level BigInteger result columns as text, for transports whose
+   * driver parses integers as doubles (the d1 adapter uses such an instance).
+   */
+  constructor(options: { bigIntegerAsText?: boolean } = {}) {
+    super()
+    if (options.bigIntegerAsText) this.features = { ...this.features, bigIntegerAsText: true }
+  }
   readonly name = 'sqlite' as const
   readonly identifierRules = {
     quote: '"',
@@ -57,6 +65,7 @@ export class SqliteDialect extends Dialect {
     offsetWithoutLimit: '-1',
     defaultValues: ' DEFAULT VALUES',
     fromDual: false,
+    bigIntegerAsText: false,
   }
   placeholder(): string {
     return '?'

@@ -202,14 +202,21 @@ export class SqlCompiler extends ExpressionCompiler {
   }
 
   private selectList(cols: readonly ColumnElement[], names: readonly string[], nested: boolean): void {
+    const bigintAsText = !nested && this.dialect.features.bigIntegerAsText
     cols.forEach((col, i) => {
       if (i > 0) this.append(', ')
-      this.process(col)
       const name = names[i]!
+      if (bigintAsText && col.type.kind === 'bigint') {
+        // The transport reads integers as doubles: send 64-bit values as text, decoded back to bigint.
+        this.append('CAST(')
+        this.process(col)
+        this.append(` AS TEXT) AS ${this.quote(name)}`)
+        return
+      }
+      this.process(col)
       const natural =
         col instanceof ColumnRef ? col.name : col.kind === 'label' || this.labelAll ? undefined : name
       if (natural !== name) this.append(` AS ${this.quote(name)}`)
-      void nested
     })
   }
 
