@@ -6,3 +6,4 @@
 export * from './d1/index.js'
 export * from './hrana/index.js'
 export * from './neon-http/index.js'
+export * from './planetscale/index.js'
