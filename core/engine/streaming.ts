@@ -83,6 +83,7 @@ async function cursorSource(
     try {
       const r = await it.next()
       if (r.done) {
+        exhausted = true
         await finish(true)
         return undefined
       }
@@ -95,11 +96,17 @@ async function cursorSource(
     }
   }
   let finished = false
+  let exhausted = false
   const finish = async (ok: boolean) => {
     if (finished) return
     finished = true
-    if (!ok || own) await it.return?.()
-    if (own) await (ok ? own.commit() : own.rollback())
+    // A reader that stops early (break, close) must end the iterator: that closes the cursor
+    // and hands its connection back. An exhausted iterator has done so already.
+    try {
+      if (!exhausted) await it.return?.()
+    } finally {
+      if (own) await (ok ? own.commit() : own.rollback())
+    }
   }
   let names: readonly string[] | undefined =
     template.resultColumns.length > 0 ? template.resultNames : undefined
