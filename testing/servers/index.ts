@@ -6,4 +6,5 @@
 export * from './d1/index.js'
 export * from './hrana/index.js'
 export * from './neon-http/index.js'
+export * from './neon-ws/index.js'
 export * from './planetscale/index.js'
