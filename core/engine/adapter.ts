@@ -28,6 +28,12 @@ export interface AdapterCapabilities {
   readonly maxParams: number
   /** How `stream()` reads: a server cursor, pages of a keyset query, or not at all. */
   readonly streaming: 'cursor' | 'paged' | 'none'
+  /**
+   * What `rowsAffected` of an UPDATE counts: every row its WHERE matched (SQLAlchemy's "sane
+   * rowcount"; the default), or only rows whose values changed (MySQL without CLIENT_FOUND_ROWS,
+   * as PlanetScale/Vitess report it). Stale-row checks must not trust a `'changed'` count of 0.
+   */
+  readonly updateRowCount?: 'matched' | 'changed'
 }
 
 /**

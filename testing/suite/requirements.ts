@@ -36,6 +36,10 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
       return config.enforcesForeignKeys === false ? `${n} does not enforce foreign keys` : undefined
     case 'unreachableEngine':
       return config.createUnreachableEngine ? undefined : `${n} has no unreachable remote to try`
+    case 'matchedRowCount':
+      return (caps.updateRowCount ?? 'matched') === 'matched'
+        ? undefined
+        : `${n} counts only rows whose values changed`
   }
 }
 
@@ -69,6 +73,8 @@ function label(req: Requirement): string {
       return 'enforced foreign keys'
     case 'unreachableEngine':
       return 'an unreachable engine'
+    case 'matchedRowCount':
+      return 'matched-row counts'
     case 'interactiveTransactions':
       return 'interactive transactions'
     default:

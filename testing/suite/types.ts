@@ -86,6 +86,8 @@ export type Requirement =
   | 'oneRoundTripBatch'
   | 'foreignKeys'
   | 'unreachableEngine'
+  /** `rowsAffected` of an UPDATE counts matched rows (`capabilities.updateRowCount`). */
+  | 'matchedRowCount'
 
 /** Options of one case. */
 export interface CaseOptions {

@@ -1,0 +1,33 @@
+import { describe } from 'vitest'
+import { planetscale, planetscaleCapabilities } from '../../adapters/planetscale/index.js'
+import { createAsyncEngine } from '../../core/index.js'
+import { type PlanetScaleServer, startPlanetScaleServer } from '../../testing/servers/planetscale/index.js'
+import { defineConformanceSuite } from '../../testing/suite/index.js'
+import { createMariaDatabase, vitestApi } from './support.js'
+
+const PASSWORD = 'pscale_pw_conformance_Kd82mw'
+let server: PlanetScaleServer | undefined
+let db: Awaited<ReturnType<typeof createMariaDatabase>> | undefined
+
+describe('conformance planetscale', () => {
+  defineConformanceSuite(
+    {
+      name: 'planetscale',
+      capabilities: planetscaleCapabilities,
+      secrets: [PASSWORD],
+      async createEngine() {
+        db = await createMariaDatabase('pscale')
+        server = await startPlanetScaleServer({ database: db.name, password: PASSWORD })
+        return createAsyncEngine(planetscale(server.url))
+      },
+      requestCount: () => server?.requests ?? 0,
+      createUnreachableEngine: async () =>
+        createAsyncEngine(planetscale(`mysql://edgealchemy:${PASSWORD}@127.0.0.1:9`)),
+      async dispose() {
+        await server?.close()
+        await db?.drop()
+      },
+    },
+    vitestApi,
+  )
+})
