@@ -101,17 +101,44 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 class LibsqlTransaction implements AdapterTransaction {
-  constructor(private readonly tx: Transaction) {}
+  constructor(
+    private readonly tx: Transaction,
+    /** `PRAGMA query_only` is on for this transaction's connection and must be reset before it ends. */
+    private readonly queryOnly = false,
+  ) {}
   async execute(stmt: Statement, options?: ExecuteOptions): Promise<RawResult> {
     options?.signal?.throwIfAborted()
     return toRawResult(await abortable(this.tx.execute(toStatement(stmt)), options?.signal))
   }
-  commit(): Promise<void> {
+  async commit(): Promise<void> {
+    await this.resetQueryOnly()
     return this.tx.commit()
   }
   async rollback(): Promise<void> {
-    if (!this.tx.closed) await this.tx.rollback()
+    if (this.tx.closed) return
+    await this.resetQueryOnly()
+    await this.tx.rollback()
   }
+  /** The connection goes back to a pool (a Hrana server's) after the transaction: leave it writable. */
+  private async resetQueryOnly(): Promise<void> {
+    if (this.queryOnly && !this.tx.closed)
+      await this.tx.execute('PRAGMA query_only = 0').catch(() => undefined)
+  }
+}
+
+/**
+ * Opens a transaction. A read transaction is `BEGIN TRANSACTION READONLY`, which the embedded
+ * libSQL engine accepts without enforcing, so writes are also refused with `PRAGMA query_only`
+ * (a server that rejects the pragma keeps its own enforcement).
+ */
+async function openTransaction(client: Client, readOnly: boolean): Promise<LibsqlTransaction> {
+  const tx = await client.transaction(readOnly ? 'read' : 'write')
+  if (!readOnly) return new LibsqlTransaction(tx)
+  const enforced = await tx.execute('PRAGMA query_only = 1').then(
+    () => true,
+    () => false,
+  )
+  return new LibsqlTransaction(tx, enforced)
 }
 
 /** How an adapter gets its client: given, or made on first use (a lazy import). */
@@ -160,7 +187,7 @@ export function libsqlAdapter(source: ClientSource, secrets: readonly string[]):
       options?.signal?.throwIfAborted()
       const c = client ?? (await get())
       // SQLite transactions are serializable; `isolation` has nothing to choose between
-      return new LibsqlTransaction(await c.transaction(options?.readOnly ? 'read' : 'write'))
+      return openTransaction(c, options?.readOnly === true)
     },
     errorInfo(err: unknown): DriverErrorInfo {
       return libsqlErrorInfo(err, secrets)
