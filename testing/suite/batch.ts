@@ -111,6 +111,10 @@ export function batchTopic(s: Topic): void {
     ])
     expect([a!.scalar(), b!.scalar()]).toEqual(['bret-1', 'bret-2'])
   })
+  test('a read-only batch reads', async () => {
+    const [n] = await s.engine.batch([select(func.count()).selectFrom(batchRows)], { readOnly: true })
+    expect(typeof n!.scalar()).toBe('number')
+  })
   test('an empty batch returns no results and sends nothing', async () => {
     const before = s.requests()
     expect(await s.engine.batch([])).toEqual([])

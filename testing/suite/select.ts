@@ -223,6 +223,11 @@ export function selectTopic(s: Topic): void {
     ).where(items.c.id.eq(1))
     expect((await s.engine.execute(stmt)).one()._tuple()).toEqual(['anvil', 'ANVIL', 5, 'none'])
   })
+  test("the database's current time reads as a Date in UTC", async () => {
+    const now = await s.engine.scalar(select(func.currentTimestamp()))
+    expect(now).toBeInstanceOf(Date)
+    expect(Math.abs((now as Date).getTime() - Date.now())).toBeLessThan(120_000)
+  })
   test('a select without FROM of literals', async () => {
     const row = (
       await s.engine.execute(select(literal(41).add(1).label('x'), literal('hi').label('y')))

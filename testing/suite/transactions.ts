@@ -5,6 +5,7 @@
  */
 import {
   type AsyncConnection,
+  DBAPIError,
   delete_,
   func,
   IntegrityError,
@@ -245,6 +246,32 @@ export function transactionsTopic(s: Topic): void {
     )
     expect(counts).toEqual(labels.map(() => 1))
     expect(await committed('conc-')).toEqual(labels)
+  })
+  test('a read-only transaction reads, and refuses writes with a DBAPIError', interactive, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin({ readOnly: true })
+      expect(typeof (await conn.scalar(select(func.count()).selectFrom(ledger)))).toBe('number')
+      expect(await caught(conn.execute(insert(ledger).values(row('ro-1'))))).toBeInstanceOf(DBAPIError)
+      await tx.rollback()
+    })
+    expect(await committed('ro-')).toEqual([])
+  })
+  test('a serializable transaction commits', interactive, async () => {
+    await withConn(async (conn) => {
+      const tx = await conn.begin({ isolation: 'serializable' })
+      await conn.execute(insert(ledger).values(row('ser-1')))
+      await tx.commit()
+    })
+    expect(await committed('ser-')).toEqual(['ser-1'])
+  })
+  test('engine.begin(cb) takes transaction options', interactive, async () => {
+    await s.engine.begin(
+      async (conn) => {
+        await conn.execute(insert(ledger).values(row('rr-1')))
+      },
+      { isolation: 'repeatable read' },
+    )
+    expect(await committed('rr-')).toEqual(['rr-1'])
   })
   test('beginNested(): a released savepoint is kept by the commit', savepoints, async () => {
     await withConn(async (conn) => {
