@@ -56,6 +56,15 @@ export function dmlTopic(s: Topic): void {
     if (s.engine.dialect.name === 'postgresql') expect(r.lastInsertId).toBeUndefined()
     else expect(Number(r.lastInsertId)).toBe(row!.id)
   })
+  test('each result of a batch reports its own lastInsertId where the dialect does', async () => {
+    const [a, b] = await s.engine.batch([
+      insert(dml).values({ name: 'blast-0' }),
+      insert(dml).values({ name: 'blast-1' }),
+    ])
+    const ids = (await rowsOf('blast')).map((x) => x.id)
+    if (s.engine.dialect.name === 'postgresql') expect(a!.lastInsertId).toBeUndefined()
+    else expect([Number(a!.lastInsertId), Number(b!.lastInsertId)]).toEqual(ids)
+  })
   test('client-side default is applied when the column is left out', async () => {
     await add('cdef', 1)
     expect((await rowsOf('cdef'))[0]!.qty).toBe(7)

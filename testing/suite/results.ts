@@ -157,6 +157,14 @@ export function resultsTopic(s: Topic): void {
       [3, 'Chisel', null],
     ])
   })
+  test('text() aggregates read as numbers on every adapter', async () => {
+    const row = (
+      await run(text('SELECT count(*) AS n, sum(qty) AS total FROM ea_items WHERE qty IS NOT NULL'))
+    ).one()
+    expect(Number(row.n)).toBe(9)
+    expect(typeof row.n).toBe('number')
+    expect(Number(row.total)).toBe(46)
+  })
   test('text() select of literals', async () => {
     const row = (await run(text("SELECT 1 AS one, 'two' AS two"))).one()
     expect(row._mapping).toEqual({ one: 1, two: 'two' })
