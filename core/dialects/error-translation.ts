@@ -76,6 +76,9 @@ const sqliteMessages: readonly (readonly [RegExp, ErrorClass])[] = [
   ],
   [/integer overflow|division by zero|datatype mismatch|too big|out of range/i, DataError],
   [/database is locked|disk i\/o/i, OperationalError],
+  // SQLITE_CANTOPEN as drivers word it when the file cannot be opened ("unable to open database
+  // file", libsql's `ConnectionFailed("Unable to open connection to local database ...")`)
+  [/unable to open|cannot open|ConnectionFailed/i, OperationalError],
 ]
 
 /** MySQL / MariaDB: by errno. */

@@ -13,6 +13,8 @@ describe('conformance libsql-file', () => {
       name: 'libsql-file',
       capabilities: libsqlCapabilities,
       createEngine: async () => createAsyncEngine(libsql(`file:${file}`)),
+      // a file in a directory that does not exist cannot be opened
+      createUnreachableEngine: async () => createAsyncEngine(libsql('file:.tmp/no-such-dir/none.db')),
       async dispose() {
         for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true })
       },
