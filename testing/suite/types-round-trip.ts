@@ -181,13 +181,71 @@ export function typesTopic(st: Topic): void {
     }
   }
 
+  const keys = Object.keys(samples) as Key[]
+  /** A row holding sample `n` (or the last one) of every type. */
+  const fullRow = (id: number, n = 0) => {
+    const row: Record<string, unknown> = { id }
+    for (const key of keys) row[key] = (samples[key][n] ?? samples[key].at(-1)!).value
+    return row
+  }
+  const expectFullRow = (back: Record<string, unknown>, n = 0) => {
+    for (const key of keys) {
+      const sample = samples[key][n] ?? samples[key].at(-1)!
+      expectSame(expect, back[key], sample.expected ?? sample.value)
+    }
+  }
+  const byIds = (...ids: number[]) => select(types).where(types.c.id.in(ids)).orderBy(types.c.id)
+
   test('every type in one row reads back in one select', async () => {
     const id = st.nextId()
-    const row: Record<string, unknown> = { id }
-    for (const key of Object.keys(samples) as Key[]) row[key] = samples[key][0]!.value
-    await st.engine.execute(insert(types).values(row as never))
-    const back = (await st.engine.execute(select(types).where(types.c.id.eq(id)))).one()._mapping
-    for (const key of Object.keys(samples) as Key[])
-      expectSame(expect, back[key], samples[key][0]!.expected ?? samples[key][0]!.value)
+    await st.engine.execute(insert(types).values(fullRow(id) as never))
+    expectFullRow((await st.engine.execute(byIds(id))).one()._mapping)
+  })
+  test('every type round-trips through executemany', async () => {
+    const a = st.nextId()
+    const b = st.nextId()
+    const conn = await st.engine.connect()
+    try {
+      await conn.execute(insert(types), [fullRow(a, 0), fullRow(b, 1)])
+      await conn.commit()
+    } finally {
+      await conn.close()
+    }
+    const rows = (await st.engine.execute(byIds(a, b))).all()
+    expectFullRow(rows[0]!._mapping, 0)
+    expectFullRow(rows[1]!._mapping, 1)
+  })
+  test('every type round-trips inside one batch', async () => {
+    const id = st.nextId()
+    const [, read] = await st.engine.batch([insert(types).values(fullRow(id, 1) as never), byIds(id)])
+    expectFullRow(read!.one()._mapping, 1)
+  })
+  test('every type round-trips inside a transaction', { requires: ['interactiveTransactions'] }, async () => {
+    const id = st.nextId()
+    await st.engine.begin(async (conn) => {
+      await conn.execute(insert(types).values(fullRow(id, 1) as never))
+      expectFullRow((await conn.execute(byIds(id))).one()._mapping, 1)
+    })
+    expectFullRow((await st.engine.execute(byIds(id))).one()._mapping, 1)
+  })
+  test('every type reads back through stream()', { requires: ['streaming'] }, async () => {
+    const a = st.nextId()
+    const b = st.nextId()
+    await st.engine.execute(insert(types).values([fullRow(a, 0), fullRow(b, 1)] as never))
+    const conn = await st.engine.connect()
+    try {
+      const rows = await (await conn.stream(byIds(a, b), { chunkSize: 1 })).all()
+      expectFullRow(rows[0]!._mapping, 0)
+      expectFullRow(rows[1]!._mapping, 1)
+    } finally {
+      await conn.close()
+    }
+  })
+  test('NULL in every type round-trips through executemany and batch', async () => {
+    const a = st.nextId()
+    const b = st.nextId()
+    await st.engine.execute(insert(types), [{ id: a }, { id: b }])
+    const [read] = await st.engine.batch([byIds(a, b)])
+    for (const row of read!.all()) for (const key of keys) expect(row._mapping[key]).toBeNull()
   })
 }
