@@ -4,7 +4,7 @@
  */
 import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound } from '../errors.js'
 import { uniqueKey } from './result.js'
-import { type Row, rowShape } from './row.js'
+import { type Row, rowShape, toMapping } from './row.js'
 
 type Values = unknown[]
 
@@ -254,9 +254,7 @@ export class AsyncMappingResult extends AsyncBase<Record<string, unknown>> {
     super(source, unique)
   }
   protected make(values: Values): Record<string, unknown> {
-    const out: Record<string, unknown> = {}
-    for (let i = 0; i < this.names.length; i++) out[this.names[i]!] = values[i]
-    return out
+    return toMapping(this.names, values)
   }
   /** Unique mappings, streamed. */
   unique(): AsyncMappingResult {

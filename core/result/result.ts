@@ -5,7 +5,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound } from '../errors.js'
-import { type Row, type RowShape, rowShape } from './row.js'
+import { type Row, type RowShape, rowShape, toMapping } from './row.js'
 
 type Values = unknown[]
 
@@ -242,9 +242,7 @@ export class MappingResult extends BufferedResult<Record<string, unknown>> {
     super(data, unique)
   }
   protected make(values: Values): Record<string, unknown> {
-    const out: Record<string, unknown> = {}
-    for (let i = 0; i < this.names.length; i++) out[this.names[i]!] = values[i]
-    return out
+    return toMapping(this.names, values)
   }
   /** Unique mappings. */
   unique(): MappingResult {

@@ -23,6 +23,26 @@ export interface RowMethods {
 /** A row whose columns are typed by `R` (from `typeof stmt.__row`). */
 export type Row<R = Record<string, unknown>> = R & RowMethods
 
+/**
+ * The values keyed by name. A column named `__proto__` is an own property like any other
+ * (plain assignment would set the object's prototype instead).
+ */
+export function toMapping(names: readonly string[], values: readonly unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
+    if (name === '__proto__')
+      Object.defineProperty(out, name, {
+        value: values[i],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+    else out[name] = values[i]
+  }
+  return out
+}
+
 /** The base class of every row shape. */
 export class BaseRow implements RowMethods {
   /** The decoded values. */
@@ -40,10 +60,7 @@ export class BaseRow implements RowMethods {
     return this._values.slice()
   }
   get _mapping(): Record<string, unknown> {
-    const names = this._fields
-    const out: Record<string, unknown> = {}
-    for (let i = 0; i < names.length; i++) out[names[i]!] = this._values[i]
-    return out
+    return toMapping(this._fields, this._values)
   }
   toJSON(): Record<string, unknown> {
     return this._mapping

@@ -1,5 +1,5 @@
 /** The Result API on real rows: rows, scalars, mappings, partitions, unique, columns, fetch*. */
-import { func, MultipleResultsFound, NoResultFound, select, text } from '../../core/index.js'
+import { func, literal, MultipleResultsFound, NoResultFound, select, text } from '../../core/index.js'
 import { caught } from './helpers.js'
 import { categories, items } from './schema.js'
 import { seedItems } from './seed.js'
@@ -51,6 +51,21 @@ export function resultsTopic(s: Topic): void {
     expect(row._fields).toContain('name_1')
     expect(row._mapping.name).toBe('Anvil')
     expect(row._mapping.name_1).toBe('tools')
+  })
+  test('columns named like object members (__proto__, constructor, length) stay plain data', async () => {
+    const stmt = select(
+      literal(1).label('__proto__'),
+      literal(2).label('constructor'),
+      literal(3).label('length'),
+      literal(4).label('toString'),
+    )
+    const expected = JSON.parse('{"__proto__":1,"constructor":2,"length":3,"toString":4}')
+    const row = (await run(stmt)).one()
+    expect(Object.keys(row._mapping)).toEqual(['__proto__', 'constructor', 'length', 'toString'])
+    expect(row._mapping).toEqual(expected)
+    expect(row._tuple()).toEqual([1, 2, 3, 4])
+    expect((await run(stmt)).mappings().one()).toEqual(expected)
+    expect(Object.getPrototypeOf((await run(stmt)).mappings().one())).toBe(Object.prototype)
   })
   test('first() gives the first row and discards the rest', async () => {
     const r = await run(names)
