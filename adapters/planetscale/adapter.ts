@@ -32,6 +32,8 @@ export const planetscaleCapabilities: AdapterCapabilities = Object.freeze({
   returning: false,
   maxParams: 65535,
   streaming: 'paged',
+  // vtgate reports rows changed, not rows matched, as rowsAffected (no CLIENT_FOUND_ROWS over HTTP)
+  updateRowCount: 'changed',
 })
 
 type DriverFetch = NonNullable<Config['fetch']>

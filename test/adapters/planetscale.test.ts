@@ -201,6 +201,7 @@ describe('planetscale adapter', () => {
       returning: false,
       maxParams: 65535,
       streaming: 'paged',
+      updateRowCount: 'changed',
     })
   })
 
