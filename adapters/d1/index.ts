@@ -35,6 +35,7 @@
  * @module
  */
 import { SqliteDialect } from '../../core/dialects/sqlite.js'
+import { abortable } from '../../core/engine/abortable.js'
 import type {
   Adapter,
   AdapterCapabilities,
@@ -150,29 +151,6 @@ function fromResult(r: D1ResultLike, kind: StatementKind): RawResult {
       kind === 'read' ? -1 : kind === 'returning' ? rows.length : typeof changes === 'number' ? changes : -1,
     lastInsertId: kind === 'insert' ? r.meta?.last_row_id : undefined,
   }
-}
-
-/** Settles with `promise` unless `signal` aborts first (the request itself cannot be recalled). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  if (signal.aborted) {
-    promise.catch(() => undefined)
-    return Promise.reject(signal.reason)
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(e)
-      },
-    )
-  })
 }
 
 function isBinding(v: unknown): v is D1DatabaseLike {

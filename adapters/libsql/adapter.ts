@@ -6,6 +6,7 @@
  */
 import type { Client, InStatement, InValue, ResultSet, Transaction } from '@libsql/client'
 import { sqlite } from '../../core/dialects/sqlite.js'
+import { abortable } from '../../core/engine/abortable.js'
 import type {
   Adapter,
   AdapterCapabilities,
@@ -75,29 +76,6 @@ export function toRawResult(rs: ResultSet): RawResult {
     rowsAffected: width > 0 && id === undefined ? -1 : rs.rowsAffected,
     lastInsertId: id === undefined ? undefined : id >= minSafe && id <= maxSafe ? Number(id) : id,
   }
-}
-
-/** Settles with `promise` unless `signal` aborts first (the request itself cannot be recalled). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  if (signal.aborted) {
-    promise.catch(() => undefined)
-    return Promise.reject(signal.reason)
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(e)
-      },
-    )
-  })
 }
 
 class LibsqlTransaction implements AdapterTransaction {

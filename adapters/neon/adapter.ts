@@ -4,6 +4,8 @@
  * holding one connection, cursors (DECLARE / FETCH / CLOSE) for streaming. Web-standard only.
  * @module
  */
+
+import { abortable } from '../../core/engine/abortable.js'
 import type {
   AdapterCapabilities,
   AdapterTransaction,
@@ -99,25 +101,6 @@ export function toRawResult(result: unknown): RawResult {
     rows: r?.rows ?? [],
     rowsAffected: typeof count === 'number' ? count : -1,
   }
-}
-
-/** Settles with `promise` unless `signal` aborts first. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(v)
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(e)
-      },
-    )
-  })
 }
 
 /** Runs one statement on a connection; the driver's own result. */
