@@ -6,8 +6,8 @@
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import pg from 'pg'
+import { listenOnLoopback } from '../listen.js'
 import {
   beginStatement,
   type ConnectionTarget,
@@ -210,14 +210,7 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
       else send(res, 500, `Internal server error: ${(err as Error)?.message ?? String(err)}`, 'text/plain')
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const port = (server.address() as AddressInfo).port
+  const port = await listenOnLoopback(server, options.port)
   let closing: Promise<void> | undefined
 
   return {

@@ -9,8 +9,8 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import mysql2, { type FieldPacket, type PoolConnection, type ResultSetHeader } from 'mysql2/promise'
+import { listenOnLoopback } from '../listen.js'
 import {
   type ExecuteRequest,
   type PsError,
@@ -360,14 +360,7 @@ export async function startPlanetScaleServer(
       else res.destroy()
     })
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
-  const port = (server.address() as AddressInfo).port
+  const port = await listenOnLoopback(server, options.port)
   let closing: Promise<void> | undefined
 
   return {
