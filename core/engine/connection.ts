@@ -166,14 +166,20 @@ export class AsyncConnection implements TransactionOwner {
     return await fn(this)
   }
 
-  /** Rolls back what was not committed and releases the connection. */
+  /** Rolls back what was not committed and releases the connection; never raises for a lost rollback. */
   async close(): Promise<void> {
     if (this.#closed) return
     try {
       const streams = [...this.#streams]
       this.#streams.clear()
       for (const stream of streams) await stream.close().catch(() => undefined)
-      if (this.#tx !== undefined) await this.rollback()
+      // As a pool's reset on return: a rollback that fails (the connection or session is gone) is
+      // not raised, since the remote rolls an abandoned transaction back by itself; raising here
+      // would mask the error that usually caused it (`await using`, finally blocks).
+      if (this.#tx !== undefined)
+        await this.rollback().catch((err: unknown) => {
+          if (this.echo.echo) this.echo.logger(`ROLLBACK on close failed: ${String(err)}`)
+        })
     } finally {
       this.#closed = true
     }

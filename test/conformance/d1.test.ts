@@ -18,6 +18,7 @@ describe('conformance d1', () => {
         return createAsyncEngine(d1(server.binding))
       },
       requestCount: () => server?.requests ?? 0,
+      injectNetworkFault: () => server?.injectFault('network'),
       async createUnreachableEngine() {
         // a second local D1 whose every request fails as a lost connection does
         const down = await startD1()

@@ -15,10 +15,12 @@ describe('conformance libsql-http', () => {
       capabilities: libsqlCapabilities,
       secrets: [TOKEN],
       async createEngine() {
-        server = await startHranaServer({ authToken: TOKEN })
+        // streams abandoned by a lost connection expire after 2 s (sqld: 10 s)
+        server = await startHranaServer({ authToken: TOKEN, streamTimeoutMs: 2_000 })
         return createAsyncEngine(libsql(server.url, { authToken: TOKEN }))
       },
       requestCount: () => server?.requests ?? 0,
+      injectNetworkFault: () => server?.injectFault('network'),
       createUnreachableEngine: async () =>
         createAsyncEngine(libsql('http://127.0.0.1:9', { authToken: TOKEN })),
       async dispose() {

@@ -22,6 +22,7 @@ describe('conformance neon-http', () => {
         return createAsyncEngine(neonHttp(url, { fetchEndpoint: server.endpoint }))
       },
       requestCount: () => server?.requests ?? 0,
+      injectNetworkFault: () => server?.injectFault('network'),
       createUnreachableEngine: async () =>
         createAsyncEngine(
           neonHttp(`postgresql://postgres:${PASSWORD}@127.0.0.1:9/${db!.name}`, {

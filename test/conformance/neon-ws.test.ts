@@ -24,6 +24,8 @@ describe('conformance neon-ws', () => {
         const url = `postgresql://postgres:${PASSWORD}@db.local/${db.name}`
         return createAsyncEngine(neon(url, { ...driver, wsProxy: proxy.wsProxy, scope: 'isolate' }))
       },
+      // the next query's socket drops without an answer
+      injectNetworkFault: () => proxy?.injectFault('drop-next-message'),
       createUnreachableEngine: async () =>
         createAsyncEngine(
           neon(`postgresql://postgres:${PASSWORD}@db.local/${db!.name}`, {

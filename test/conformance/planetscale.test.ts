@@ -21,6 +21,7 @@ describe('conformance planetscale', () => {
         return createAsyncEngine(planetscale(server.url))
       },
       requestCount: () => server?.requests ?? 0,
+      injectNetworkFault: () => server?.injectFault('network'),
       createUnreachableEngine: async () =>
         createAsyncEngine(planetscale(`mysql://edgealchemy:${PASSWORD}@127.0.0.1:9`)),
       async dispose() {

@@ -26,6 +26,22 @@ export function errorsTopic(s: Topic): void {
     await s.engine.execute(delete_(pets))
     await s.engine.execute(delete_(owners))
   })
+  /**
+   * Waits until the database takes writes again: a transaction abandoned by a lost connection
+   * holds its locks until the remote expires it (a Hrana stream, a pinned session).
+   */
+  const untilWritable = async () => {
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      try {
+        await s.engine.execute(delete_(owners).where(owners.c.id.eq(-1)))
+        return
+      } catch (err) {
+        if (!(err instanceof OperationalError) || Date.now() > deadline) throw err
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
+  }
   /** An owner row written now; returns its values. */
   const owner = async () => {
     const id = s.nextId()
@@ -203,6 +219,55 @@ export function errorsTopic(s: Topic): void {
     } finally {
       await broken.dispose()
     }
+  })
+  test('a lost connection is an OperationalError, and the engine recovers', {
+    requires: ['networkFaults'],
+  }, async () => {
+    const o = await owner()
+    await s.config.injectNetworkFault!()
+    const err = await caught(s.engine.execute(select(owners.c.email).where(owners.c.id.eq(o.id))))
+    expect(err).toBeInstanceOf(OperationalError)
+    for (const secret of secrets()) expect(errorTexts(err).join('\n')).not.toContain(secret)
+    expect(await s.engine.scalar(select(owners.c.email).where(owners.c.id.eq(o.id)))).toBe(o.email)
+  })
+  test('a batch whose request is lost is an OperationalError and leaves nothing behind', {
+    requires: ['networkFaults'],
+  }, async () => {
+    const id = s.nextId()
+    await s.config.injectNetworkFault!()
+    const err = await caught(
+      s.engine.batch([insert(owners).values({ id, email: `lost${id}@example.com` }), select(owners.c.id)]),
+    )
+    expect(err).toBeInstanceOf(OperationalError)
+    expect(await s.engine.scalar(select(owners.c.id).where(owners.c.id.eq(id)))).toBeNull()
+  })
+  test('a connection that lost its transaction closes without throwing, and nothing is committed', {
+    requires: ['networkFaults', 'interactiveTransactions'],
+    timeout: 60_000,
+  }, async () => {
+    const id = s.nextId()
+    const conn = await s.engine.connect()
+    await conn.execute(insert(owners).values({ id, email: `txlost${id}@example.com` }))
+    await s.config.injectNetworkFault!()
+    const err = await caught(conn.execute(select(owners.c.id).where(owners.c.id.eq(id))))
+    expect(err).toBeInstanceOf(OperationalError)
+    await conn.close()
+    expect(conn.closed).toBe(true)
+    expect(await s.engine.scalar(select(owners.c.id).where(owners.c.id.eq(id)))).toBeNull()
+    await untilWritable()
+  })
+  test('closing a connection whose rollback is lost does not throw, and nothing is committed', {
+    requires: ['networkFaults', 'interactiveTransactions'],
+    timeout: 60_000,
+  }, async () => {
+    const id = s.nextId()
+    const conn = await s.engine.connect()
+    await conn.execute(insert(owners).values({ id, email: `rblost${id}@example.com` }))
+    await s.config.injectNetworkFault!()
+    await conn.close()
+    expect(conn.closed).toBe(true)
+    expect(await s.engine.scalar(select(owners.c.id).where(owners.c.id.eq(id)))).toBeNull()
+    await untilWritable()
   })
   test('a missing parameter is an ArgumentError raised before sending', async () => {
     const before = s.requests()

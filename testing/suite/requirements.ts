@@ -36,6 +36,8 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
       return config.enforcesForeignKeys === false ? `${n} does not enforce foreign keys` : undefined
     case 'unreachableEngine':
       return config.createUnreachableEngine ? undefined : `${n} has no unreachable remote to try`
+    case 'networkFaults':
+      return config.injectNetworkFault ? undefined : `${n} has no fault injection`
     case 'matchedRowCount':
       return (caps.updateRowCount ?? 'matched') === 'matched'
         ? undefined
@@ -75,6 +77,8 @@ function label(req: Requirement): string {
       return 'an unreachable engine'
     case 'matchedRowCount':
       return 'matched-row counts'
+    case 'networkFaults':
+      return 'network fault injection'
     case 'interactiveTransactions':
       return 'interactive transactions'
     default:

@@ -67,6 +67,11 @@ export interface ConformanceConfig {
    * that a transport failure is an OperationalError and leaks no secret. Optional.
    */
   createUnreachableEngine?(): Promise<AsyncEngine>
+  /**
+   * Makes the next request to the remote fail as a lost connection does (the servers' `network`
+   * fault; a dropped socket for WebSocket adapters). Optional.
+   */
+  injectNetworkFault?(): void | Promise<void>
   /** Whether the database enforces foreign keys (default true; SQLite needs `PRAGMA foreign_keys`). */
   readonly enforcesForeignKeys?: boolean
 }
@@ -86,6 +91,7 @@ export type Requirement =
   | 'oneRoundTripBatch'
   | 'foreignKeys'
   | 'unreachableEngine'
+  | 'networkFaults'
   /** `rowsAffected` of an UPDATE counts matched rows (`capabilities.updateRowCount`). */
   | 'matchedRowCount'
 
