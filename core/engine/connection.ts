@@ -2,7 +2,7 @@ import type { Dialect } from '../dialects/dialect.js'
 import { ArgumentError, InvalidRequestError, UnsupportedCapabilityError } from '../errors.js'
 import type { AsyncResult } from '../result/async-result.js'
 import type { Result } from '../result/result.js'
-import type { CompiledStatement } from '../sql/compiled.js'
+import type { CompiledStatement, CompiledTemplate } from '../sql/compiled.js'
 import type { Adapter, AdapterTransaction, RawResult, Statement, TransactionOptions } from './adapter.js'
 import {
   type EchoSettings,
@@ -42,6 +42,19 @@ export class AsyncConnection implements TransactionOwner {
   #savepointCounter = 0
   /** Streams opened here; closing the connection closes those still open (cursors, their transactions). */
   #streams = new Set<AsyncResult<any>>()
+  /**
+   * The tail of this connection's operations. A connection does one thing at a time, as a DBAPI
+   * connection does: concurrent calls (`Promise.all` of executes) queue up, so they share one
+   * autobegun transaction instead of racing to open several.
+   */
+  #queue: Promise<unknown> = Promise.resolve()
+
+  /** Runs `fn` after every operation queued before it. */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn)
+    this.#queue = run.catch(() => undefined)
+    return run
+  }
 
   constructor(
     readonly adapter: Adapter,
@@ -59,6 +72,13 @@ export class AsyncConnection implements TransactionOwner {
   async execute<S extends Executable>(stmt: S, params?: ExecuteArgs): Promise<Result<RowOfStmt<S>>> {
     this.checkOpen()
     const { template, statements } = prepare(this.dialect, stmt, params)
+    return this.serial(async () => {
+      this.checkOpen()
+      return this.executePrepared<RowOfStmt<S>>(template, statements)
+    })
+  }
+
+  private async executePrepared<R>(template: CompiledTemplate, statements: Statement[]): Promise<Result<R>> {
     if (statements.length > 1 && !this.interactive) {
       // Batch-only: an executemany is one atomic batch, never a series of autocommits.
       const raws = await this.runBatch(statements)
@@ -90,23 +110,29 @@ export class AsyncConnection implements TransactionOwner {
     options: StreamOptions = {},
   ): Promise<AsyncResult<RowOfStmt<S>>> {
     this.checkOpen()
-    const inTx = this.interactive && this.#tx !== undefined ? this.#tx : undefined
-    const result = await openStream<RowOfStmt<S>>(this, stmt, options, inTx)
-    this.#streams.add(result)
-    return result
+    return this.serial(async () => {
+      this.checkOpen()
+      const inTx = this.interactive && this.#tx !== undefined ? this.#tx : undefined
+      const result = await openStream<RowOfStmt<S>>(this, stmt, options, inTx)
+      this.#streams.add(result)
+      return result
+    })
   }
 
   /** Begins a transaction. Interactive adapters only. */
   async begin(options: TransactionOptions = {}): Promise<AsyncTransaction> {
     this.checkOpen()
     if (!this.interactive) throw noInteractiveTransactions(this.adapter)
-    if (this.#tx !== undefined)
-      throw new InvalidRequestError(
-        'A transaction is already begun on this connection; use beginNested() for a savepoint',
-      )
-    await this.openAdapterTransaction(options)
-    this.#root = new AsyncTransaction(this, undefined)
-    return this.#root
+    return this.serial(async () => {
+      this.checkOpen()
+      if (this.#tx !== undefined)
+        throw new InvalidRequestError(
+          'A transaction is already begun on this connection; use beginNested() for a savepoint',
+        )
+      await this.openAdapterTransaction(options)
+      this.#root = new AsyncTransaction(this, undefined)
+      return this.#root
+    })
   }
 
   /** Begins a savepoint inside the current transaction (beginning one first if needed). */
@@ -116,28 +142,44 @@ export class AsyncConnection implements TransactionOwner {
       throw new UnsupportedCapabilityError(
         `${this.adapter.name} has no savepoints; use engine.batch() for atomic groups`,
       )
-    const runner = await this.runner()
-    const name = `sa_savepoint_${++this.#savepointCounter}`
-    await runStatement(this.adapter, this.dialect, this.echo, runner, {
-      sql: `SAVEPOINT ${name}`,
-      params: [],
+    return this.serial(async () => {
+      this.checkOpen()
+      const runner = await this.runner()
+      const name = `sa_savepoint_${++this.#savepointCounter}`
+      await runStatement(this.adapter, this.dialect, this.echo, runner, {
+        sql: `SAVEPOINT ${name}`,
+        params: [],
+      })
+      const sp = new AsyncTransaction(this, name)
+      this.#savepoints.push(sp)
+      return sp
     })
-    const sp = new AsyncTransaction(this, name)
-    this.#savepoints.push(sp)
-    return sp
   }
 
   /** Commits the current transaction (the autobegun one too). */
   async commit(): Promise<void> {
     this.checkOpen()
-    if (this.#root) await this.#root.commit()
-    else if (this.#tx) await this.finishAdapterTransaction(true)
+    // The root transaction's commit() queues itself (endTransaction).
+    if (this.#root) return this.#root.commit()
+    await this.serial(async () => {
+      if (this.#root) await this.#root.commit()
+      else if (this.#tx) await this.finishAdapterTransaction(true)
+    })
   }
 
   /** Rolls back the current transaction. */
   async rollback(): Promise<void> {
-    if (this.#root) await this.#root.rollback()
-    else if (this.#tx) await this.finishAdapterTransaction(false)
+    if (this.#root) return this.#root.rollback()
+    await this.serial(() => this.rollbackNow())
+  }
+
+  /** Rolls back without queueing (for callers already in the queue). */
+  private async rollbackNow(): Promise<void> {
+    const root = this.#root
+    if (root) {
+      root.deactivate()
+      await this.endTransactionNow(root, false)
+    } else if (this.#tx) await this.finishAdapterTransaction(false)
   }
 
   /** The root transaction, if one was begun explicitly. */
@@ -169,6 +211,11 @@ export class AsyncConnection implements TransactionOwner {
   /** Rolls back what was not committed and releases the connection; never raises for a lost rollback. */
   async close(): Promise<void> {
     if (this.#closed) return
+    await this.serial(() => this.closeNow())
+  }
+
+  private async closeNow(): Promise<void> {
+    if (this.#closed) return
     try {
       const streams = [...this.#streams]
       this.#streams.clear()
@@ -177,7 +224,7 @@ export class AsyncConnection implements TransactionOwner {
       // not raised, since the remote rolls an abandoned transaction back by itself; raising here
       // would mask the error that usually caused it (`await using`, finally blocks).
       if (this.#tx !== undefined)
-        await this.rollback().catch((err: unknown) => {
+        await this.rollbackNow().catch((err: unknown) => {
           if (this.echo.echo) this.echo.logger(`ROLLBACK on close failed: ${String(err)}`)
         })
     } finally {
@@ -190,12 +237,19 @@ export class AsyncConnection implements TransactionOwner {
 
   /** SqlRunner, so `metadata.createAll(conn)` works. */
   async runCompiled(stmt: CompiledStatement): Promise<{ rows: readonly (readonly unknown[])[] }> {
-    const runner = await this.runner()
-    return runStatement(this.adapter, this.dialect, this.echo, runner, stmt)
+    this.checkOpen()
+    return this.serial(async () => {
+      const runner = await this.runner()
+      return runStatement(this.adapter, this.dialect, this.echo, runner, stmt)
+    })
   }
 
-  /** @internal Ends a transaction or savepoint (called by AsyncTransaction). */
-  async endTransaction(tx: AsyncTransaction, commit: boolean): Promise<void> {
+  /** @internal Ends a transaction or savepoint (called by AsyncTransaction), in turn with other operations. */
+  endTransaction(tx: AsyncTransaction, commit: boolean): Promise<void> {
+    return this.serial(() => this.endTransactionNow(tx, commit))
+  }
+
+  private async endTransactionNow(tx: AsyncTransaction, commit: boolean): Promise<void> {
     if (tx.savepoint === undefined) {
       for (const sp of this.#savepoints) sp.deactivate()
       this.#savepoints = []

@@ -238,6 +238,27 @@ export function transactionsTopic(s: Topic): void {
     }
     expect(await committed('two-')).toEqual(['two-a', 'two-b'])
   })
+  test('concurrent statements on one connection share its transaction', async () => {
+    const labels = Array.from({ length: 6 }, (_, i) => `cconn-${i}`)
+    await withConn(async (conn) => {
+      await Promise.all(labels.map((l) => conn.execute(insert(ledger).values(row(l)))))
+      await conn.commit()
+    })
+    expect(await committed('cconn-')).toEqual(labels)
+  })
+  test('concurrent statements on one connection roll back together', interactive, async () => {
+    const labels = Array.from({ length: 6 }, (_, i) => `cconnrb-${i}`)
+    await withConn(async (conn) => {
+      await Promise.all(labels.map((l) => conn.execute(insert(ledger).values(row(l)))))
+      await conn.rollback()
+    })
+    expect(await committed('cconnrb-')).toEqual([])
+    // nothing was left holding a transaction: writes still go through
+    await s.engine.begin(async (conn) => {
+      await conn.execute(insert(ledger).values(row('cconnrb-after')))
+    })
+    expect(await committed('cconnrb-')).toEqual(['cconnrb-after'])
+  })
   test('concurrent statements on one engine all complete', async () => {
     const labels = Array.from({ length: 12 }, (_, i) => `conc-${String(i).padStart(2, '0')}`)
     await Promise.all(labels.map((l) => s.engine.execute(insert(ledger).values(row(l)))))
