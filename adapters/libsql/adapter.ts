@@ -105,12 +105,15 @@ class LibsqlTransaction implements AdapterTransaction {
 }
 
 /**
- * Opens a transaction. A read transaction is `BEGIN TRANSACTION READONLY`, which the embedded
- * libSQL engine accepts without enforcing, so writes are also refused with `PRAGMA query_only`
- * (a server that rejects the pragma keeps its own enforcement).
+ * Opens a transaction. Others are `BEGIN DEFERRED`, as SQLite's own default: the engine opens a
+ * transaction on a connection's first statement, often a read, and `BEGIN IMMEDIATE` would take
+ * the write lock then, so two connections that only read would refuse each other ("database is
+ * locked"). A read transaction is `BEGIN TRANSACTION READONLY`, which the embedded libSQL engine
+ * accepts without enforcing, so writes are also refused with `PRAGMA query_only` (a server that
+ * rejects the pragma keeps its own enforcement).
  */
 async function openTransaction(client: Client, readOnly: boolean): Promise<LibsqlTransaction> {
-  const tx = await client.transaction(readOnly ? 'read' : 'write')
+  const tx = await client.transaction(readOnly ? 'read' : 'deferred')
   if (!readOnly) return new LibsqlTransaction(tx)
   const enforced = await tx.execute('PRAGMA query_only = 1').then(
     () => true,
