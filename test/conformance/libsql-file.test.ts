@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs'
 import { describe } from 'vitest'
 import { libsql, libsqlCapabilities } from '../../adapters/libsql/node.js'
-import { createAsyncEngine } from '../../core/index.js'
+import { createAsyncEngine, text } from '../../core/index.js'
 import { defineConformanceSuite } from '../../testing/suite/index.js'
 import { freshFile, vitestApi } from './support.js'
 
@@ -12,7 +12,13 @@ describe('conformance libsql-file', () => {
     {
       name: 'libsql-file',
       capabilities: libsqlCapabilities,
-      createEngine: async () => createAsyncEngine(libsql(`file:${file}`)),
+      async createEngine() {
+        const engine = createAsyncEngine(libsql(`file:${file}`))
+        // As libSQL servers run: in rollback-journal mode a connection that has read holds a
+        // shared lock until its transaction ends, and no other connection can commit a write.
+        await engine.execute(text('PRAGMA journal_mode = WAL'))
+        return engine
+      },
       // a file in a directory that does not exist cannot be opened
       createUnreachableEngine: async () => createAsyncEngine(libsql('file:.tmp/no-such-dir/none.db')),
       async dispose() {

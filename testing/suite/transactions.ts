@@ -259,6 +259,29 @@ export function transactionsTopic(s: Topic): void {
     })
     expect(await committed('cconnrb-')).toEqual(['cconnrb-after'])
   })
+  test('two connections read at the same time', { timeout: 20_000 }, async () => {
+    const a = await s.engine.connect()
+    const b = await s.engine.connect()
+    try {
+      const count = select(func.count()).selectFrom(ledger)
+      const n = await a.scalar(count)
+      expect(await b.scalar(count)).toBe(n)
+      expect(await a.scalar(count)).toBe(n)
+    } finally {
+      await a.close()
+      await b.close()
+    }
+  })
+  test('a connection that has only read does not block a writer', { timeout: 20_000 }, async () => {
+    const reader = await s.engine.connect()
+    try {
+      await reader.scalar(select(func.count()).selectFrom(ledger))
+      await s.engine.execute(insert(ledger).values(row('unblocked-1')))
+    } finally {
+      await reader.close()
+    }
+    expect(await committed('unblocked-')).toEqual(['unblocked-1'])
+  })
   test('concurrent statements on one engine all complete', async () => {
     const labels = Array.from({ length: 12 }, (_, i) => `conc-${String(i).padStart(2, '0')}`)
     await Promise.all(labels.map((l) => s.engine.execute(insert(ledger).values(row(l)))))
