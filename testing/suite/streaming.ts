@@ -3,12 +3,30 @@
  * break releases, paged adapters refuse what they cannot page.
  * @module
  */
-import { ArgumentError, type AsyncConnection, delete_, func, insert, select, text } from '../../core/index.js'
+import {
+  ArgumentError,
+  type AsyncConnection,
+  Column,
+  delete_,
+  func,
+  insert,
+  MetaData,
+  ProgrammingError,
+  select,
+  Table,
+  t,
+  text,
+} from '../../core/index.js'
 import { caught, insertRows } from './helpers.js'
 import { streamRows } from './schema.js'
 import type { Topic } from './types.js'
 
 const total = 1000
+/** A table the suite never creates. */
+const missing = new Table('ea_never_created', new MetaData(), {
+  id: new Column(t.Integer, { primaryKey: true }),
+})
+const missingOrdered = select(missing).orderBy(missing.c.id)
 const epoch = Date.UTC(2025, 0, 1)
 
 export function streamingTopic(s: Topic): void {
@@ -206,6 +224,19 @@ export function streamingTopic(s: Topic): void {
       expect(rows).toHaveLength(120)
       expect(rows[119]!._tuple()).toEqual(['row 120', 120])
     })
+  })
+  test('a streamed statement that fails is a typed error and releases its connection', {
+    ...streaming,
+    timeout: 60_000,
+  }, async () => {
+    for (let i = 0; i < 20; i++) {
+      await withConn(async (conn) => {
+        const err = await caught(async () => (await conn.stream(missingOrdered, { chunkSize: 100 })).all())
+        expect(err).toBeInstanceOf(ProgrammingError)
+        expect((err as ProgrammingError).sql).toContain('ea_never_created')
+      })
+    }
+    expect(await s.engine.scalar(select(func.count()).selectFrom(streamRows))).toBe(total)
   })
   test('a chunk size that is not a positive integer is an ArgumentError', streaming, async () => {
     await withConn(async (conn) => {
