@@ -282,6 +282,21 @@ export function transactionsTopic(s: Topic): void {
     }
     expect(await committed('unblocked-')).toEqual(['unblocked-1'])
   })
+  test('twenty connections reading at once all complete (more than a pool holds)', {
+    timeout: 60_000,
+  }, async () => {
+    const counts = await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        const conn = await s.engine.connect()
+        try {
+          return await conn.scalar(select(func.count()).selectFrom(ledger))
+        } finally {
+          await conn.close()
+        }
+      }),
+    )
+    expect(new Set(counts.map((n) => typeof n))).toEqual(new Set(['number']))
+  })
   test('concurrent statements on one engine all complete', async () => {
     const labels = Array.from({ length: 12 }, (_, i) => `conc-${String(i).padStart(2, '0')}`)
     await Promise.all(labels.map((l) => s.engine.execute(insert(ledger).values(row(l)))))
