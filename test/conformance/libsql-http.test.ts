@@ -23,6 +23,7 @@ describe('conformance libsql-http', () => {
       injectNetworkFault: () => server?.injectFault('network'),
       createUnreachableEngine: async () =>
         createAsyncEngine(libsql('http://127.0.0.1:9', { authToken: TOKEN })),
+      openTransactions: () => server?.openStreams ?? 0,
       async dispose() {
         await server?.close()
       },

@@ -29,6 +29,7 @@ describe('conformance neon-http', () => {
             fetchEndpoint: 'http://127.0.0.1:9/sql',
           }),
         ),
+      openTransactions: () => db!.openTransactions(),
       async dispose() {
         await server?.close()
         await db?.drop()

@@ -34,6 +34,7 @@ describe('conformance neon-ws', () => {
             poolTimeout: 5_000,
           }),
         ),
+      openTransactions: () => db!.openTransactions(),
       async dispose() {
         await proxy?.close()
         await db?.drop()

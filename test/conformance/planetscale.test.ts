@@ -17,13 +17,19 @@ describe('conformance planetscale', () => {
       secrets: [PASSWORD],
       async createEngine() {
         db = await createMariaDatabase('pscale')
-        server = await startPlanetScaleServer({ database: db.name, password: PASSWORD })
+        // sessions abandoned by a lost connection end after 2 s (vttablet: 20 s)
+        server = await startPlanetScaleServer({
+          database: db.name,
+          password: PASSWORD,
+          sessionTimeoutMs: 2_000,
+        })
         return createAsyncEngine(planetscale(server.url))
       },
       requestCount: () => server?.requests ?? 0,
       injectNetworkFault: () => server?.injectFault('network'),
       createUnreachableEngine: async () =>
         createAsyncEngine(planetscale(`mysql://edgealchemy:${PASSWORD}@127.0.0.1:9`)),
+      openTransactions: () => server?.pinnedSessions ?? 0,
       async dispose() {
         await server?.close()
         await db?.drop()

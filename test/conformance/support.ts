@@ -19,7 +19,9 @@ export function freshFile(prefix: string): string {
 }
 
 /** A fresh PostgreSQL database on 127.0.0.1:5432; `drop()` removes it (closing its sessions). */
-export async function createPgDatabase(prefix: string): Promise<{ name: string; drop(): Promise<void> }> {
+export async function createPgDatabase(
+  prefix: string,
+): Promise<{ name: string; openTransactions(): Promise<number>; drop(): Promise<void> }> {
   const pg = (await import('pg')).default
   const name = freshName(prefix)
   const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' })
@@ -31,6 +33,20 @@ export async function createPgDatabase(prefix: string): Promise<{ name: string; 
   }
   return {
     name,
+    /** Sessions of this database inside a transaction (other than the one asking). */
+    async openTransactions() {
+      const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' })
+      await c.connect()
+      try {
+        const r = await c.query(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND xact_start IS NOT NULL AND pid <> pg_backend_pid()',
+          [name],
+        )
+        return (r.rows[0] as { n: number }).n
+      } finally {
+        await c.end()
+      }
+    },
     async drop() {
       const c = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' })
       await c.connect()

@@ -38,6 +38,8 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
       return config.createUnreachableEngine ? undefined : `${n} has no unreachable remote to try`
     case 'networkFaults':
       return config.injectNetworkFault ? undefined : `${n} has no fault injection`
+    case 'transactionCount':
+      return config.openTransactions ? undefined : `${n} cannot count open transactions`
     case 'matchedRowCount':
       return (caps.updateRowCount ?? 'matched') === 'matched'
         ? undefined
@@ -79,6 +81,8 @@ function label(req: Requirement): string {
       return 'matched-row counts'
     case 'networkFaults':
       return 'network fault injection'
+    case 'transactionCount':
+      return 'a count of open transactions'
     case 'interactiveTransactions':
       return 'interactive transactions'
     default:

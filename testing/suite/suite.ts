@@ -3,6 +3,7 @@ import { batchTopic } from './batch.js'
 import { ddlTopic } from './ddl.js'
 import { dmlTopic } from './dml.js'
 import { errorsTopic } from './errors.js'
+import { leaksTopic } from './leaks.js'
 import { skipReason } from './requirements.js'
 import { resultsTopic } from './results.js'
 import { metadata } from './schema.js'
@@ -25,6 +26,7 @@ const topics: readonly (readonly [string, (topic: Topic) => void])[] = [
   ['errors', errorsTopic],
   ['results API', resultsTopic],
   ['streaming', streamingTopic],
+  ['leaks', leaksTopic],
 ]
 
 /**

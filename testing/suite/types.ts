@@ -72,6 +72,11 @@ export interface ConformanceConfig {
    * fault; a dropped socket for WebSocket adapters). Optional.
    */
   injectNetworkFault?(): void | Promise<void>
+  /**
+   * Transactions the remote holds open right now (Hrana baton streams, pinned PlanetScale
+   * sessions, PostgreSQL sessions idle in a transaction). Optional; checked at the end of the run.
+   */
+  openTransactions?(): number | Promise<number>
   /** Whether the database enforces foreign keys (default true; SQLite needs `PRAGMA foreign_keys`). */
   readonly enforcesForeignKeys?: boolean
 }
@@ -92,6 +97,7 @@ export type Requirement =
   | 'foreignKeys'
   | 'unreachableEngine'
   | 'networkFaults'
+  | 'transactionCount'
   /** `rowsAffected` of an UPDATE counts matched rows (`capabilities.updateRowCount`). */
   | 'matchedRowCount'
 
