@@ -21,6 +21,26 @@ function typeKey(type: SqlType): string {
   return key
 }
 
+/** Length-prefixed, so no string can be mistaken for structure around it. */
+const str = (s: string): string => `${s.length}:${s}`
+
+const leafKeys = new WeakMap<ClauseElement, string>()
+
+/**
+ * The key of a column of a plain table, or of the table itself: shared by every statement that
+ * uses it, so computed once (such nodes hold no values).
+ */
+function leafKey(node: ColumnRef | ClauseElement): string | undefined {
+  let key = leafKeys.get(node)
+  if (key !== undefined) return key
+  if (node.kind === 'table') key = `T(${str((node as unknown as { name: string }).name)})`
+  else if (node instanceof ColumnRef && node.table?.kind === 'table')
+    key = `C(${str(node.name)}:${typeKey(node.type)}@${leafKey(node.table)})`
+  else return undefined
+  leafKeys.set(node, key)
+  return key
+}
+
 /** A statement's shape: everything that decides its SQL text, values left out. */
 export interface Shape {
   readonly key: string
@@ -56,7 +76,7 @@ export function shapeOf(stmt: ClauseElement): Shape {
         out += ';'
       }
       out += '}'
-    } else if (typeof v !== 'function') out += `${typeof v === 'string' ? JSON.stringify(v) : String(v)}`
+    } else if (typeof v !== 'function') out += typeof v === 'string' ? str(v) : String(v)
   }
   const walkNode = (node: ClauseElement): void => {
     if (node instanceof BindParam) {
@@ -71,6 +91,11 @@ export function shapeOf(stmt: ClauseElement): Shape {
       out += `B(${node.key ?? ''}${node.expanding ? (empty ? '*0' : '*') : ''}:${typeKey(node.type)})`
       return
     }
+    const leaf = leafKey(node)
+    if (leaf !== undefined) {
+      out += leaf
+      return
+    }
     const prior = seen.get(node)
     if (prior !== undefined) {
       out += `#${prior}`
@@ -78,13 +103,9 @@ export function shapeOf(stmt: ClauseElement): Shape {
     }
     seen.set(node, seen.size)
     if (node instanceof ColumnRef) {
-      out += `C(${JSON.stringify(node.name)}:${node.type.kind}@`
+      out += `C(${str(node.name)}:${typeKey(node.type)}@`
       if (node.table !== undefined) walkNode(node.table)
       out += ')'
-      return
-    }
-    if (node.kind === 'table') {
-      out += `T(${JSON.stringify((node as unknown as { name: string }).name)})`
       return
     }
     out += `${node.kind}(`
