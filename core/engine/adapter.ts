@@ -101,8 +101,8 @@ export interface Adapter {
   close(): Promise<void>
   /** Strings that must never appear in a kept error (passwords, tokens); redacted from driver errors. */
   readonly secrets?: readonly string[]
-  /** The SQL dialect object; lets the engine avoid loading the other dialects. */
-  readonly dialect?: import('../dialects/dialect.js').Dialect
+  /** The SQL dialect the adapter speaks (the engine loads no other). */
+  readonly dialect: import('../dialects/dialect.js').Dialect
 }
 
 /** What the dialect needs of a driver error to classify it. */

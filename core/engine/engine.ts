@@ -1,7 +1,4 @@
 import type { Dialect } from '../dialects/dialect.js'
-import { mysql } from '../dialects/mysql.js'
-import { postgresql } from '../dialects/postgresql.js'
-import { sqlite } from '../dialects/sqlite.js'
 import { ArgumentError, InvalidRequestError } from '../errors.js'
 import type { Result } from '../result/result.js'
 import type { CompiledStatement, ExecuteParams } from '../sql/compiled.js'
@@ -36,20 +33,6 @@ type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, u
 /** A statement for {@link AsyncEngine.batch}: alone, or with its parameters. */
 export type BatchItem = Executable | readonly [Executable, ExecuteParams]
 
-function dialectOf(adapter: Adapter): Dialect {
-  if (adapter.dialect) return adapter.dialect
-  switch (adapter.capabilities.dialect) {
-    case 'postgresql':
-      return postgresql
-    case 'mysql':
-      return mysql
-    case 'sqlite':
-      return sqlite
-    default:
-      throw new ArgumentError(`Unknown dialect ${String(adapter.capabilities.dialect)}`)
-  }
-}
-
 /**
  * The engine: a dialect, an adapter (the transport) and logging. Safe to create at module
  * scope: it opens nothing until used.
@@ -70,7 +53,8 @@ export class AsyncEngine {
     readonly adapter: Adapter,
     options: EngineOptions = {},
   ) {
-    this.dialect = dialectOf(adapter)
+    if (adapter.dialect === undefined) throw new ArgumentError(`Adapter ${adapter.name} declares no dialect`)
+    this.dialect = adapter.dialect
     this.echo = {
       echo: options.echo ?? false,
       hideParameters: options.hideParameters ?? false,
