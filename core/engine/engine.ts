@@ -54,6 +54,12 @@ export class AsyncEngine {
     options: EngineOptions = {},
   ) {
     if (adapter.dialect === undefined) throw new ArgumentError(`Adapter ${adapter.name} declares no dialect`)
+    const poolKeys = ['poolSize', 'maxOverflow', 'poolTimeout', 'poolRecycle'].filter((k) => k in options)
+    if (poolKeys.length > 0)
+      throw new ArgumentError(
+        `${poolKeys.join(', ')} belong to the adapter that holds sockets: neon(url, { ${poolKeys[0]}: ... }); ` +
+          'HTTP adapters (neon-http, libsql, planetscale, d1) keep no connection open',
+      )
     this.dialect = adapter.dialect
     this.echo = {
       echo: options.echo ?? false,

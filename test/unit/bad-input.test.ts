@@ -154,3 +154,14 @@ describe('single-table statements', () => {
     )
   })
 })
+
+describe('engine options', () => {
+  it('pool options are refused with a pointer to the WebSocket adapter', async () => {
+    const { createAsyncEngine } = await import('../../core/index.js')
+    const { d1 } = await import('../../adapters/d1/index.js')
+    const binding = { prepare: () => ({}), batch: async () => [] }
+    expect(() => createAsyncEngine(d1(binding as never), { poolSize: 5 } as never)).toThrow(
+      /neon\(url, \{ poolSize/,
+    )
+  })
+})
