@@ -10,6 +10,11 @@ const sqlState = /^[0-9A-Z]{5}$/
 const networkCodes = /^(ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_|EHOSTUNREACH|ENETUNREACH|UND_ERR_)/
 const networkMessage =
   /connection terminated|not queryable|websocket|socket|connection (refused|reset|closed|lost|error)|network|timeout exceeded when trying to connect/i
+/**
+ * workerd refusing a socket opened by another request ("Cannot perform I/O on behalf of a
+ * different request"): that socket can never serve this request, so it is dropped like a broken one.
+ */
+const crossRequestIo = /on behalf of a different request/i
 
 interface ErrorShape {
   readonly code?: unknown
@@ -78,7 +83,8 @@ export function isTransportError(err: unknown): boolean {
     if (code !== undefined && sqlState.test(code)) return code.startsWith('08') || code.startsWith('57P0')
     if (code !== undefined && networkCodes.test(code)) return true
     if (e instanceof NeonSocketError || (e.type === 'error' && !((e as object) instanceof Error))) return true
-    if (typeof e.message === 'string' && networkMessage.test(e.message)) return true
+    if (typeof e.message === 'string' && (networkMessage.test(e.message) || crossRequestIo.test(e.message)))
+      return true
     e = shapeOf(e.cause) ?? shapeOf(e.error)
   }
   return false

@@ -1,0 +1,303 @@
+/**
+ * Runtime tests: our code bundled as users deploy it (esbuild, esm, browser platform, workerd
+ * conditions) and run inside a real workerd (miniflare), over D1, Neon's HTTP endpoint and Neon's
+ * WebSocket proxy (the local servers of testing/servers in front of PostgreSQL on 127.0.0.1).
+ * One Miniflare per group; bundles go to .tmp/runtime/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { Miniflare, type MiniflareOptions } from 'miniflare'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createAllDdl, postgresql, sqlite } from '../../core/index.js'
+import { type NeonHttpServer, startNeonHttpServer } from '../../testing/servers/neon-http/index.js'
+import { type NeonWsProxy, startNeonWsProxy } from '../../testing/servers/neon-ws/index.js'
+import { uniqueName } from '../support/databases.js'
+import { metadata } from './workers/tables.js'
+
+const COMPATIBILITY_DATE = '2025-06-01'
+const outDir = fileURLToPath(new URL('../../.tmp/runtime/', import.meta.url))
+const timings: Record<string, number> = {}
+
+/** Bundles one Worker entry (our sources and the drivers) as a deployed Worker is bundled. */
+async function bundle(entry: string): Promise<{ path: string; contents: string }> {
+  mkdirSync(outDir, { recursive: true })
+  const t0 = performance.now()
+  const outfile = `${outDir}${entry}.mjs`
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL(`./workers/${entry}.worker.ts`, import.meta.url))],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    target: 'es2022',
+    external: ['node:*', 'cloudflare:*'],
+    outfile,
+    write: false,
+    logLevel: 'silent',
+  })
+  const contents = result.outputFiles[0]!.text
+  writeFileSync(outfile, contents) // kept for inspection
+  timings[`bundle ${entry}`] = Math.round(performance.now() - t0)
+  return { path: outfile, contents }
+}
+
+/** Starts workerd with one bundled Worker. */
+async function startWorker(entry: string, options: Partial<MiniflareOptions> = {}): Promise<Miniflare> {
+  const { path, contents } = await bundle(entry)
+  const t0 = performance.now()
+  const mf = new Miniflare({
+    modules: [{ type: 'ESModule', path, contents }],
+    compatibilityDate: COMPATIBILITY_DATE,
+    ...options,
+  } as MiniflareOptions)
+  await mf.ready
+  timings[`workerd ${entry}`] = Math.round(performance.now() - t0)
+  return mf
+}
+
+/** GETs a path of the Worker and returns its JSON reply (any status). */
+async function call(mf: Miniflare, path: string): Promise<any> {
+  const res = await mf.dispatchFetch(`http://worker.local${path}`)
+  const body = await res.text()
+  try {
+    return { status: res.status, ...JSON.parse(body) }
+  } catch {
+    return { status: res.status, text: body }
+  }
+}
+
+async function until(check: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error('condition not reached in time')
+    await new Promise((r) => setTimeout(r, 10))
+  }
+}
+
+afterAll(() => {
+  console.log(`workerd runtime timings (ms): ${JSON.stringify(timings)}`)
+})
+
+describe('d1 in workerd', () => {
+  let mf: Miniflare
+
+  beforeAll(async () => {
+    mf = await startWorker('d1', { d1Databases: ['DB'], cf: false })
+    const db = await mf.getD1Database('DB')
+    for (const ddl of createAllDdl(metadata, sqlite)) await db.prepare(ddl).run()
+  })
+  afterAll(async () => {
+    await mf?.dispose()
+  })
+
+  it('an engine made on the first request serves the later ones (one per isolate)', async () => {
+    const a = await call(mf, '/count')
+    const b = await call(mf, '/count')
+    expect(a).toMatchObject({ status: 200, count: 0, enginesCreated: 1 })
+    expect(b).toMatchObject({ status: 200, count: 0, enginesCreated: 1 })
+    expect(b.requests).toBe(a.requests + 1)
+  })
+
+  it('an insert and a select round-trip typed values (Boolean, DateTime)', async () => {
+    const inserted = await call(mf, '/insert?name=ada&joined=2026-01-02T03:04:05.678Z')
+    expect(inserted.status).toBe(200)
+    const expected = {
+      name: 'ada',
+      active: true,
+      joined: '2026-01-02T03:04:05.678Z',
+      types: { active: 'boolean', joinedIsDate: true },
+    }
+    expect(inserted.inserted).toEqual([{ id: expect.any(Number), ...expected }])
+    const off = await call(mf, '/insert?name=bob&active=false')
+    expect(off.inserted[0]).toMatchObject({ active: false, types: { active: 'boolean' } })
+
+    const selected = await call(mf, '/select?name=ada')
+    expect(selected.rows).toEqual([{ id: inserted.inserted[0].id, ...expected }])
+    expect(selected.enginesCreated).toBe(1)
+  })
+
+  it('engine.batch is atomic: a failing statement leaves nothing of the batch', async () => {
+    const ok = await call(mf, '/batch?name=b1')
+    expect(ok).toMatchObject({ status: 200, ok: true })
+    expect(ok.after).toBe(ok.before + 2)
+
+    const failed = await call(mf, '/batch?name=b2&fail')
+    expect(failed).toMatchObject({ status: 200, ok: false, error: { name: 'IntegrityError' } })
+    expect(failed.after).toBe(failed.before)
+    const db = await mf.getD1Database('DB')
+    expect(await db.prepare("SELECT count(*) AS n FROM items WHERE name = 'b2'").first('n')).toBe(0)
+  })
+})
+
+/** A fresh PostgreSQL schema with the items table; the URL selects it (`options=-c search_path`). */
+async function postgresSchema(prefix: string) {
+  const schema = uniqueName(prefix)
+  const admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' })
+  await admin.connect()
+  await admin.query(`CREATE SCHEMA ${schema}`)
+  await admin.query(`SET search_path TO ${schema}`)
+  for (const ddl of createAllDdl(metadata, postgresql)) await admin.query(ddl)
+  const url = (host: string) =>
+    `postgresql://postgres:pw@${host}/test?options=${encodeURIComponent(`-c search_path=${schema}`)}`
+  return {
+    admin,
+    url,
+    async count(): Promise<number> {
+      return Number((await admin.query('SELECT count(*) AS n FROM items')).rows[0].n)
+    },
+    async drop(): Promise<void> {
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`)
+      await admin.end()
+    },
+  }
+}
+
+describe('neon-http in workerd', () => {
+  let mf: Miniflare
+  let server: NeonHttpServer
+  let db: Awaited<ReturnType<typeof postgresSchema>>
+
+  beforeAll(async () => {
+    ;[server, db] = await Promise.all([startNeonHttpServer(), postgresSchema('rt_neon_http')])
+    mf = await startWorker('neon-http', {
+      cf: false,
+      bindings: { DATABASE_URL: db.url('db.neon.example:5432'), FETCH_ENDPOINT: server.endpoint },
+    })
+  })
+  afterAll(async () => {
+    await mf?.dispose()
+    await server?.close()
+    await db?.drop()
+  })
+
+  it('an engine at module scope serves several requests over the local HTTP endpoint', async () => {
+    server.resetCount()
+    const first = await call(mf, '/insert?name=ada')
+    expect(first).toMatchObject({ status: 200, enginesCreated: 1 })
+    expect(first.inserted).toEqual([
+      {
+        id: expect.any(Number),
+        name: 'ada',
+        active: true,
+        joined: '2026-01-02T03:04:05.678Z',
+        types: { active: 'boolean', joinedIsDate: true },
+      },
+    ])
+    const counts = []
+    for (let i = 0; i < 3; i++) counts.push(await call(mf, '/count'))
+    for (const c of counts) expect(c).toMatchObject({ status: 200, count: 1, enginesCreated: 1 })
+    expect(server.requests).toBe(4)
+  })
+
+  it('engine.batch is one atomic request', async () => {
+    const before = await db.count()
+    server.resetCount()
+    expect(await call(mf, '/batch?name=h1')).toMatchObject({ status: 200, ok: true })
+    const failed = await call(mf, '/batch?name=h2&fail')
+    expect(failed).toMatchObject({ status: 200, ok: false, error: { name: 'IntegrityError' } })
+    expect(server.requests).toBe(2)
+    expect(await db.count()).toBe(before + 2)
+  })
+})
+
+describe('neon (WebSocket) in workerd', () => {
+  let mf: Miniflare
+  let proxy: NeonWsProxy
+  let db: Awaited<ReturnType<typeof postgresSchema>>
+
+  beforeAll(async () => {
+    ;[proxy, db] = await Promise.all([startNeonWsProxy(), postgresSchema('rt_neon_ws')])
+    mf = await startWorker('neon', {
+      compatibilityFlags: ['nodejs_als'],
+      cf: false,
+      bindings: { DATABASE_URL: db.url('db.neon.example:5432'), PROXY: `${proxy.host}:${proxy.port}` },
+    })
+  })
+  afterAll(async () => {
+    await mf?.dispose()
+    await proxy?.close()
+    await db?.drop()
+  })
+
+  const row = (name: string) => ({
+    id: expect.any(Number),
+    name,
+    active: true,
+    joined: '2026-01-02T03:04:05.678Z',
+    types: { active: 'boolean', joinedIsDate: true },
+  })
+
+  it("scope: 'request' opens a connection per request and leaves no socket open after it", async () => {
+    proxy.resetCount()
+    for (const name of ['r1', 'r2', 'r3']) {
+      // the second and third would fail with "Cannot perform I/O on behalf of a different request" (or hang) if a socket outlived its request
+      const res = await call(mf, `/request/tx?name=${name}`)
+      expect(res).toMatchObject({ status: 200, ok: true })
+      expect(res.body.rows).toEqual([row(name)])
+      await until(() => proxy.openSockets() === 0)
+    }
+    expect(proxy.connections).toBe(3)
+    expect(await db.count()).toBe(3)
+  })
+
+  it("scope: 'request' keeps concurrent requests on their own sockets", async () => {
+    proxy.resetCount()
+    const names = ['c1', 'c2', 'c3', 'c4']
+    const replies = await Promise.all(names.map((name) => call(mf, `/request/tx?name=${name}`)))
+    for (const [i, res] of replies.entries()) {
+      expect(res).toMatchObject({ status: 200, ok: true })
+      expect(res.body.rows).toEqual([row(names[i]!)])
+    }
+    expect(proxy.connections).toBe(4)
+    await until(() => proxy.openSockets() === 0)
+  })
+
+  it("without a scope option the adapter takes scope 'request' under workerd", async () => {
+    for (const name of ['d1', 'd2']) {
+      expect(await call(mf, `/default/tx?name=${name}`)).toMatchObject({ status: 200, ok: true })
+      await until(() => proxy.openSockets() === 0)
+    }
+  })
+
+  it("scope: 'request' outside scoped() closes each connection when it is released", async () => {
+    for (const name of ['u1', 'u2']) {
+      expect(await call(mf, `/unscoped/tx?name=${name}`)).toMatchObject({ status: 200, ok: true })
+      await until(() => proxy.openSockets() === 0)
+    }
+    expect(await call(mf, '/unscoped/now')).toMatchObject({ status: 200, ok: true })
+    await until(() => proxy.openSockets() === 0)
+  })
+
+  // Why 'request' is the default under workerd: with one pool per isolate, the socket opened by
+  // one request stays idle in the pool and the next request gets it; workerd refuses I/O on it.
+  it("scope: 'isolate': the next request on the pooled socket hangs and workerd cancels it", async () => {
+    await until(() => proxy.openSockets() === 0)
+    const before = await db.count()
+    const first = await call(mf, '/isolate/tx?name=i1')
+    expect(first).toMatchObject({ status: 200, ok: true })
+    expect(proxy.openSockets()).toBe(1) // kept idle in the isolate's pool
+    // the driver writes from a timer (coalesceWrites): workerd's error is thrown there, unseen,
+    // and the query waits for a reply that never comes
+    const second = await call(mf, '/isolate/tx?name=i2')
+    expect(second.status).toBe(500)
+    expect(second.text).toMatch(/canceled this request because it detected that your Worker's code had hung/)
+    expect(await db.count()).toBe(before + 1)
+  })
+
+  it("scope: 'isolate' with coalesceWrites: false fails with workerd's cross-request I/O error", async () => {
+    const first = await call(mf, '/isolate-nocoalesce/tx?name=n1')
+    expect(first).toMatchObject({ status: 200, ok: true })
+    // the driver writes in the caller's turn: workerd's error reaches the caller
+    const second = await call(mf, '/isolate-nocoalesce/tx?name=n2')
+    expect(second).toMatchObject({ status: 500, ok: false, error: { name: 'OperationalError' } })
+    expect(second.error.message).toMatch(/^Cannot perform I\/O on behalf of a different request/)
+    // the refused connection is dropped (it can serve no later request either): a new one works,
+    // and in turn stays idle in the pool for the next request to fail on
+    expect(await call(mf, '/isolate-nocoalesce/tx?name=n3')).toMatchObject({ status: 200, ok: true })
+    const fourth = await call(mf, '/isolate-nocoalesce/now')
+    expect(fourth).toMatchObject({ status: 500, error: { name: 'OperationalError' } })
+    expect(await call(mf, '/isolate-nocoalesce/now')).toMatchObject({ status: 200, ok: true })
+  })
+})
