@@ -78,7 +78,10 @@ export interface NeonOptions extends NeonDriverSettings {
   readonly poolTimeout?: number
   /** Milliseconds after which a connection is replaced instead of reused (default -1: never). */
   readonly poolRecycle?: number
-  /** `'isolate'`: one pool for the isolate; `'request'`: no socket outlives a request (default under workerd). */
+  /**
+   * `'isolate'`: one pool for the isolate (Node, Deno, Bun; refused under workerd);
+   * `'request'`: no socket outlives a request (the default, and the only choice, under workerd).
+   */
   readonly scope?: 'isolate' | 'request'
   /** Finds the current request scope inside {@link NeonAdapter.scoped}. */
   readonly asyncLocalStorage?: AsyncLocalStorageLike
@@ -155,6 +158,13 @@ function nonNegative(name: string, v: number | undefined, fallback: number, allo
 
 /** The neon WebSocket adapter for a connection string or a driver `Pool`. */
 export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonAdapter {
+  if (options.scope === 'isolate' && isWorkerd())
+    // Measured in workerd: the next request either hangs on the pooled socket (the driver writes
+    // from a timer, so workerd's refusal is never seen) or fails every other time. Refuse it.
+    throw new ArgumentError(
+      "scope: 'isolate' cannot work under workerd: a socket opened by one request cannot be used by another " +
+        "(workerd: 'Cannot perform I/O on behalf of a different request'). Use the default scope: 'request'.",
+    )
   const requestMode = (options.scope ?? (isWorkerd() ? 'request' : 'isolate')) === 'request'
   const timeout = nonNegative('poolTimeout', options.poolTimeout, 30_000, true)
   let secrets: string[]
