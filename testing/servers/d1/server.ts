@@ -2,10 +2,19 @@
  * A local D1 database in workerd (miniflare) with a counting binding: every call that makes a
  * request (`run`, `all`, `raw`, `first` of a prepared statement, `batch`, `exec`) counts as one
  * round trip, and faults can be injected into the next ones. Node only.
+ *
+ * The bindings never use miniflare's Node-side D1 proxy (`getD1Database`): some of its calls
+ * (`prepare`, `bind`) are synchronous (`Atomics.wait` on a helper thread) and, on a busy machine,
+ * can receive a mismatched reply (`AssertionError: false == true`) that breaks every later call.
+ * Instead a small Worker in the same workerd serves `env.DB` over HTTP (`worker.ts`):
+ * `prepare()` and `bind()` are local objects, and each call that reaches D1 is one asynchronous
+ * `dispatchFetch`.
  * @module
  */
 import { Miniflare } from 'miniflare'
 import type { D1DatabaseLike } from '../../../adapters/d1/binding.js'
+import { decodeValue, encodeValue, reviveError, type WireError } from './wire.js'
+import { d1WorkerSource } from './worker.js'
 
 /**
  * A fault for the next counted call(s):
@@ -45,8 +54,8 @@ export interface CountingD1Database extends D1DatabaseLike {
 export interface D1Server {
   /** The counting binding: pass it where a Worker would pass `env.DB`. */
   readonly binding: CountingD1Database
-  /** miniflare's own binding: calls are neither counted nor faulted (test setup, assertions). */
-  readonly uncounted: D1DatabaseLike & { exec(sql: string): Promise<unknown> }
+  /** A binding over the same database whose calls are neither counted nor faulted (test setup, assertions). */
+  readonly uncounted: CountingD1Database
   /** Requests made through `binding` (round trips). */
   readonly requests: number
   resetCount(): void
@@ -55,8 +64,6 @@ export interface D1Server {
   /** Stops workerd. */
   dispose(): Promise<void>
 }
-
-const worker = 'export default { fetch() { return new Response(null, { status: 404 }) } }'
 
 /** The error workerd gives a request whose connection failed. */
 function networkError(): Error {
@@ -70,17 +77,115 @@ function faultError(kind: D1Fault): Error {
   return networkError()
 }
 
+/** A statement as the Worker takes it: `params` absent when `bind()` was never called. */
+interface WireStatement {
+  readonly sql: string
+  readonly params?: unknown[] | undefined
+}
+
+/** What a call reaches D1 with: `send` posts one request to the Worker. */
+type Send = (body: Record<string, unknown>) => Promise<any>
+
+/** Counts one request and applies the next fault around `call` (identity for `uncounted`). */
+type Gate = <T>(call: () => Promise<T>) => Promise<T>
+
+/**
+ * Whether D1 surely binds `v` (number, string, boolean, null, bytes). Any other value is bound in
+ * the Worker first, uncounted, so that D1's own D1_TYPE_ERROR surfaces before the request is
+ * counted or a fault is spent, as it did when `bind()` threw synchronously.
+ */
+function surelyBindable(v: unknown): boolean {
+  const t = typeof v
+  return (
+    t === 'number' ||
+    t === 'string' ||
+    t === 'boolean' ||
+    v === null ||
+    v instanceof ArrayBuffer ||
+    ArrayBuffer.isView(v)
+  )
+}
+
+const statements = new WeakMap<object, WireStatement>()
+
+function wireOf(statement: unknown): WireStatement {
+  const s = typeof statement === 'object' && statement !== null ? statements.get(statement) : undefined
+  if (s === undefined)
+    throw new TypeError('batch() takes statements prepared by a binding of this local D1 (startD1)')
+  return s
+}
+
+function toWire(s: WireStatement): Record<string, unknown> {
+  return s.params === undefined ? { sql: s.sql } : { sql: s.sql, params: s.params.map(encodeValue) }
+}
+
+/** A binding over the Worker: local `prepare`/`bind`, one `send` per call that reaches D1. */
+function createBinding(send: Send, gate: Gate): CountingD1Database {
+  /** Binds in the Worker (nothing runs, not counted) when some parameter may be refused. */
+  const check = async (list: readonly WireStatement[]): Promise<void> => {
+    if (list.every((s) => s.params === undefined || s.params.every(surelyBindable))) return
+    await send({ op: 'check', statements: list.map(toWire) })
+  }
+  const call = async (s: WireStatement, body: Record<string, unknown>): Promise<any> => {
+    await check([s])
+    return gate(() => send({ ...body, ...toWire(s) }))
+  }
+  const statement = (s: WireStatement): CountingD1PreparedStatement => {
+    const stmt: CountingD1PreparedStatement = {
+      bind: (...values: unknown[]) => statement({ sql: s.sql, params: values }),
+      run: () => call(s, { op: 'run' }),
+      all: () => call(s, { op: 'all' }),
+      raw: (options?: { columnNames?: boolean }) =>
+        call(
+          s,
+          options?.columnNames === undefined
+            ? { op: 'raw' }
+            : { op: 'raw', columnNames: options.columnNames },
+        ),
+      first: (column?: string) => call(s, column === undefined ? { op: 'first' } : { op: 'first', column }),
+    }
+    statements.set(stmt, s)
+    return stmt
+  }
+  return {
+    prepare: (sql: string) => statement({ sql }),
+    async batch(list: CountingD1PreparedStatement[]) {
+      const wire = list.map(wireOf)
+      await check(wire)
+      return gate(() => send({ op: 'batch', statements: wire.map(toWire) }))
+    },
+    exec: (sql: string) => gate(() => send({ op: 'exec', sql })),
+  }
+}
+
 /** Starts workerd with one D1 database (`DB`, in memory) and returns a counting binding over it. */
 export async function startD1(options: D1ServerOptions = {}): Promise<D1Server> {
   const mf = new Miniflare({
-    modules: [{ type: 'ESModule', path: 'worker.mjs', contents: worker }],
+    modules: [{ type: 'ESModule', path: 'worker.mjs', contents: d1WorkerSource }],
     compatibilityDate: options.compatibilityDate ?? '2025-06-01',
     d1Databases: ['DB'],
   })
-  let inner: any
+  /** One request to the Worker; D1's error is rethrown with its name and message. */
+  const send: Send = async (body) => {
+    const res = await mf.dispatchFetch('http://d1.local/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+    const text = await res.text()
+    let reply: { ok: true; result: unknown } | { ok: false; error: WireError }
+    try {
+      reply = JSON.parse(text)
+    } catch {
+      throw new Error(`local D1 Worker: HTTP ${res.status}: ${text.slice(0, 500)}`)
+    }
+    if (!reply.ok) throw reviveError(reply.error)
+    return decodeValue(reply.result)
+  }
+  const uncounted = createBinding(send, (call) => call())
   try {
-    inner = await mf.getD1Database('DB')
-    for (const sql of options.setup ?? []) await inner.prepare(sql).run()
+    await mf.ready
+    for (const sql of options.setup ?? []) await uncounted.prepare(sql).run()
   } catch (err) {
     await mf.dispose()
     throw err
@@ -89,7 +194,7 @@ export async function startD1(options: D1ServerOptions = {}): Promise<D1Server> 
   let faults: D1Fault[] = []
 
   /** Counts one request and applies the next fault around `call`. */
-  const request = async <T>(call: () => Promise<T>): Promise<T> => {
+  const request: Gate = async <T>(call: () => Promise<T>): Promise<T> => {
     requests++
     const fault = faults.shift()
     if (fault === undefined) return call()
@@ -100,29 +205,11 @@ export async function startD1(options: D1ServerOptions = {}): Promise<D1Server> 
     }
     throw faultError(fault)
   }
-
-  const unwrap = new WeakMap<object, any>()
-  const wrapStatement = (stmt: any): CountingD1PreparedStatement => {
-    const wrapped: CountingD1PreparedStatement = {
-      bind: (...values: unknown[]) => wrapStatement(stmt.bind(...values)),
-      run: () => request(() => stmt.run()),
-      all: () => request(() => stmt.all()),
-      raw: (opts?: { columnNames?: boolean }) => request(() => stmt.raw(opts)),
-      first: (column?: string) => request(() => (column === undefined ? stmt.first() : stmt.first(column))),
-    }
-    unwrap.set(wrapped, stmt)
-    return wrapped
-  }
-  const binding: CountingD1Database = {
-    prepare: (sql: string) => wrapStatement(inner.prepare(sql)),
-    batch: (statements: CountingD1PreparedStatement[]) =>
-      request(() => inner.batch(statements.map((s) => unwrap.get(s) ?? s))),
-    exec: (sql: string) => request(() => inner.exec(sql)),
-  }
+  const binding = createBinding(send, request)
   let disposed = false
   return {
     binding,
-    uncounted: inner,
+    uncounted,
     get requests() {
       return requests
     },
