@@ -4,7 +4,7 @@
  */
 import { type D1DatabaseLike, d1 } from '../../../adapters/d1/index.js'
 import { type AsyncEngine, createAsyncEngine, func, insert, select } from '../../../core/index.js'
-import { describeError, describeRow, items } from './tables.js'
+import { describeError, describeRow, items, metadata } from './tables.js'
 
 interface Env {
   readonly DB: D1DatabaseLike
@@ -28,6 +28,10 @@ const count = async (e: AsyncEngine) =>
 async function handle(url: URL, e: AsyncEngine): Promise<unknown> {
   const name = url.searchParams.get('name') ?? 'x'
   switch (url.pathname) {
+    case '/setup':
+      // the schema through the engine itself (the test never calls miniflare's synchronous proxy)
+      await metadata.createAll(e)
+      return { ok: true }
     case '/insert': {
       const joined = new Date(url.searchParams.get('joined') ?? '2026-01-02T03:04:05.678Z')
       const r = await e.execute(
