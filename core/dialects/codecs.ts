@@ -202,22 +202,27 @@ export function columnDecoders(
   return out
 }
 
-/** Decodes raw rows in place of new arrays; NULL stays null. */
+/**
+ * Decodes raw rows in place (the engine owns the arrays an adapter returns): no second array per
+ * row. NULL stays null; columns without a decoder are left as they are.
+ */
 export function decodeRows(
   rows: readonly (readonly unknown[])[],
   decoders: readonly (Decoder | null)[],
 ): unknown[][] {
-  const out: unknown[][] = new Array(rows.length)
-  const width = decoders.length
-  for (let r = 0; r < rows.length; r++) {
-    const raw = rows[r]!
-    const values = new Array(raw.length)
-    for (let i = 0; i < raw.length; i++) {
-      const v = raw[i]
-      const d = i < width ? decoders[i] : null
-      values[i] = v === null || v === undefined ? null : d === null || d === undefined ? v : d(v)
+  const out = rows as unknown[][]
+  const active: number[] = []
+  for (let i = 0; i < decoders.length; i++)
+    if (decoders[i] !== null && decoders[i] !== undefined) active.push(i)
+  if (active.length === 0) return out
+  for (let r = 0; r < out.length; r++) {
+    const values = out[r]!
+    for (let k = 0; k < active.length; k++) {
+      const i = active[k]!
+      const v = values[i]
+      if (v !== null && v !== undefined) values[i] = (decoders[i] as Decoder)(v)
+      else if (v === undefined) values[i] = null
     }
-    out[r] = values
   }
   return out
 }

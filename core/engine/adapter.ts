@@ -44,6 +44,7 @@ export interface RawResult {
   readonly columns: readonly string[]
   /** Per column, the driver's type id when it reports one (PostgreSQL OID, MySQL type name); for untyped statements. */
   readonly columnTypes?: readonly (number | string | undefined)[]
+  /** One fresh array per row; the engine takes ownership and decodes values in place. */
   readonly rows: readonly (readonly unknown[])[]
   /** Rows changed by INSERT/UPDATE/DELETE; -1 when the driver does not say. */
   readonly rowsAffected: number

@@ -87,13 +87,20 @@ const reserved = new Set<string>([
   'then',
 ])
 const shapes = new Map<string, RowShape>()
+const byArray = new WeakMap<readonly string[], RowShape>()
 const maxShapes = 1000
 
 /** The row class for `names` (cached by the joined names). Names that clash with row members stay reachable through `_mapping`. */
 export function rowShape(names: readonly string[]): RowShape {
+  // A compiled statement hands the same names array every time: no string key to build.
+  const known = byArray.get(names)
+  if (known !== undefined) return known
   const key = names.join('\u0000')
   let shape = shapes.get(key)
-  if (shape !== undefined) return shape
+  if (shape !== undefined) {
+    byArray.set(names, shape)
+    return shape
+  }
   const fields = Object.freeze([...names])
   class ShapeRow extends BaseRow {
     static readonly _fields = fields
@@ -107,6 +114,7 @@ export function rowShape(names: readonly string[]): RowShape {
   shape = ShapeRow as RowShape
   if (shapes.size >= maxShapes) shapes.delete(shapes.keys().next().value!)
   shapes.set(key, shape)
+  byArray.set(names, shape)
   return shape
 }
 
