@@ -1,8 +1,8 @@
 import { ArgumentError } from '../errors.js'
 import type { Column, ColumnInputValue, IsOptionalOnInsert } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
+import { and } from './constructors.js'
 import {
-  and,
   BindParam,
   ClauseElement,
   type ColumnElement,

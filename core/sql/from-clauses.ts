@@ -1,5 +1,6 @@
 import { ArgumentError } from '../errors.js'
-import { and, type ColumnElement, ColumnRef, FromClause, type SelectLike } from './elements.js'
+import { and } from './constructors.js'
+import { type ColumnElement, ColumnRef, FromClause, type SelectLike } from './elements.js'
 import type {
   ColumnsSourceType,
   JoinNullable,

@@ -1,6 +1,6 @@
 import { ArgumentError } from '../errors.js'
+import { and } from './constructors.js'
 import {
-  and,
   BindParam,
   ClauseElement,
   type ColumnElement,
