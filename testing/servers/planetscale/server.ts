@@ -132,6 +132,10 @@ export async function startPlanetScaleServer(
     // mysql2's generated row parsers refuse column names such as `__proto__`, which Vitess returns fine
     disableEval: true,
   })
+  // PlanetScale runs in UTC; so does this server, whatever the host's MySQL time zone is.
+  pool.on('connection', (conn) => {
+    conn.query("SET time_zone = '+00:00'")
+  })
   const sessions = new Map<string, Pinned>()
   const connectionLog: number[] = []
   let requests = 0
