@@ -127,7 +127,11 @@ export function wrapError(
 /** Logs a statement when echo is on. */
 export function echoStatement(settings: EchoSettings, stmt: Statement): void {
   if (!settings.echo) return
-  settings.logger(settings.hideParameters ? stmt.sql : `${stmt.sql}  ${formatParams(stmt.params)}`)
+  settings.logger(
+    settings.hideParameters || stmt.params.length === 0
+      ? stmt.sql
+      : `${stmt.sql}  ${formatParams(stmt.params)}`,
+  )
 }
 
 function formatParams(params: readonly unknown[]): string {
