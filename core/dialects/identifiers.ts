@@ -42,12 +42,22 @@ export interface IdentifierRules {
 
 const encoder = new TextEncoder()
 
+/** The UTF-8 bytes of `text` (shared with the DDL naming code). */
+export function utf8(text: string): Uint8Array {
+  return encoder.encode(text)
+}
+
+/** The length of `name` in the unit the dialect counts identifiers in (bytes or characters). */
+export function identifierSize(name: string, rules: IdentifierRules): number {
+  return rules.lengthUnit === 'bytes' ? utf8(name).length : [...name].length
+}
+
 /** Checks an identifier against the dialect's limits; throws a {@link CompileError} naming the rule. */
 export function validateIdentifier(name: string, rules: IdentifierRules, dialect: string): void {
   if (name.length === 0) throw new CompileError(`Empty identifiers are not allowed on ${dialect}`)
   if (name.includes('\0'))
     throw new CompileError(`Identifiers cannot contain NUL on ${dialect}: ${JSON.stringify(name)}`)
-  const size = rules.lengthUnit === 'bytes' ? encoder.encode(name).length : [...name].length
+  const size = identifierSize(name, rules)
   if (size > rules.maxLength)
     throw new CompileError(
       `Identifier ${JSON.stringify(name)} is ${size} ${rules.lengthUnit} long; ${dialect} allows at most ${rules.maxLength}`,

@@ -1,4 +1,5 @@
 import type { Dialect } from '../dialects/dialect.js'
+import { identifierSize, utf8 } from '../dialects/identifiers.js'
 import { CompileError } from '../errors.js'
 import type { Column } from './column.js'
 import type { NamingConvention } from './metadata.js'
@@ -25,7 +26,6 @@ export interface NamingContext {
 }
 
 const token = /%\(([A-Za-z0-9_]+)\)s/g
-const encoder = new TextEncoder()
 
 /**
  * The name of a constraint or index: the explicit name, or the metadata's naming convention
@@ -82,14 +82,10 @@ function renderTemplate(
   })
 }
 
-function sizeOf(name: string, dialect: Dialect): number {
-  return dialect.identifierRules.lengthUnit === 'bytes' ? encoder.encode(name).length : [...name].length
-}
-
 /** FNV-1a, 32 bits: a small stable hash (the suffix of shortened names). */
 function hash4(name: string): string {
   let h = 0x811c9dc5
-  for (const b of encoder.encode(name)) {
+  for (const b of utf8(name)) {
     h ^= b
     h = Math.imul(h, 0x01000193) >>> 0
   }
@@ -102,9 +98,9 @@ function hash4(name: string): string {
  */
 export function fitName(name: string, dialect: Dialect): string {
   const max = dialect.identifierRules.maxLength
-  if (sizeOf(name, dialect) <= max) return name
+  if (identifierSize(name, dialect.identifierRules) <= max) return name
   const chars = [...name]
   let keep = Math.min(chars.length, max - 8)
-  while (keep > 0 && sizeOf(chars.slice(0, keep).join(''), dialect) > max - 8) keep--
+  while (keep > 0 && identifierSize(chars.slice(0, keep).join(''), dialect.identifierRules) > max - 8) keep--
   return `${chars.slice(0, keep).join('')}_${hash4(name)}`
 }
