@@ -53,6 +53,12 @@ function toStatement(stmt: Statement): InStatement {
   return { sql: stmt.sql, args: toArgs(stmt.params) }
 }
 
+/** The client's declared column types, `''` (none declared) as undefined; the same array when none is `''`. */
+function columnTypesOf(types: readonly string[]): readonly (string | undefined)[] {
+  if (!types.includes('')) return types
+  return types.map((t) => (t === '' ? undefined : t))
+}
+
 /** A client result in array mode; blobs as Uint8Array, integers as the client gives them (bigint). */
 export function toRawResult(rs: ResultSet): RawResult {
   const width = rs.columns.length
@@ -70,7 +76,7 @@ export function toRawResult(rs: ResultSet): RawResult {
   const id = rs.lastInsertRowid
   return {
     columns: rs.columns,
-    columnTypes: rs.columnTypes.map((t) => (t === '' ? undefined : t)),
+    columnTypes: columnTypesOf(rs.columnTypes),
     rows,
     // the local client reports neither count nor rowid for statements that return rows
     rowsAffected: width > 0 && id === undefined ? -1 : rs.rowsAffected,

@@ -90,16 +90,25 @@ export function prepare(dialect: Dialect, stmt: Executable, args?: ExecuteArgs):
   return { template, statements: target.sets.map((p) => template.bind(p, binds)) }
 }
 
-const decoderCache = new WeakMap<CompiledTemplate, { key: string; decoders: (Decoder | null)[] }>()
+type ColumnTypes = RawResult['columnTypes']
+
+const decoderCache = new WeakMap<CompiledTemplate, { types: ColumnTypes; decoders: (Decoder | null)[] }>()
+
+/** Whether two drivers' column type lists are equal, element by element (no key string per call). */
+function sameTypes(a: ColumnTypes, b: ColumnTypes): boolean {
+  if (a === b) return true
+  if (a === undefined || b === undefined || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 /** Decodes a raw result into a `Result` using the template's declared column types. */
 export function toResult<R>(dialect: Dialect, template: CompiledTemplate, raw: RawResult): Result<R> {
   const typed = template.resultColumns.length > 0 && template.resultColumns.length === raw.columns.length
-  const key = raw.columnTypes?.join(',') ?? ''
   let entry = decoderCache.get(template)
-  if (entry === undefined || entry.key !== key) {
+  if (entry === undefined || !sameTypes(entry.types, raw.columnTypes)) {
     const types = typed ? template.resultColumns.map((c) => c.type) : []
-    entry = { key, decoders: columnDecoders(dialect.name, types, raw.columnTypes) }
+    entry = { types: raw.columnTypes, decoders: columnDecoders(dialect.name, types, raw.columnTypes) }
     decoderCache.set(template, entry)
   }
   const names = typed ? template.resultNames : dedupeNames(raw.columns)
