@@ -26,7 +26,8 @@ export abstract class SqlType<T = unknown> {
 
   /** A short description for error messages, e.g. `Integer`, `String(50)`. */
   toString(): string {
-    return this.constructor.name
+    // Class names of the built-in types are spelled out: a minifier renames the classes.
+    return builtinNames.get(this.constructor) ?? this.constructor.name
   }
 }
 
@@ -260,6 +261,18 @@ export class CustomType<T, B> extends SqlType<T> {
     return this.options.name ?? `Custom(${this.base.toString()})`
   }
 }
+
+const builtinNames = new Map<unknown, string>([
+  [NullType, 'NullType'],
+  [Integer, 'Integer'],
+  [SmallInteger, 'SmallInteger'],
+  [BigInteger, 'BigInteger'],
+  [Float, 'Float'],
+  [Time, 'Time'],
+  [DateTime, 'DateTime'],
+  [LargeBinary, 'LargeBinary'],
+  [Enum, 'Enum'],
+])
 
 /**
  * The SQL types. A namespace because `String`, `Boolean`, `Date` and `JSON` would shadow JavaScript globals.
