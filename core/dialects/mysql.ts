@@ -100,4 +100,4 @@ export class MysqlDialect extends Dialect {
 }
 
 /** The MySQL dialect instance. */
-export const mysql: MysqlDialect = new MysqlDialect()
+export const mysql: MysqlDialect = /* @__PURE__ */ new MysqlDialect()

@@ -103,4 +103,4 @@ export class PostgresDialect extends Dialect {
 }
 
 /** The PostgreSQL dialect instance. */
-export const postgresql: PostgresDialect = new PostgresDialect()
+export const postgresql: PostgresDialect = /* @__PURE__ */ new PostgresDialect()

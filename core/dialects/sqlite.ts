@@ -108,4 +108,4 @@ export class SqliteDialect extends Dialect {
 }
 
 /** The SQLite dialect instance. */
-export const sqlite: SqliteDialect = new SqliteDialect()
+export const sqlite: SqliteDialect = /* @__PURE__ */ new SqliteDialect()
