@@ -1,8 +1,8 @@
 import type { Dialect } from '../dialects/dialect.js'
 import { ArgumentError, InvalidRequestError } from '../errors.js'
 import type { Result } from '../result/result.js'
-import type { CompiledStatement, ExecuteParams } from '../sql/compiled.js'
-import type { Adapter, AdapterFactory, TransactionOptions } from './adapter.js'
+import type { CompiledStatement, CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
+import type { Adapter, AdapterFactory, RawResult, Statement, TransactionOptions } from './adapter.js'
 import { AsyncConnection, noInteractiveTransactions } from './connection.js'
 import {
   type EchoSettings,
@@ -10,6 +10,7 @@ import {
   type ExecuteArgs,
   echoStatement,
   prepare,
+  prepareOne,
   toResult,
   wrapError,
 } from './execution.js'
@@ -80,7 +81,42 @@ export class AsyncEngine {
    * of parameter sets (executemany) every set runs and commits together, atomically: one batch
    * on batch-only adapters, one transaction elsewhere.
    */
-  async execute<S extends Executable>(stmt: S, params?: ExecuteArgs): Promise<Result<RowOfStmt<S>>> {
+  execute<S extends Executable>(stmt: S, params?: ExecuteArgs): Promise<Result<RowOfStmt<S>>> {
+    // the common case (one parameter set) without async frames: the adapter's promise, chained
+    if (Array.isArray(params)) return this.executeMany(stmt, params)
+    let bound: Statement
+    let template: CompiledTemplate
+    try {
+      this.checkOpen()
+      ;({ template, statement: bound } = prepareOne(this.dialect, stmt, params as ExecuteParams | undefined))
+      echoStatement(this.echo, bound)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    let pending: Promise<RawResult>
+    try {
+      pending = this.adapter.execute(bound)
+    } catch (err) {
+      return Promise.reject(wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters))
+    }
+    return pending.then(
+      (raw) => {
+        try {
+          return toResult<RowOfStmt<S>>(this.dialect, template, raw)
+        } catch (err) {
+          throw wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters)
+        }
+      },
+      (err) => {
+        throw wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters)
+      },
+    )
+  }
+
+  private async executeMany<S extends Executable>(
+    stmt: S,
+    params: ExecuteArgs,
+  ): Promise<Result<RowOfStmt<S>>> {
     this.checkOpen()
     const { template, statements } = prepare(this.dialect, stmt, params)
     if (statements.length > 1) {

@@ -74,20 +74,41 @@ function withValuesFromParams(
   return { stmt: out, sets: filled }
 }
 
+function notExecutable(stmt: unknown): ArgumentError {
+  return new ArgumentError(
+    typeof stmt === 'string'
+      ? 'execute() takes a statement; wrap raw SQL in text()'
+      : 'execute() takes a statement',
+  )
+}
+
 /** Compiles `stmt` for `dialect` and binds one or many parameter sets. */
 export function prepare(dialect: Dialect, stmt: Executable, args?: ExecuteArgs): Prepared {
-  if (!(stmt instanceof ClauseElement))
-    throw new ArgumentError(
-      typeof stmt === 'string'
-        ? 'execute() takes a statement; wrap raw SQL in text()'
-        : 'execute() takes a statement',
-    )
+  if (!(stmt instanceof ClauseElement)) throw notExecutable(stmt)
   const many = Array.isArray(args)
   const sets = (many ? args : [args]) as (ExecuteParams | undefined)[]
   if (many && sets.length === 0) throw new ArgumentError('executemany needs at least one parameter set')
   const target = withValuesFromParams(stmt, sets)
   const { template, binds } = dialect.cache.lookup(target.stmt, dialect)
   return { template, statements: target.sets.map((p) => template.bind(p, binds)) }
+}
+
+/**
+ * {@link prepare} for one parameter set (not a list): the template and the one bound statement,
+ * without the intermediate arrays. Same checks and results as `prepare(dialect, stmt, params)`.
+ */
+export function prepareOne(
+  dialect: Dialect,
+  stmt: Executable,
+  params: ExecuteParams | undefined,
+): { readonly template: CompiledTemplate; readonly statement: Statement } {
+  if (!(stmt instanceof ClauseElement)) throw notExecutable(stmt)
+  if (stmt instanceof Insert) {
+    const p = prepare(dialect, stmt, params)
+    return { template: p.template, statement: p.statements[0]! }
+  }
+  const { template, binds } = dialect.cache.lookup(stmt, dialect)
+  return { template, statement: template.bind(params, binds) }
 }
 
 type ColumnTypes = RawResult['columnTypes']
