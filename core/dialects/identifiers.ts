@@ -4,7 +4,13 @@ import { CompileError } from '../errors.js'
  * Words reserved by at least one of PostgreSQL, SQLite, MySQL/MariaDB (or by the SQL standard
  * in a way that makes them unsafe as bare identifiers). Identifiers that match are quoted.
  */
-const reserved = new Set(
+/** A set of words built on first use, so loading a module does no work beyond defining things. */
+export function wordSet(words: string): () => ReadonlySet<string> {
+  let set: Set<string> | undefined
+  return () => (set ??= new Set(words.trim().split(/\s+/)))
+}
+
+const reserved = wordSet(
   `accessible add all alter analyse analyze and any array as asc asensitive asymmetric authorization before between
 bigint binary blob both by call cascade case cast change char character check collate column condition constraint
 continue convert create cross current current_catalog current_date current_role current_time current_timestamp
@@ -22,9 +28,7 @@ returning return revoke right rlike rows schema schemas select sensitive separat
 some spatial specific sql sqlexception sqlstate sqlwarning sql_big_result sql_calc_found_rows sql_small_result ssl
 starting stored straight_join symmetric table terminated then tinyblob tinyint tinytext to trailing transaction trigger
 true undo union unique unlock unsigned update usage use user using utc_date utc_time utc_timestamp values varbinary
-varchar varcharacter variadic varying verbose virtual when where while window with write xor year_month zerofill`.split(
-    /\s+/,
-  ),
+varchar varcharacter variadic varying verbose virtual when where while window with write xor year_month zerofill`,
 )
 
 const plain = /^[a-z_][a-z0-9_]*$/
@@ -71,6 +75,6 @@ export function validateIdentifier(name: string, rules: IdentifierRules, dialect
 /** Quotes `name` when it is not a plain lower-case word or is reserved; doubles embedded quotes. */
 export function quoteIdentifier(name: string, rules: IdentifierRules, dialect: string): string {
   validateIdentifier(name, rules, dialect)
-  if (plain.test(name) && !reserved.has(name)) return name
+  if (plain.test(name) && !reserved().has(name)) return name
   return rules.quote + name.split(rules.quote).join(rules.quote + rules.quote) + rules.quote
 }

@@ -7,6 +7,7 @@ import {
   varchar,
   withPrecision,
 } from './dialect.js'
+import { wordSet } from './identifiers.js'
 
 /** SQLite's compiler: the portable base with `?` placeholders. */
 export class SqliteCompiler extends SqlCompiler {
@@ -21,10 +22,10 @@ export class SqliteCompiler extends SqlCompiler {
  * accepts as names in some places but not all (`SELECT NULL AS nothing` is a syntax error), so
  * they are always quoted.
  */
-const sqliteKeywords = new Set(
+const sqliteKeywords = wordSet(
   `abort action after always attach autoincrement begin commit conflict deferred detach exclude exclusive fail
 first following immediate indexed instead last materialized no nothing nulls others plan pragma preceding query
-raise reindex rollback row savepoint temp temporary ties unbounded vacuum view`.split(/\s+/),
+raise reindex rollback row savepoint temp temporary ties unbounded vacuum view`,
 )
 
 /** The SQLite dialect (libsql and d1 adapters). */
@@ -71,7 +72,7 @@ export class SqliteDialect extends Dialect {
     return '?'
   }
   override quote(name: string): string {
-    return sqliteKeywords.has(name) ? `"${name}"` : super.quote(name)
+    return sqliteKeywords().has(name) ? `"${name}"` : super.quote(name)
   }
   createCompiler(
     options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<never, number> } = {},
