@@ -169,7 +169,7 @@ export class Alias<
   ) {
     super()
     this.columns = element.columns.map((col) => new ColumnRef(this, col.name, col.type, col.key))
-    this.c = Object.freeze(Object.fromEntries(this.columns.map((col) => [col.key, col]))) as unknown as C
+    this.c = columnMap<C>(this.columns)
     Object.freeze(this)
   }
   override get base(): FromClause {
@@ -178,6 +178,11 @@ export class Alias<
   override foreignKeyPairs(): readonly ForeignKeyPair[] {
     return this.element.foreignKeyPairs().map(([local, remote]) => [rebind(local, this), remote] as const)
   }
+}
+
+/** The frozen `.c` map of a FROM item: its columns by key. */
+function columnMap<C>(columns: readonly ColumnRef[]): C {
+  return Object.freeze(Object.fromEntries(columns.map((col) => [col.key, col]))) as unknown as C
 }
 
 /** Builds the `.c` columns of a subquery or CTE from what its select yields. */
@@ -201,7 +206,7 @@ export class Subquery<
   ) {
     super()
     this.columns = columnsFromSelect(this, select)
-    this.c = Object.freeze(Object.fromEntries(this.columns.map((col) => [col.key, col]))) as unknown as C
+    this.c = columnMap<C>(this.columns)
     Object.freeze(this)
   }
 }
@@ -224,7 +229,7 @@ export class CTE<
   ) {
     super()
     this.columns = columnsFromSelect(this, select)
-    this.c = Object.freeze(Object.fromEntries(this.columns.map((col) => [col.key, col]))) as unknown as C
+    this.c = columnMap<C>(this.columns)
     Object.freeze(this)
   }
   /**
