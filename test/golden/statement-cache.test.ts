@@ -75,3 +75,24 @@ describe('shape keys and types', () => {
     expect(postgresql.compile(aware).sql).toBe('SELECT $1::TIMESTAMP WITH TIME ZONE AS d')
   })
 })
+
+describe('shape cache bound', () => {
+  it('keeps at most maxShapes shapes, dropping the least recently used', async () => {
+    const { StatementCache } = await import('../../core/dialects/statement-cache.js')
+    const { SqliteDialect } = await import('../../core/index.js')
+    const dialect = new SqliteDialect()
+    const cache = new StatementCache(2)
+    const shapeA = () => select(users.c.id)
+    const shapeB = () => select(users.c.name)
+    const shapeC = () => select(users.c.email)
+    cache.lookup(shapeA(), dialect)
+    cache.lookup(shapeB(), dialect)
+    cache.lookup(shapeA(), dialect) // A is now the most recent
+    cache.lookup(shapeC(), dialect) // evicts B
+    expect(cache.stats).toEqual({ identityHits: 0, shapeHits: 1, misses: 3 })
+    cache.lookup(shapeA(), dialect)
+    expect(cache.stats.shapeHits).toBe(2)
+    cache.lookup(shapeB(), dialect)
+    expect(cache.stats.misses).toBe(4)
+  })
+})
