@@ -129,3 +129,15 @@ export class FlushError extends InvalidRequestError {
 export class StaleDataError extends EdgeAlchemyError {
   override name = 'StaleDataError'
 }
+/**
+ * An attribute that is not loaded was read where loading it would need I/O (the async ORM never
+ * does implicit I/O): load it with `selectinload(...)`, `session.refresh(obj, [name])` or
+ * `await obj.awaitableAttrs.name`.
+ */
+export class NotLoadedError extends InvalidRequestError {
+  override name = 'NotLoadedError'
+}
+/** The session's transaction failed (a flush or commit raised); call `rollback()` before going on. */
+export class PendingRollbackError extends InvalidRequestError {
+  override name = 'PendingRollbackError'
+}

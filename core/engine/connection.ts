@@ -244,6 +244,19 @@ export class AsyncConnection implements TransactionOwner {
     })
   }
 
+  /**
+   * @internal Runs one bound statement in turn, in the open (or autobegun) transaction: the ORM's
+   * flush sends statements it built itself (guards, RETURNING) through here.
+   */
+  runBound(stmt: Statement): Promise<RawResult> {
+    this.checkOpen()
+    return this.serial(async () => {
+      this.checkOpen()
+      const runner = await this.runner()
+      return runStatement(this.adapter, this.dialect, this.echo, runner, stmt)
+    })
+  }
+
   /** @internal Ends a transaction or savepoint (called by AsyncTransaction), in turn with other operations. */
   endTransaction(tx: AsyncTransaction, commit: boolean): Promise<void> {
     return this.serial(() => this.endTransactionNow(tx, commit))

@@ -192,6 +192,25 @@ export class AsyncEngine {
     }
   }
 
+  /**
+   * @internal Bound statements as one atomic batch, with logging and error translation (the ORM's
+   * one-request commit sends its guard statements through here).
+   */
+  async runStatementBatch(statements: readonly Statement[], options: TransactionOptions = {}): Promise<RawResult[]> {
+    this.checkOpen()
+    for (const s of statements) echoStatement(this.echo, s)
+    try {
+      return await this.adapter.batch(statements, { ...this.txOptions, ...options })
+    } catch (err) {
+      throw wrapError(this.adapter, this.dialect, err, undefined, this.echo.hideParameters)
+    }
+  }
+
+  /** @internal The logging settings, for the ORM session. */
+  get echoSettings(): EchoSettings {
+    return this.echo
+  }
+
   /** SqlRunner, so `metadata.createAll(engine)` works: each DDL statement commits by itself. */
   async runCompiled(stmt: CompiledStatement): Promise<{ rows: readonly (readonly unknown[])[] }> {
     echoStatement(this.echo, stmt)

@@ -10,11 +10,21 @@ export interface ColumnsSourceType<C = Record<string, ColumnElement>, TB extends
   readonly __tableName: TB
 }
 
-/** One argument of `select(...)`: an expression or a whole table-like source. */
-export type SelectArg = ColumnElement<any, any> | ColumnsSourceType<any, any>
+/**
+ * An ORM mapped class as a `select()` argument: a constructor with a `__clauseElement__()` hook.
+ * A row holds one instance for it.
+ */
+export interface EntityType<I = unknown> {
+  // biome-ignore lint/suspicious/noExplicitAny: any constructor signature
+  new (...args: any[]): I
+  __clauseElement__(): unknown
+}
+
+/** One argument of `select(...)`: an expression, a whole table-like source, or a mapped class. */
+export type SelectArg = ColumnElement<any, any> | ColumnsSourceType<any, any> | EntityType<any>
 
 /** The value type of a selected expression (read from its phantom, so methods do not widen it). */
-type ValueOfArg<A> = A extends { readonly __value: infer T } ? T : unknown
+type ValueOfArg<A> = A extends EntityType<infer I> ? I : A extends { readonly __value: infer T } ? T : unknown
 
 /** The value type an expression `A` selects as. */
 export type ValueOfExpr<A> = ValueOfArg<A>
@@ -37,23 +47,25 @@ export type NamedRow<Args, Seen extends string = never, Acc = {}> = Args extends
   infer H,
   ...infer R,
 ]
-  ? H extends ColumnElement<any, any>
-    ? H extends { readonly __name: infer N extends string }
-      ? string extends N
-        ? NamedRow<R, Seen, Acc>
-        : NamedRow<R, Seen | Dedup<N, Seen>, Acc & { readonly [K in Dedup<N, Seen>]: ValueOfArg<H> }>
-      : NamedRow<R, Seen, Acc>
-    : H extends ColumnsSourceType<infer C, any>
-      ? NamedRow<
-          R,
-          Seen | Dedup<keyof C & string, Seen>,
-          Acc & { readonly [K in keyof C & string as Dedup<K, Seen>]: ValueOfArg<C[K]> }
-        >
-      : NamedRow<R, Seen, Acc>
+  ? H extends EntityType<any>
+    ? NamedRow<R, Seen, Acc>
+    : H extends ColumnElement<any, any>
+      ? H extends { readonly __name: infer N extends string }
+        ? string extends N
+          ? NamedRow<R, Seen, Acc>
+          : NamedRow<R, Seen | Dedup<N, Seen>, Acc & { readonly [K in Dedup<N, Seen>]: ValueOfArg<H> }>
+        : NamedRow<R, Seen, Acc>
+      : H extends ColumnsSourceType<infer C, any>
+        ? NamedRow<
+            R,
+            Seen | Dedup<keyof C & string, Seen>,
+            Acc & { readonly [K in keyof C & string as Dedup<K, Seen>]: ValueOfArg<C[K]> }
+          >
+        : NamedRow<R, Seen, Acc>
   : Simplify<Acc>
 
 type HasSource<Args> = Args extends readonly [infer H, ...infer R]
-  ? H extends ColumnElement<any, any>
+  ? H extends ColumnElement<any, any> | EntityType<any>
     ? HasSource<R>
     : true
   : false

@@ -14,6 +14,7 @@ import {
 import { ColumnsSource, CTE, type JoinKind, joinOf, Subquery } from './from-clauses.js'
 import type {
   ArgsAfterJoin,
+  ColumnsSourceType,
   NullableExcept,
   NullableFrom,
   OuterNames,
@@ -72,6 +73,22 @@ interface SelectFields {
   readonly offsetClause: ColumnElement | undefined
   readonly distinctOn: boolean | readonly ColumnElement[]
   readonly forUpdateOptions: ForUpdateOptions | undefined
+  readonly loaderOptions?: readonly unknown[]
+  readonly executionOptionsMap?: Readonly<Record<string, unknown>>
+}
+
+/**
+ * Something that stands for a FROM item, such as an ORM mapped class (`select(User)`): it
+ * answers `__clauseElement__()` with its table.
+ */
+export interface HasClauseElement {
+  __clauseElement__(): ColumnsSource
+}
+
+/** The FROM item behind `arg` when it has a `__clauseElement__()` hook (a mapped class), else `arg`. */
+export function resolveClauseElement<T>(arg: T): T | ColumnsSource {
+  const hook = (arg as { __clauseElement__?: unknown } | null)?.__clauseElement__
+  return typeof hook === 'function' ? (hook.call(arg) as ColumnsSource) : arg
 }
 
 /** Base of SELECT and compound SELECT: what both can become (subquery, CTE, scalar, EXISTS). */
@@ -132,17 +149,27 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
   declare readonly offsetClause: ColumnElement | undefined
   declare readonly distinctOn: boolean | readonly ColumnElement[]
   declare readonly forUpdateOptions: ForUpdateOptions | undefined
+  /** ORM loader options (`selectinload(...)`); they do not change the SQL of this statement. */
+  declare readonly loaderOptions: readonly unknown[]
+  /** Execution options (`populateExisting`, ...) read by the ORM session. */
+  declare readonly executionOptionsMap: Readonly<Record<string, unknown>>
   readonly selectedColumns: readonly ColumnElement[]
   readonly selectedNames: readonly string[]
 
   constructor(fields: SelectFields) {
     super()
     Object.assign(this, fields)
+    this.loaderOptions = fields.loaderOptions ?? []
+    this.executionOptionsMap = fields.executionOptionsMap ?? {}
     const cols: ColumnElement[] = []
-    for (const arg of fields.args) {
+    for (const given of fields.args) {
+      const arg = resolveClauseElement(given)
       if (arg instanceof ColumnsSource) cols.push(...arg.columns)
       else if (arg instanceof ColumnElementClass) cols.push(arg)
-      else throw new ArgumentError('select() takes columns, expressions, tables, aliases or subqueries')
+      else
+        throw new ArgumentError(
+          'select() takes columns, expressions, tables, aliases, subqueries or mapped classes',
+        )
     }
     this.selectedColumns = cols
     this.selectedNames = dedupeNames(cols.map((c) => c.resultName))
@@ -153,13 +180,25 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
     return new Select({ ...(this as SelectFields), ...changes })
   }
 
+  /**
+   * ORM loader options, e.g. `select(User).options(selectinload(User.addresses))`; ignored when the
+   * statement runs outside a session.
+   */
+  options(...opts: readonly unknown[]): Select<Args> {
+    return this.with({ loaderOptions: [...this.loaderOptions, ...opts] })
+  }
+  /** Execution options read by the ORM session: `{ populateExisting: true }`. */
+  executionOptions(opts: Readonly<Record<string, unknown>>): Select<Args> {
+    return this.with({ executionOptionsMap: { ...this.executionOptionsMap, ...opts } })
+  }
+
   /** Adds columns to the select list. */
   addColumns<const More extends readonly SelectArg[]>(...more: More): Select<[...Args, ...More]> {
     return this.with({ args: [...this.args, ...more] })
   }
   /** Sets the FROM items explicitly (a table, join, subquery...); more are added from the columns. */
   selectFrom<F extends FromClause>(...froms: F[]): Select<NullableFrom<Args, OuterNames<F>>> {
-    return this.with({ explicitFroms: [...this.explicitFroms, ...froms] })
+    return this.with({ explicitFroms: [...this.explicitFroms, ...froms.map(resolveClauseElement)] })
   }
   /** Adds a WHERE condition; several calls are joined with AND. */
   where(...conditions: (ColumnElement<boolean> | ColumnElement<boolean | null> | undefined)[]): Select<Args> {
@@ -197,7 +236,7 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
     return this.with({ forUpdateOptions: options })
   }
   /** Inner join from the leftmost FROM item; the condition is inferred from a foreign key when omitted. */
-  join<R extends ColumnsSource<any, any>, const O extends { isOuter?: boolean; full?: boolean } = {}>(
+  join<R extends ColumnsSourceType<any, any>, const O extends { isOuter?: boolean; full?: boolean } = {}>(
     target: R,
     onclause?: ColumnElement<any>,
     options: O = {} as O,
@@ -205,27 +244,32 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
     return this.joinWith(target, onclause, options.full ? 'full' : options.isOuter ? 'left' : 'inner')
   }
   /** `LEFT OUTER JOIN`: the joined source's columns become nullable in the row type. */
-  outerjoin<R extends ColumnsSource<any, any>>(
+  outerjoin<R extends ColumnsSourceType<any, any>>(
     target: R,
     onclause?: ColumnElement<any>,
   ): Select<NullableFrom<Args, R['__tableName']>> {
     return this.joinWith(target, onclause, 'left')
   }
   /** `RIGHT OUTER JOIN`: every other source's columns become nullable in the row type. */
-  rightjoin<R extends ColumnsSource<any, any>>(
+  rightjoin<R extends ColumnsSourceType<any, any>>(
     target: R,
     onclause?: ColumnElement<any>,
   ): Select<NullableExcept<Args, R['__tableName']>> {
     return this.joinWith(target, onclause, 'right')
   }
   /** `FULL OUTER JOIN` (not on MySQL): every column becomes nullable in the row type. */
-  fullJoin<R extends ColumnsSource<any, any>>(
+  fullJoin<R extends ColumnsSourceType<any, any>>(
     target: R,
     onclause?: ColumnElement<any>,
   ): Select<NullableExcept<Args, never>> {
     return this.joinWith(target, onclause, 'full')
   }
-  private joinWith(target: ColumnsSource, onclause: ColumnElement | undefined, kind: JoinKind): any {
+  private joinWith(
+    given: ColumnsSourceType<any, any>,
+    onclause: ColumnElement | undefined,
+    kind: JoinKind,
+  ): any {
+    const target = resolveClauseElement(given) as ColumnsSource
     if (this.explicitFroms.length > 0) {
       const froms = [...this.explicitFroms]
       const left = froms.pop()!

@@ -1,0 +1,35 @@
+/**
+ * edgealchemy/orm: declarative mapping, relationships, AsyncSession (identity map and unit of
+ * work), loader options and session factories.
+ * @module
+ */
+export {
+  type AwaitableAttrs,
+  DeclarativeBase,
+  type MappedClass,
+  type MappedInit,
+  type MappedObject,
+  type MappedValues,
+  mappedColumn,
+} from './declarative.js'
+export { type InstanceInspection, inspect } from './inspect.js'
+export { LoaderOption, type LoaderStrategy, raiseload, selectinload } from './loader-options.js'
+export { Mapper, mapperOf } from './mapper.js'
+export {
+  type LazyStrategy,
+  Relationship,
+  type RelationshipDirection,
+  type RelationshipOptions,
+  relationship,
+} from './relationship.js'
+export { AsyncSession, type GetOptions, type SessionOptions } from './session.js'
+export { SessionTransaction } from './session-transaction.js'
+export {
+  type AsyncScopedSession,
+  type AsyncSessionmaker,
+  asyncScopedSession,
+  asyncSessionmaker,
+  type ScopeOptions,
+  type ScopeStorage,
+} from './sessionmaker.js'
+export type { ObjectStatus } from './state.js'

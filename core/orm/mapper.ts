@@ -1,0 +1,146 @@
+/**
+ * The mapper: which class maps which table, its column attributes, primary key and
+ * relationships, and how identity keys are made.
+ * @module
+ */
+import { ArgumentError } from '../errors.js'
+import type { Column } from '../schema/column.js'
+import type { Table } from '../schema/table.js'
+import { defineRelationshipAccessor, Relationship } from './relationship.js'
+
+/** On a class made by `Base.mapped(...)`: the table it maps (found by walking the prototype chain). */
+export const GENERATED: unique symbol = Symbol('edgealchemy.orm.generated')
+const MAPPER: unique symbol = Symbol('edgealchemy.orm.mapper')
+
+/** What `Base.mapped()` records on the class it makes. */
+export interface GeneratedInfo {
+  readonly table: Table
+  /** The user's subclass mapped to the table, once seen. */
+  mapped: Function | undefined
+}
+
+/** Attribute names the ORM keeps for itself. */
+const RESERVED = new Set(['then', 'awaitableAttrs', 'constructor', '__proto__'])
+
+/** Refuses attribute names that would break entities (`then` makes them thenable). */
+export function checkAttributeName(owner: string, key: string): void {
+  if (RESERVED.has(key))
+    throw new ArgumentError(
+      key === 'then'
+        ? `${owner}: a mapped attribute may not be named "then" (every object would look like a Promise to await); map the column under another key, e.g. { then_: mappedColumn(..., { name: 'then' }) }`
+        : `${owner}: "${key}" is reserved by the ORM; map the column under another key`,
+    )
+}
+
+/** The mapping of one class onto one table. */
+export class Mapper {
+  /** Column attributes, in table order. */
+  readonly columns: readonly Column<any, any>[]
+  readonly columnKeys: readonly string[]
+  readonly columnSet: ReadonlySet<string>
+  /** Primary key attribute keys. */
+  readonly pkKeys: readonly string[]
+  readonly pkColumns: readonly Column<any, any>[]
+  /** Relationships by attribute key. */
+  readonly relationships = new Map<string, Relationship<any>>()
+  readonly relationshipList: Relationship<any>[] = []
+
+  constructor(
+    readonly cls: Function,
+    readonly table: Table,
+  ) {
+    this.columns = table.columns
+    this.columnKeys = table.columns.map((c) => c.key)
+    this.columnSet = new Set(this.columnKeys)
+    this.pkColumns = table.primaryKeyColumns
+    this.pkKeys = this.pkColumns.map((c) => c.key)
+    if (this.pkKeys.length === 0)
+      throw new ArgumentError(`${cls.name} maps table ${table.name}, which has no primary key`)
+  }
+
+  /** The class name, for messages. */
+  get name(): string {
+    return this.cls.name || this.table.name
+  }
+
+  /** True for a column or relationship attribute. */
+  hasAttribute(key: string): boolean {
+    return this.columnSet.has(key) || this.relationships.has(key)
+  }
+
+  /** Every mapped attribute key, for messages. */
+  attributeKeys(): string[] {
+    return [...this.columnKeys, ...this.relationships.keys()]
+  }
+
+  /** The identity key of a row of this mapper from its primary key values; undefined if any is null. */
+  identityKey(pk: readonly unknown[]): string | undefined {
+    let key = this.table.name
+    for (const v of pk) {
+      if (v === null || v === undefined) return undefined
+      key += `\u0000${identityPart(v)}`
+    }
+    return key
+  }
+}
+
+/** One primary key value as text: numbers and bigints alike (`1` and `1n` are the same row). */
+function identityPart(v: unknown): string {
+  switch (typeof v) {
+    case 'number':
+    case 'bigint':
+      return `n${v}`
+    case 'string':
+      return `s${v}`
+    case 'boolean':
+      return `b${v}`
+    default:
+      if (v instanceof Date) return `d${v.getTime()}`
+      if (v instanceof Uint8Array) return `x${Array.from(v, (b) => b.toString(16).padStart(2, '0')).join('')}`
+      return `j${JSON.stringify(v)}`
+  }
+}
+
+/**
+ * The mapper of a mapped class (or of an instance's class). The first class seen below a
+ * `Base.mapped(...)` class becomes the mapped one; its static `relationship(...)` fields are
+ * registered then.
+ */
+export function mapperOf(target: unknown): Mapper {
+  const cls = typeof target === 'function' ? target : (target as object | null)?.constructor
+  if (typeof cls !== 'function') throw new ArgumentError('Expected a mapped class or one of its objects')
+  if (Object.hasOwn(cls, MAPPER)) return (cls as unknown as { [MAPPER]: Mapper })[MAPPER]
+  let gen: Function | null = cls
+  while (gen !== null && !Object.hasOwn(gen, GENERATED)) gen = Object.getPrototypeOf(gen) as Function | null
+  if (gen === null) throw new ArgumentError(`${cls.name || 'This class'} is not a mapped class`)
+  const info = (gen as unknown as { [GENERATED]: GeneratedInfo })[GENERATED]
+  if (info.mapped !== undefined && info.mapped !== cls) {
+    const mapper = (info.mapped as unknown as { [MAPPER]: Mapper })[MAPPER]
+    if (cls.prototype instanceof info.mapped)
+      throw new ArgumentError(
+        `${cls.name} extends the mapped class ${info.mapped.name}: mapped inheritance is not supported yet`,
+      )
+    throw new ArgumentError(
+      `Table ${info.table.name} is already mapped by ${mapper.name}; ${cls.name} needs its own Base.mapped(...)`,
+    )
+  }
+  const mapper = new Mapper(cls, info.table)
+  info.mapped = cls
+  Object.defineProperty(cls, MAPPER, { value: mapper, enumerable: false })
+  registerRelationships(mapper)
+  return mapper
+}
+
+function registerRelationships(mapper: Mapper): void {
+  for (const name of Object.getOwnPropertyNames(mapper.cls)) {
+    const value = (mapper.cls as unknown as Record<string, unknown>)[name]
+    if (!(value instanceof Relationship)) continue
+    checkAttributeName(mapper.name, name)
+    if (mapper.columnSet.has(name))
+      throw new ArgumentError(`${mapper.name}.${name} is both a column and a relationship`)
+    value.attach(mapper, name)
+    mapper.relationships.set(name, value)
+    mapper.relationshipList.push(value)
+    defineRelationshipAccessor(mapper, value)
+  }
+}

@@ -1,0 +1,953 @@
+/**
+ * AsyncSession: the identity map, the unit of work and the transaction of one unit of work,
+ * mapped onto what the adapter offers. On neon-http, libsql and d1 (atomic batches in one
+ * request) changes are held until `commit()`, which sends the whole flush as one batch; on the
+ * WebSocket neon adapter and PlanetScale the session holds a real transaction.
+ * @module
+ */
+import type { AsyncConnection } from '../engine/connection.js'
+import type { AsyncEngine } from '../engine/engine.js'
+import type { ExecuteArgs } from '../engine/execution.js'
+import type { StreamOptions } from '../engine/streaming.js'
+import {
+  ArgumentError,
+  InvalidRequestError,
+  PendingRollbackError,
+  UnsupportedCapabilityError,
+} from '../errors.js'
+import { AsyncResult, type ChunkSource } from '../result/async-result.js'
+import type { Result } from '../result/result.js'
+import { and, text } from '../sql/constructors.js'
+import { Delete, Insert, Update } from '../sql/dml.js'
+import { ClauseElement } from '../sql/elements.js'
+import { type Select, Select as SelectClass, select } from '../sql/select.js'
+import { instrumentedList, rawList } from './collections.js'
+import { type FlushTarget, runBatch, runInteractive } from './flush.js'
+import { applyLoaders, loadRelationship } from './loader-options.js'
+import { hydrateResult, mapRow, rowLayout } from './loading.js'
+import { type Mapper, mapperOf } from './mapper.js'
+import type { Relationship } from './relationship.js'
+import { SessionTransaction } from './session-transaction.js'
+import { type InstanceState, type SessionLink, sameValue, stateOf } from './state.js'
+import {
+  type FlushPlan,
+  isEmptyPlan,
+  keysNeededFirst,
+  planFlush,
+  type RowOp,
+  resolveSource,
+} from './unit-of-work.js'
+
+/** Options of {@link AsyncSession}. */
+export interface SessionOptions {
+  /** Flush pending changes before each query (default true; skipped where the adapter cannot flush early). */
+  autoflush?: boolean
+  /** Expire every object's attributes after commit (default true). */
+  expireOnCommit?: boolean
+}
+
+/** Options of `session.get()`. */
+export interface GetOptions {
+  /** Reload the object's attributes even when it is already in the identity map. */
+  populateExisting?: boolean
+}
+
+type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, unknown>
+
+interface Recorded {
+  readonly value: unknown
+  readonly loaded: boolean
+}
+
+/** Changes since a transaction or savepoint began, to undo them in memory on rollback. */
+export interface RollbackFrame {
+  readonly records: Map<InstanceState, Map<string, Recorded>>
+  readonly added: Set<InstanceState>
+  readonly deleted: Set<InstanceState>
+}
+
+function newFrame(): RollbackFrame {
+  return { records: new Map(), added: new Set(), deleted: new Set() }
+}
+
+/**
+ * A unit of work over an engine.
+ *
+ * ```ts
+ * await using session = new AsyncSession(engine, { expireOnCommit: false })
+ * session.add(new User({ name: 'Alice' }))
+ * await session.commit()                          // one atomic request on neon-http, libsql, d1
+ * const alice = await session.get(User, 1)        // from the identity map: no I/O
+ * ```
+ */
+export class AsyncSession implements SessionLink {
+  readonly autoflush: boolean
+  readonly expireOnCommit: boolean
+  #identity = new Map<string, InstanceState>()
+  #pending = new Set<InstanceState>()
+  #deleted = new Set<InstanceState>()
+  #dirty = new Set<InstanceState>()
+  #flushedDeletes = new Set<InstanceState>()
+  #frames: RollbackFrame[] = [newFrame()]
+  #conn: AsyncConnection | undefined
+  #failed: unknown
+  #bulkWrites = false
+  #flushing = false
+  #explicit: SessionTransaction | undefined
+  /** Statements of the last commit or flush, for tests and logs: requests sent, statements run. */
+  lastFlush: { readonly requests: number; readonly statements: number } = { requests: 0, statements: 0 }
+
+  constructor(
+    readonly bind: AsyncEngine,
+    options: SessionOptions = {},
+  ) {
+    if (bind === undefined || typeof (bind as { connect?: unknown }).connect !== 'function')
+      throw new ArgumentError('AsyncSession(engine) takes an engine from createAsyncEngine()')
+    this.autoflush = options.autoflush ?? true
+    this.expireOnCommit = options.expireOnCommit ?? true
+  }
+
+  private get caps() {
+    return this.bind.adapter.capabilities
+  }
+  /** One-request atomic batches: the commit is one batch (neon-http, libsql, d1). */
+  private get batchCommit(): boolean {
+    return this.caps.atomicBatch && this.caps.batchRoundTrips === 'one'
+  }
+
+  // ---- SessionLink -------------------------------------------------------------------------
+
+  /** @internal */
+  markDirty(state: InstanceState): void {
+    if (state.key !== undefined && !state.deletedFlushed) this.#dirty.add(state)
+  }
+  /** @internal */
+  cascadeAdd(state: InstanceState): void {
+    if (state.session !== this) this.addState(state)
+  }
+  /** @internal */
+  recordForRollback(state: InstanceState, key: string, value: unknown, loaded: boolean): void {
+    for (const frame of this.#frames) {
+      let rec = frame.records.get(state)
+      if (rec === undefined) frame.records.set(state, (rec = new Map()))
+      if (!rec.has(key)) rec.set(key, { value, loaded })
+    }
+  }
+  /** @internal */
+  lookupState(key: string): InstanceState | undefined {
+    return this.#identity.get(key)
+  }
+  /** @internal */
+  lookupIdentity(key: string): object | undefined {
+    return this.#identity.get(key)?.obj
+  }
+  /** @internal */
+  attachLoaded(state: InstanceState): void {
+    state.session = this
+    this.#identity.set(state.key!, state)
+  }
+  /** @internal The adapter's parameter limit, for loaders. */
+  get maxParams(): number {
+    return this.caps.maxParams
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  /** Objects added and not yet flushed. */
+  get new(): ReadonlySet<object> {
+    return new Set([...this.#pending].map((s) => s.obj))
+  }
+  /** Persistent objects with attributes changed since the last flush. */
+  get dirty(): ReadonlySet<object> {
+    return new Set([...this.#dirty].filter((s) => s.modified && s.session === this).map((s) => s.obj))
+  }
+  /** Objects marked for deletion and not yet flushed. */
+  get deleted(): ReadonlySet<object> {
+    return new Set([...this.#deleted].map((s) => s.obj))
+  }
+  /** True when the object has column changes not yet flushed (values that differ, not just assignments). */
+  isModified(obj: object): boolean {
+    const state = this.stateFor(obj, 'isModified')
+    if (state.key === undefined) return state.session === this
+    if (state.changedKeys().length > 0) return true
+    return state.mapper.relationshipList.some((rel) => state.committed.has(rel.key))
+  }
+  /** True when the object belongs to this session. */
+  contains(obj: object): boolean {
+    return stateOf(obj)?.session === this
+  }
+  /** Every object in the identity map. */
+  get identityMap(): ReadonlyMap<string, object> {
+    return new Map([...this.#identity].map(([k, s]) => [k, s.obj]))
+  }
+  /** True while a transaction (or changes waiting for commit) is open. */
+  inTransaction(): boolean {
+    return this.#conn?.inTransaction() === true || this.hasChanges() || this.#explicit !== undefined
+  }
+  private hasChanges(): boolean {
+    return this.#pending.size > 0 || this.#deleted.size > 0 || [...this.#dirty].some((s) => s.modified)
+  }
+
+  private checkUsable(): void {
+    if (this.#failed !== undefined)
+      throw new PendingRollbackError(
+        `This session's transaction failed (${errorText(this.#failed)}); call rollback() before using the session again`,
+        { cause: this.#failed },
+      )
+  }
+
+  private stateFor(obj: unknown, what: string): InstanceState {
+    const state = stateOf(obj)
+    if (state === undefined)
+      throw new ArgumentError(
+        `${what}() takes an object of a mapped class, got ${obj === null ? 'null' : typeof obj}`,
+      )
+    return state
+  }
+
+  /** Refuses objects whose class fields hide mapped attributes. */
+  private checkFields(state: InstanceState): void {
+    for (const key of Object.keys(state.obj))
+      if (state.mapper.hasAttribute(key))
+        throw new ArgumentError(
+          `${state.mapper.name}.${key} is a class field, which hides the mapped attribute; declare it with "declare ${key}: ..." instead`,
+        )
+  }
+
+  /** Adds an object (and, through save-update cascades, the objects it refers to). */
+  add(obj: object): void {
+    this.checkUsable()
+    this.addState(this.stateFor(obj, 'add'))
+  }
+  /** Adds several objects. */
+  addAll(objs: Iterable<object>): void {
+    for (const o of objs) this.add(o)
+  }
+
+  private addState(state: InstanceState): void {
+    if (state.session === this) return
+    if (state.session !== undefined)
+      throw new InvalidRequestError(
+        `This ${state.mapper.name} is attached to another session; expunge it there first`,
+      )
+    this.checkFields(state)
+    if (state.key !== undefined) {
+      const other = this.#identity.get(state.key)
+      if (other !== undefined && other !== state)
+        throw new InvalidRequestError(
+          `Another ${state.mapper.name} with the same primary key is already in this session; use merge() instead of add()`,
+        )
+      state.session = this
+      this.#identity.set(state.key, state)
+      if (state.modified) this.#dirty.add(state)
+    } else {
+      state.session = this
+      this.#pending.add(state)
+      for (const f of this.#frames) f.added.add(state)
+    }
+    this.cascadeFrom(state)
+  }
+
+  private cascadeFrom(state: InstanceState): void {
+    for (const rel of state.mapper.relationshipList) {
+      if (!rel.cascade.has('save-update') || !(rel.key in state.dict)) continue
+      for (const o of members(state, rel)) {
+        const s = stateOf(o)!
+        if (s.session !== this) this.addState(s)
+      }
+    }
+  }
+
+  /**
+   * Marks an object for deletion at the next flush; cascades `delete` to related objects,
+   * loading unloaded ones first (hence async).
+   */
+  async delete(obj: object): Promise<void> {
+    this.checkUsable()
+    const state = this.stateFor(obj, 'delete')
+    if (state.key === undefined)
+      throw new InvalidRequestError(
+        `This ${state.mapper.name} is not persisted; expunge() it instead of delete()`,
+      )
+    if (state.session !== this) this.addState(state)
+    await this.deleteState(state, new Set())
+  }
+
+  private async deleteState(state: InstanceState, seen: Set<InstanceState>): Promise<void> {
+    if (seen.has(state)) return
+    seen.add(state)
+    if (!state.markedDeleted) {
+      state.markedDeleted = true
+      this.#deleted.add(state)
+      for (const f of this.#frames) f.deleted.add(state)
+    }
+    for (const rel of state.mapper.relationshipList) {
+      if (!rel.cascade.has('delete')) continue
+      if (!(rel.key in state.dict)) {
+        if (rel.options.passiveDeletes === true && rel.direction === 'one-to-many') continue
+        await loadRelationship(this, [state], rel, false)
+      }
+      for (const o of members(state, rel)) {
+        const s = stateOf(o)!
+        if (s.key !== undefined) await this.deleteState(s, seen)
+        else this.expungeState(s)
+      }
+    }
+  }
+
+  /** Removes an object from the session without deleting it (it becomes detached, or transient if new). */
+  expunge(obj: object): void {
+    const state = this.stateFor(obj, 'expunge')
+    if (state.session !== this)
+      throw new InvalidRequestError(`This ${state.mapper.name} is not in this session`)
+    this.expungeCascade(state, new Set())
+  }
+
+  private expungeCascade(state: InstanceState, seen: Set<InstanceState>): void {
+    if (seen.has(state)) return
+    seen.add(state)
+    this.expungeState(state)
+    for (const rel of state.mapper.relationshipList)
+      if (rel.cascade.has('expunge') && rel.key in state.dict)
+        for (const o of members(state, rel)) {
+          const s = stateOf(o)!
+          if (s.session === this) this.expungeCascade(s, seen)
+        }
+  }
+
+  private expungeState(state: InstanceState): void {
+    if (state.key !== undefined && this.#identity.get(state.key) === state) this.#identity.delete(state.key)
+    this.#pending.delete(state)
+    this.#deleted.delete(state)
+    this.#dirty.delete(state)
+    this.#flushedDeletes.delete(state)
+    for (const f of this.#frames) {
+      f.added.delete(state)
+      f.records.delete(state)
+    }
+    state.markedDeleted = false
+    state.session = undefined
+  }
+
+  /** Removes every object from the session. */
+  expungeAll(): void {
+    for (const s of [...this.#identity.values(), ...this.#pending, ...this.#deleted]) s.session = undefined
+    this.#identity.clear()
+    this.#pending.clear()
+    this.#deleted.clear()
+    this.#dirty.clear()
+    this.#flushedDeletes.clear()
+    this.#frames = this.#frames.map(() => newFrame())
+  }
+
+  // ---- queries -----------------------------------------------------------------------------
+
+  private async connection(): Promise<AsyncConnection> {
+    if (this.#conn === undefined || this.#conn.closed) this.#conn = await this.bind.connect()
+    return this.#conn
+  }
+
+  /** Runs a read: in the session's transaction where one is open, else on its own (batch adapters). */
+  private async runRead(stmt: ClauseElement, params?: ExecuteArgs): Promise<Result<any>> {
+    if (this.#conn !== undefined && !this.#conn.closed) return this.#conn.execute(stmt, params)
+    if (this.batchCommit) return this.bind.execute(stmt, params)
+    return (await this.connection()).execute(stmt, params)
+  }
+
+  /** Flushes before a query where the adapter allows an early flush (never on neon-http and d1). */
+  private async autoflushNow(): Promise<void> {
+    if (!this.autoflush || this.#flushing || !this.hasChanges()) return
+    if (!this.caps.interactiveTransactions) return
+    await this.flush()
+  }
+
+  /** @internal Runs an ORM select without autoflush, for loaders. */
+  async loadSelect(stmt: Select, populateExisting: boolean) {
+    const layout = rowLayout(stmt)!
+    const loaded = new Map<Mapper, InstanceState[]>()
+    const raw = await this.runRead(stmt)
+    const result = hydrateResult(this, layout, raw, { populateExisting }, loaded)
+    return { result, loaded }
+  }
+
+  /**
+   * Runs a statement. A select of mapped classes gives rows holding objects (through the
+   * identity map); anything else runs as with a connection. Writes (insert/update/delete) run in
+   * the session's transaction; on neon-http and d1, which cannot hold one open, they are refused.
+   */
+  async execute<S extends ClauseElement>(stmt: S, params?: ExecuteArgs): Promise<Result<RowOfStmt<S>>> {
+    this.checkUsable()
+    if (!(stmt instanceof ClauseElement))
+      throw new ArgumentError(
+        typeof stmt === 'string'
+          ? 'execute() takes a statement; wrap raw SQL in text()'
+          : 'execute() takes a statement',
+      )
+    if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete)
+      return this.executeWrite(stmt, params)
+    await this.autoflushNow()
+    if (stmt instanceof SelectClass) {
+      const layout = rowLayout(stmt)
+      if (layout !== undefined) {
+        const populateExisting = stmt.executionOptionsMap.populateExisting === true
+        const loaded = new Map<Mapper, InstanceState[]>()
+        const raw = await this.runRead(stmt, params)
+        const result = hydrateResult(this, layout, raw, { populateExisting }, loaded)
+        await applyLoaders(this, stmt, loaded, populateExisting)
+        return result as Result<RowOfStmt<S>>
+      }
+    }
+    return this.runRead(stmt, params)
+  }
+
+  private async executeWrite(stmt: ClauseElement, params?: ExecuteArgs): Promise<Result<any>> {
+    if (!this.caps.interactiveTransactions)
+      throw new UnsupportedCapabilityError(
+        `${this.bind.adapter.name} cannot hold a transaction open, so a write given to session.execute() could not ` +
+          'wait for commit(). Run it with engine.execute() (commits at once) or engine.batch([...]) (atomic)',
+      )
+    await this.autoflushNow()
+    const conn = await this.connection()
+    this.#bulkWrites = true
+    return conn.execute(stmt, params)
+  }
+
+  /** The first column of the first row. */
+  async scalar<S extends ClauseElement>(stmt: S, params?: ExecuteArgs): Promise<unknown> {
+    return (await this.execute(stmt, params)).scalar()
+  }
+  /** The first column of every row (objects for `select(User)`). */
+  async scalars<S extends ClauseElement>(stmt: S, params?: ExecuteArgs) {
+    return (await this.execute(stmt, params)).scalars()
+  }
+
+  /**
+   * The object with this primary key: from the identity map without I/O when it is there and
+   * loaded, else with a SELECT; null when no row has the key.
+   */
+  async get<T>(
+    cls: abstract new (...args: any[]) => T,
+    ident: unknown,
+    options: GetOptions = {},
+  ): Promise<T | null> {
+    this.checkUsable()
+    const mapper = mapperOf(cls)
+    const pk = normalizeIdent(mapper, ident)
+    const key = mapper.identityKey(pk)
+    if (key === undefined)
+      throw new ArgumentError(`get(${mapper.name}) needs a value for every primary key column`)
+    const found = this.#identity.get(key)
+    if (found !== undefined && !options.populateExisting) {
+      if (found.markedDeleted || found.deletedFlushed) return null
+      if (mapper.columnKeys.every((k) => k in found.dict)) return found.obj as T
+    }
+    let stmt = select(mapper.cls as never).where(keyMatch(mapper, pk))
+    if (options.populateExisting) stmt = stmt.executionOptions({ populateExisting: true })
+    const result = await this.execute(stmt)
+    return (result.scalars().first() as T | null) ?? null
+  }
+
+  /**
+   * Streams a select: objects go through the identity map chunk by chunk. On neon-http and d1
+   * the stream reads pages (the select needs an ORDER BY on a unique key).
+   */
+  async stream<S extends ClauseElement>(
+    stmt: S,
+    options: StreamOptions = {},
+  ): Promise<AsyncResult<RowOfStmt<S>>> {
+    this.checkUsable()
+    await this.autoflushNow()
+    const own = this.#conn === undefined || this.#conn.closed ? await this.bind.connect() : undefined
+    const conn = own ?? this.#conn!
+    const inner = await conn.stream(stmt, options).catch(async (err: unknown) => {
+      await own?.close()
+      throw err
+    })
+    const layout = stmt instanceof SelectClass ? rowLayout(stmt) : undefined
+    if (layout === undefined && own === undefined) return inner as AsyncResult<RowOfStmt<S>>
+    const source = (inner as unknown as { handOver(): ChunkSource }).handOver()
+    const populateExisting = stmt instanceof SelectClass && stmt.executionOptionsMap.populateExisting === true
+    return new AsyncResult<RowOfStmt<S>>(layout?.names ?? inner.keys(), {
+      next: async () => {
+        const chunk = await source.next()
+        if (chunk === undefined) {
+          await own?.close()
+          return undefined
+        }
+        if (layout === undefined) return chunk
+        const loaded = new Map<Mapper, InstanceState[]>()
+        const rows = chunk.map((v) => mapRow(this, layout, v, { populateExisting }, loaded))
+        await applyLoaders(this, stmt as unknown as Select, loaded, populateExisting)
+        return rows
+      },
+      close: async () => {
+        await source.close()
+        await own?.close()
+      },
+    })
+  }
+
+  /**
+   * Reloads an object's attributes from the database (all columns, or the named attributes,
+   * relationships included). Unflushed changes to those attributes are discarded.
+   */
+  async refresh(obj: object, attributeNames?: readonly string[]): Promise<void> {
+    this.checkUsable()
+    const state = this.stateFor(obj, 'refresh')
+    if (state.session !== this || state.key === undefined)
+      throw new InvalidRequestError(`This ${state.mapper.name} is not persistent within this session`)
+    await this.loadAttributes(state, attributeNames ?? state.mapper.columnKeys, true)
+  }
+
+  /** @internal Loads attributes of a persistent object (awaitableAttrs, refresh). */
+  async loadAttributes(state: InstanceState, keys: readonly string[], force = false): Promise<void> {
+    const mapper = state.mapper
+    for (const k of keys)
+      if (!mapper.hasAttribute(k))
+        throw new ArgumentError(
+          `${mapper.name} has no attribute "${k}" (attributes: ${mapper.attributeKeys().join(', ')})`,
+        )
+    const columns = keys.filter((k) => mapper.columnSet.has(k) && (force || !(k in state.dict)))
+    if (columns.length > 0) {
+      const stmt = select(mapper.cls as never).where(keyMatch(mapper, state.identity!))
+      const layout = rowLayout(stmt)!
+      const raw = await this.runRead(stmt)
+      const rows = raw.all() as unknown as { _values: unknown[] }[]
+      if (rows.length === 0)
+        throw new InvalidRequestError(`Could not refresh this ${mapper.name}: its row no longer exists`)
+      for (const k of columns) {
+        delete state.dict[k]
+        state.committed.delete(k)
+      }
+      mapRow(this, layout, rows[0]!._values, { populateExisting: true, only: new Set(columns) }, new Map())
+    }
+    for (const k of keys) {
+      const rel = mapper.relationships.get(k)
+      if (rel === undefined || (!force && k in state.dict)) continue
+      await loadRelationship(this, [state], rel, force)
+    }
+  }
+
+  /**
+   * Copies the state of an object (usually detached) onto the persistent object with the same key,
+   * loading it if needed, or onto a new pending object; returns that object.
+   */
+  async merge<T extends object>(obj: T, options: { load?: boolean } = {}): Promise<T> {
+    this.checkUsable()
+    return (await this.mergeState(this.stateFor(obj, 'merge'), options.load ?? true, new Map())) as T
+  }
+
+  private async mergeState(
+    state: InstanceState,
+    load: boolean,
+    memo: Map<InstanceState, object>,
+  ): Promise<object> {
+    if (state.session === this) return state.obj
+    const done = memo.get(state)
+    if (done !== undefined) return done
+    const mapper = state.mapper
+    const pk = mapper.pkKeys.map((k) => state.dict[k])
+    let target: object | null = null
+    const key = mapper.identityKey(pk)
+    if (key !== undefined) {
+      target = this.#identity.get(key)?.obj ?? null
+      if (target === null && load) target = (await this.get(mapper.cls as never, pk)) as object | null
+    }
+    if (target === null) {
+      target = new (mapper.cls as new () => object)()
+      this.add(target)
+    }
+    memo.set(state, target)
+    const out = target as Record<string, unknown>
+    for (const k of mapper.columnKeys)
+      if (k in state.dict && !sameValue(stateOf(target)!.dict[k], state.dict[k])) out[k] = state.dict[k]
+    for (const rel of mapper.relationshipList) {
+      if (!rel.cascade.has('merge') || !(rel.key in state.dict)) continue
+      const merged: object[] = []
+      for (const o of members(state, rel)) merged.push(await this.mergeState(stateOf(o)!, load, memo))
+      out[rel.key] = rel.uselist ? merged : (merged[0] ?? null)
+    }
+    return target
+  }
+
+  // ---- flush and transactions -----------------------------------------------------------------
+
+  private plan(): FlushPlan {
+    const persistent = [...this.#dirty].filter((s) => s.session === this)
+    // objects whose collections changed are dirty through recordChange; loaded collections of
+    // clean objects need no look
+    return planFlush({ pending: [...this.#pending], persistent, deleted: [...this.#deleted] })
+  }
+
+  /**
+   * Writes pending changes inside the session's transaction. Only where the adapter holds a
+   * transaction open: on neon-http and d1 use `commit()`, which sends everything as one batch.
+   */
+  async flush(): Promise<void> {
+    this.checkUsable()
+    if (!this.caps.interactiveTransactions)
+      throw new UnsupportedCapabilityError(
+        `${this.bind.adapter.name} cannot hold a transaction open between requests, so the session cannot flush ` +
+          'before commit(). Call commit(): it sends every change as one atomic batch',
+      )
+    const plan = this.plan()
+    if (isEmptyPlan(plan)) return
+    await this.flushInteractive(plan)
+  }
+
+  private target(): FlushTarget {
+    return { dialect: this.bind.dialect, capabilities: this.caps }
+  }
+
+  private async flushInteractive(plan: FlushPlan): Promise<void> {
+    const conn = await this.connection()
+    this.#flushing = true
+    try {
+      const n = await runInteractive({ ...this.target(), run: (s) => conn.runBound(s) }, plan)
+      this.lastFlush = { requests: n, statements: n }
+    } catch (err) {
+      this.#failed = err
+      await conn.rollback().catch(() => undefined)
+      throw err
+    } finally {
+      this.#flushing = false
+    }
+    this.applyFlush(plan)
+  }
+
+  /** Nextval prefetch on PostgreSQL: keys for rows other rows of the batch depend on. */
+  private async prefetchKeys(ops: readonly RowOp[]): Promise<void> {
+    const byTable = new Map<string, RowOp[]>()
+    for (const op of ops) {
+      const list = byTable.get(op.mapper.table.name)
+      if (list) list.push(op)
+      else byTable.set(op.mapper.table.name, [op])
+    }
+    for (const [, list] of byTable) {
+      const table = list[0]!.mapper.table
+      const pk = table.primaryKeyColumns
+      if (pk.length !== 1 || !pk[0]!.isAutoincrement)
+        throw new InvalidRequestError(
+          `${list[0]!.mapper.name}: its key is needed by other rows but is neither given nor generated`,
+        )
+      const stmt = text(
+        'SELECT nextval(pg_get_serial_sequence(:t, :c)) FROM generate_series(1, :n)',
+      ).bindparams({
+        t: this.bind.dialect.quote(table.name),
+        c: pk[0]!.name,
+        n: list.length,
+      })
+      const keys = (await this.bind.execute(stmt))
+        .all()
+        .map((r) => Number((r as unknown as { _values: unknown[] })._values[0]))
+      for (const [i, op] of list.entries()) op.values.set(pk[0]!.key, keys[i])
+    }
+  }
+
+  /** Commits: flushes what is pending and ends the transaction (one atomic batch where the adapter allows). */
+  async commit(): Promise<void> {
+    this.checkUsable()
+    const plan = this.plan()
+    const empty = isEmptyPlan(plan)
+    try {
+      if (this.#conn !== undefined && !this.#conn.closed) {
+        if (!empty) await this.flushInteractive(plan)
+        await this.#conn.commit()
+      } else if (this.batchCommit) {
+        if (!empty) await this.commitBatch(plan)
+      } else if (!empty) {
+        await this.flushInteractive(plan)
+        await this.#conn!.commit()
+      }
+    } catch (err) {
+      this.#failed ??= err
+      throw err
+    }
+    await this.endTransaction()
+    this.afterCommit()
+  }
+
+  private async commitBatch(plan: FlushPlan): Promise<void> {
+    const needed = keysNeededFirst(plan)
+    let requests = 1
+    if (needed.length > 0) {
+      if (this.bind.dialect.name === 'postgresql') {
+        await this.prefetchKeys(needed)
+        requests++
+      } else if (this.caps.interactiveTransactions) {
+        // libsql: a key the database generates must come back before its children are sent
+        await this.flushInteractive(plan)
+        await this.#conn!.commit()
+        return
+      } else {
+        const names = [...new Set(needed.map((op) => `${op.mapper.name}.${op.mapper.pkKeys.join(', ')}`))]
+        throw new UnsupportedCapabilityError(
+          `${this.bind.adapter.name} sends a commit as one batch and cannot read back a generated key for the rows ` +
+            `that refer to it in the same batch (${names.join('; ')}). Give the key a client-side default, ` +
+            'e.g. mappedColumn(t.String(36), { primaryKey: true, default: () => crypto.randomUUID() }), or commit the parents first',
+        )
+      }
+    }
+    this.#flushing = true
+    try {
+      const n = await runBatch({ ...this.target(), runBatch: (s) => this.bind.runStatementBatch(s) }, plan)
+      this.lastFlush = { requests, statements: n }
+    } finally {
+      this.#flushing = false
+    }
+    this.applyFlush(plan)
+  }
+
+  /** Writes what the flush produced into the objects, and moves them along their lifecycle. */
+  private applyFlush(plan: FlushPlan): void {
+    const write = (state: InstanceState, key: string, value: unknown) => {
+      if (sameValue(state.dict[key], value) && key in state.dict) return
+      this.recordForRollback(state, key, state.dict[key], key in state.dict)
+      state.dict[key] = value
+    }
+    for (const group of plan.saves)
+      for (const op of group) {
+        const state = op.state
+        for (const [k, v] of op.values) write(state, k, v)
+        for (const [k, src] of op.syncs) write(state, k, resolveSource(src))
+        for (const [k, v] of op.generated) write(state, k, v)
+        if (op.kind === 'insert') {
+          for (const col of op.mapper.columns) {
+            if (col.key in state.dict || op.generated.has(col.key)) continue
+            if (col.options.serverDefault !== undefined || col.isAutoincrement) continue // expired: reload on refresh
+            write(state, col.key, null)
+          }
+          const pk = op.mapper.pkKeys.map((k) => state.dict[k])
+          const key = op.mapper.identityKey(pk)
+          if (key === undefined)
+            throw new InvalidRequestError(
+              `${op.mapper.name}: the database returned no primary key for a new row`,
+            )
+          state.key = key
+          state.identity = pk
+          this.#pending.delete(state)
+          this.#identity.set(key, state)
+        } else {
+          const pk = op.mapper.pkKeys.map((k) => state.dict[k])
+          const key = op.mapper.identityKey(pk)
+          if (key !== undefined && key !== state.key) {
+            this.#identity.delete(state.key!)
+            state.key = key
+            state.identity = pk
+            this.#identity.set(key, state)
+          }
+        }
+      }
+    for (const pu of plan.postUpdates) write(pu.op.state, pu.column, resolveSource(pu.source))
+    for (const group of plan.deletes)
+      for (const state of group) {
+        state.deletedFlushed = true
+        state.markedDeleted = false
+        this.#deleted.delete(state)
+        this.#dirty.delete(state)
+        if (state.key !== undefined) this.#identity.delete(state.key)
+        this.#flushedDeletes.add(state)
+        for (const f of this.#frames) f.deleted.add(state)
+      }
+    for (const state of [...plan.touched, ...this.#dirty]) if (!state.deletedFlushed) state.commitAll()
+    this.#dirty.clear()
+  }
+
+  private async endTransaction(): Promise<void> {
+    const conn = this.#conn
+    this.#conn = undefined
+    this.#explicit = undefined
+    if (conn !== undefined) await conn.close()
+  }
+
+  private afterCommit(): void {
+    for (const state of this.#flushedDeletes) {
+      state.session = undefined
+      state.deletedFlushed = false
+    }
+    this.#flushedDeletes.clear()
+    this.#frames = [newFrame()]
+    this.#bulkWrites = false
+    if (this.expireOnCommit) for (const state of this.#identity.values()) state.expire()
+  }
+
+  /**
+   * Rolls back: the database transaction (if one is open) and the objects in memory: new
+   * objects leave the session, deleted ones come back, changed attributes get their values back.
+   */
+  async rollback(): Promise<void> {
+    const conn = this.#conn
+    this.#conn = undefined
+    this.#explicit = undefined
+    if (conn !== undefined) {
+      await conn.rollback().catch(() => undefined)
+      await conn.close()
+    }
+    this.restore(this.#frames[0]!)
+    this.#frames = [newFrame()]
+    this.#failed = undefined
+    if (this.#bulkWrites) for (const state of this.#identity.values()) state.expire()
+    this.#bulkWrites = false
+  }
+
+  /** @internal Undoes the changes recorded in `frame`. */
+  restore(frame: RollbackFrame): void {
+    for (const [state, rec] of frame.records)
+      for (const [key, { value, loaded }] of rec) {
+        if (!loaded) delete state.dict[key]
+        else {
+          const rel = state.mapper.relationships.get(key)
+          state.dict[key] =
+            rel?.uselist && Array.isArray(value) ? instrumentedList(state, rel, [...value]) : value
+        }
+      }
+    for (const state of frame.deleted) {
+      state.deletedFlushed = false
+      state.markedDeleted = false
+      this.#deleted.delete(state)
+      this.#flushedDeletes.delete(state)
+      if (state.key !== undefined && state.session === this) this.#identity.set(state.key, state)
+    }
+    for (const state of frame.added) {
+      if (state.session !== this) continue
+      if (state.key !== undefined) this.#identity.delete(state.key)
+      this.#pending.delete(state)
+      this.#dirty.delete(state)
+      state.key = undefined
+      state.identity = undefined
+      state.session = undefined
+    }
+    for (const state of frame.records.keys()) {
+      state.commitAll()
+      this.#dirty.delete(state)
+    }
+    for (const state of this.#dirty) if (!frame.added.has(state)) state.commitAll()
+    this.#dirty.clear()
+  }
+
+  /**
+   * Begins the session's transaction. With a callback: runs it, commits, and rolls back if it
+   * throws. Without: returns the transaction; `await using` rolls it back unless committed.
+   */
+  async begin(): Promise<SessionTransaction>
+  async begin<T>(fn: (session: this) => Promise<T>): Promise<T>
+  async begin<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction> {
+    this.checkUsable()
+    if (this.#explicit !== undefined)
+      throw new InvalidRequestError('A transaction is already begun on this session')
+    const tx = new SessionTransaction(this, undefined)
+    this.#explicit = tx
+    if (fn === undefined) return tx
+    try {
+      const out = await fn(this)
+      if (tx.isActive) await tx.commit()
+      return out
+    } catch (err) {
+      if (tx.isActive) await tx.rollback()
+      throw err
+    }
+  }
+
+  /**
+   * A savepoint: flushes, then `SAVEPOINT`. Its rollback undoes the database and in-memory
+   * changes made since. Needs interactive transactions and savepoints (not neon-http, d1, planetscale).
+   */
+  async beginNested(): Promise<SessionTransaction>
+  async beginNested<T>(fn: (session: this) => Promise<T>): Promise<T>
+  async beginNested<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction> {
+    this.checkUsable()
+    if (!this.caps.interactiveTransactions || !this.caps.savepoints)
+      throw new UnsupportedCapabilityError(
+        `${this.bind.adapter.name} has no savepoints inside a transaction; use separate commits or engine.batch()`,
+      )
+    await this.flush()
+    const conn = await this.connection()
+    const sp = await conn.beginNested()
+    const frame = newFrame()
+    this.#frames.push(frame)
+    const tx = new SessionTransaction(this, { savepoint: sp, frame })
+    if (fn === undefined) return tx
+    try {
+      const out = await fn(this)
+      if (tx.isActive) await tx.commit()
+      return out
+    } catch (err) {
+      if (tx.isActive) await tx.rollback()
+      throw err
+    }
+  }
+
+  /** @internal Ends a savepoint frame (SessionTransaction). */
+  async endNested(
+    frame: RollbackFrame,
+    commit: boolean,
+    savepoint: { commit(): Promise<void>; rollback(): Promise<void> },
+  ): Promise<void> {
+    if (commit) {
+      await this.flush()
+      await savepoint.commit()
+    } else {
+      await savepoint.rollback()
+      this.restore(frame)
+      this.#failed = undefined
+    }
+    const i = this.#frames.indexOf(frame)
+    if (i > 0) this.#frames.splice(i, 1)
+  }
+
+  /** @internal Ends the explicit transaction (SessionTransaction). */
+  async endExplicit(commit: boolean): Promise<void> {
+    if (commit) await this.commit()
+    else await this.rollback()
+    this.#explicit = undefined
+  }
+
+  /** Rolls back what is not committed and empties the session; it can be used again afterwards. */
+  async close(): Promise<void> {
+    const conn = this.#conn
+    this.#conn = undefined
+    this.#explicit = undefined
+    this.#failed = undefined
+    if (conn !== undefined) await conn.close()
+    this.expungeAll()
+  }
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+}
+
+function members(state: InstanceState, rel: Relationship<any>): object[] {
+  const v = state.dict[rel.key]
+  if (v === undefined || v === null) return []
+  return Array.isArray(v) ? [...rawList(v)] : [v as object]
+}
+
+function keyMatch(mapper: Mapper, pk: readonly unknown[]) {
+  return and(...mapper.pkColumns.map((c, i) => c.eq(pk[i] as never)))!
+}
+
+function normalizeIdent(mapper: Mapper, ident: unknown): unknown[] {
+  if (Array.isArray(ident)) {
+    if (ident.length !== mapper.pkKeys.length)
+      throw new ArgumentError(
+        `get(${mapper.name}) needs ${mapper.pkKeys.length} key value(s): ${mapper.pkKeys.join(', ')}`,
+      )
+    return ident
+  }
+  if (
+    typeof ident === 'object' &&
+    ident !== null &&
+    !(ident instanceof Date) &&
+    !(ident instanceof Uint8Array)
+  )
+    return mapper.pkKeys.map((k) => (ident as Record<string, unknown>)[k])
+  if (mapper.pkKeys.length !== 1)
+    throw new ArgumentError(
+      `get(${mapper.name}) needs ${mapper.pkKeys.length} key values: [${mapper.pkKeys.join(', ')}]`,
+    )
+  return [ident]
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
+}

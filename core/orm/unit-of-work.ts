@@ -1,0 +1,481 @@
+/**
+ * The unit of work: from the session's pending, dirty and deleted objects to an ordered plan of
+ * row operations (SQLAlchemy's unitofwork.py + persistence.py, reduced). Rows are ordered by
+ * their dependencies (a child after the parent whose key it needs; deletes the other way round);
+ * a cycle is broken by inserting a nullable foreign key as NULL and setting it afterwards.
+ * @module
+ */
+import { FlushError } from '../errors.js'
+import type { Column } from '../schema/column.js'
+import type { Table } from '../schema/table.js'
+import { rawList } from './collections.js'
+import type { Mapper } from './mapper.js'
+import type { Relationship } from './relationship.js'
+import { type InstanceState, NOT_LOADED, stateOf } from './state.js'
+
+/** Where a foreign key value comes from: a known value, or a column of a row inserted in this flush. */
+export type ValueSource = { readonly value: unknown } | { readonly from: RowOp; readonly column: string }
+
+/** An INSERT or UPDATE of one object. */
+export interface RowOp {
+  readonly kind: 'insert' | 'update'
+  readonly state: InstanceState
+  readonly mapper: Mapper
+  /** Column values to write (insert: every value to send; update: the changed ones). */
+  readonly values: Map<string, unknown>
+  /** Foreign key columns filled from other rows at build time. */
+  readonly syncs: Map<string, ValueSource>
+  /** Values the database produced (keys, server defaults), filled from results. */
+  readonly generated: Map<string, unknown>
+  /** Rows that must be written first. */
+  readonly deps: Set<RowOp>
+  /** For an update: the primary key as last flushed (it may be changing). */
+  readonly whereKey: readonly unknown[] | undefined
+}
+
+/** A foreign key set by an UPDATE after both rows exist (a broken cycle). */
+export interface PostUpdate {
+  readonly op: RowOp
+  readonly column: string
+  readonly source: ValueSource
+}
+
+/** A row of a many-to-many association table to insert or delete. */
+export interface SecondaryRow {
+  readonly table: Table
+  readonly values: Map<string, ValueSource>
+  /** One association row, counted (false: every row of a deleted object, however many). */
+  readonly exact: boolean
+}
+
+/** Everything one flush writes, in order. */
+export interface FlushPlan {
+  readonly secondaryDeletes: SecondaryRow[]
+  /** Insert/update rows in dependency order, grouped by table where consecutive. */
+  readonly saves: RowOp[][]
+  readonly postUpdates: PostUpdate[]
+  readonly secondaryInserts: SecondaryRow[]
+  /** `UPDATE child SET fk = NULL WHERE fk = key` for deleted parents whose children are not loaded. */
+  readonly dereferences: {
+    readonly table: Table
+    readonly columns: readonly string[]
+    readonly key: readonly unknown[]
+  }[]
+  /** Deletes, children first, grouped by table where consecutive. */
+  readonly deletes: InstanceState[][]
+  /** Every object the flush touches (their history is reset afterwards). */
+  readonly touched: Set<InstanceState>
+}
+
+/** The objects a flush considers. */
+export interface FlushInput {
+  readonly pending: readonly InstanceState[]
+  readonly persistent: readonly InstanceState[]
+  readonly deleted: readonly InstanceState[]
+}
+
+/** True when the plan writes nothing. */
+export function isEmptyPlan(plan: FlushPlan): boolean {
+  return (
+    plan.saves.length === 0 &&
+    plan.deletes.length === 0 &&
+    plan.secondaryInserts.length === 0 &&
+    plan.secondaryDeletes.length === 0 &&
+    plan.dereferences.length === 0 &&
+    plan.postUpdates.length === 0
+  )
+}
+
+/** The value of `state`'s column `key` as it will be after the flush, or where it will come from. */
+function sourceOf(state: InstanceState, key: string, ops: Map<InstanceState, RowOp>): ValueSource {
+  const op = ops.get(state)
+  if (op !== undefined) {
+    if (op.syncs.has(key)) return op.syncs.get(key)!
+    if (op.values.has(key)) return { value: op.values.get(key) }
+    if (op.kind === 'insert') return { from: op, column: key }
+  }
+  const i = state.mapper.pkKeys.indexOf(key)
+  if (i >= 0 && state.identity !== undefined) return { value: state.identity[i] }
+  return { value: state.dict[key] ?? null }
+}
+
+/** Builds the plan. Pure: nothing is written to the objects until the flush succeeds. */
+export function planFlush(input: FlushInput): FlushPlan {
+  const deleted = new Set(input.deleted)
+  const ops = new Map<InstanceState, RowOp>()
+  const touched = new Set<InstanceState>()
+
+  for (const state of input.pending) {
+    if (deleted.has(state)) continue
+    const values = new Map<string, unknown>()
+    for (const col of state.mapper.columns) {
+      if (col.key in state.dict) values.set(col.key, state.dict[col.key])
+      else if (col.options.default !== undefined) values.set(col.key, col.defaultValue())
+    }
+    ops.set(state, newOp('insert', state, values, undefined))
+    touched.add(state)
+  }
+  for (const state of input.persistent) {
+    if (deleted.has(state) || !state.modified) continue
+    const values = new Map<string, unknown>()
+    for (const key of state.changedKeys())
+      if (state.mapper.columnSet.has(key)) values.set(key, state.dict[key])
+    const pkBefore = state.identity
+    ops.set(state, newOp('update', state, values, pkBefore))
+    touched.add(state)
+  }
+
+  const secondaryInserts = new Map<string, SecondaryRow>()
+  const secondaryDeletes = new Map<string, SecondaryRow>()
+  const orphans = new Set<InstanceState>()
+  const ensureUpdate = (state: InstanceState): RowOp | undefined => {
+    if (deleted.has(state) || (state.key === undefined && !ops.has(state))) return ops.get(state)
+    let op = ops.get(state)
+    if (op === undefined) {
+      op = newOp('update', state, new Map(), state.identity)
+      ops.set(state, op)
+      touched.add(state)
+    }
+    return op
+  }
+  /** Sets the child's foreign key columns of `rel` from `parent` (or to NULL). */
+  const syncForeignKey = (
+    child: InstanceState,
+    rel: Relationship<any>,
+    parent: InstanceState | null,
+    childIsLocal: boolean,
+  ) => {
+    const op = ensureUpdate(child)
+    if (op === undefined) return
+    for (const [a, b] of rel.pairs) {
+      const childCol = childIsLocal ? a : b
+      const parentCol = childIsLocal ? b : a
+      if (parent === null) {
+        if (op.kind === 'update' && childCol.primaryKey) continue
+        op.syncs.set(childCol.key, { value: null })
+      } else {
+        const src = sourceOf(parent, parentCol.key, ops)
+        op.syncs.set(childCol.key, src)
+        if ('from' in src) op.deps.add(src.from)
+      }
+    }
+  }
+
+  for (const state of [...input.pending, ...input.persistent]) {
+    if (deleted.has(state)) continue
+    const isNew = state.key === undefined
+    for (const rel of state.mapper.relationshipList) {
+      if (!(rel.key in state.dict)) continue
+      if (rel.direction === 'many-to-one') {
+        const changed = isNew || state.committed.has(rel.key)
+        if (!changed) continue
+        const target = stateOf(state.dict[rel.key])
+        if (target !== undefined && deleted.has(target)) continue
+        if (target === undefined && isNew) continue
+        syncForeignKey(state, rel, target ?? null, true)
+        continue
+      }
+      const current = currentMembers(state, rel)
+      const before = isNew ? [] : (state.collectionSnapshots.get(rel.key) ?? current)
+      const added = current.filter((o) => !before.includes(o))
+      const removed = before.filter((o) => !current.includes(o))
+      if (added.length > 0 || removed.length > 0) touched.add(state)
+      if (rel.direction === 'one-to-many') {
+        for (const child of added) {
+          const cs = stateOf(child)!
+          if (!deleted.has(cs)) syncForeignKey(cs, rel, state, false)
+        }
+        for (const child of removed) {
+          const cs = stateOf(child)!
+          if (deleted.has(cs)) continue
+          const back = rel.backRelationship
+          // moved to another parent: that parent's side writes the key
+          if (
+            back !== undefined &&
+            cs.dict[back.key] !== undefined &&
+            cs.dict[back.key] !== null &&
+            cs.dict[back.key] !== state.obj
+          )
+            continue
+          if (rel.cascade.has('delete-orphan')) orphans.add(cs)
+          else syncForeignKey(cs, rel, null, false)
+        }
+      } else {
+        for (const child of added) addSecondary(secondaryInserts, rel, state, stateOf(child)!, ops)
+        for (const child of removed) addSecondary(secondaryDeletes, rel, state, stateOf(child)!, ops)
+      }
+    }
+  }
+
+  // deleted objects: orphans join them; children of deleted parents are nulled, deleted or left to the database
+  const allDeleted = new Set([...deleted, ...[...orphans].filter((o) => o.key !== undefined)])
+  for (const o of orphans) if (o.key === undefined) ops.delete(o)
+  const dereferences: FlushPlan['dereferences'][number][] = []
+  for (const state of allDeleted) {
+    touched.add(state)
+    ops.delete(state)
+    for (const rel of state.mapper.relationshipList) {
+      if (rel.direction === 'many-to-many') {
+        const secondary = rel.secondary!
+        const row: SecondaryRow = {
+          table: secondary,
+          exact: false,
+          values: new Map(rel.pairs.map(([local, sec]) => [sec.key, { value: identityAt(state, local) }])),
+        }
+        secondaryDeletes.set(
+          `*${secondary.name}:${rel.pairs.map(([l]) => String(identityAt(state, l))).join(',')}`,
+          row,
+        )
+        continue
+      }
+      if (rel.direction !== 'one-to-many') continue
+      if (rel.key in state.dict) {
+        for (const child of currentMembers(state, rel)) {
+          const cs = stateOf(child)!
+          if (allDeleted.has(cs)) continue
+          if (rel.options.passiveDeletes === true) continue
+          syncForeignKey(cs, rel, null, false)
+        }
+      } else if (rel.options.passiveDeletes !== true && !rel.cascade.has('delete')) {
+        dereferences.push({
+          table: rel.target.table,
+          columns: rel.pairs.map(([, fk]) => fk.key),
+          key: rel.pairs.map(([pk]) => identityAt(state, pk)),
+        })
+      }
+    }
+  }
+  for (const row of secondaryDeletes.values())
+    for (const v of row.values.values()) if ('from' in v) row.values.clear()
+  for (const [k, row] of secondaryDeletes) if (row.values.size === 0) secondaryDeletes.delete(k)
+
+  // updates that change nothing are dropped
+  for (const [state, op] of ops)
+    if (op.kind === 'update' && op.values.size === 0 && op.syncs.size === 0 && !hasOnupdate(op))
+      ops.delete(state)
+    else if (op.kind === 'update') addOnupdate(op)
+
+  const { order, postUpdates } = orderSaves([...ops.values()])
+  return {
+    secondaryDeletes: [...secondaryDeletes.values()],
+    saves: groupByTable(order, (op) => op.mapper.table),
+    postUpdates,
+    secondaryInserts: [...secondaryInserts.values()],
+    dereferences,
+    deletes: groupByTable(orderDeletes([...allDeleted]), (s) => s.mapper.table),
+    touched,
+  }
+}
+
+function hasOnupdate(op: RowOp): boolean {
+  return op.mapper.columns.some((c) => c.options.onupdate !== undefined)
+}
+
+function addOnupdate(op: RowOp): void {
+  for (const c of op.mapper.columns)
+    if (c.options.onupdate !== undefined && !op.values.has(c.key)) op.values.set(c.key, c.onupdateValue())
+}
+
+function newOp(
+  kind: RowOp['kind'],
+  state: InstanceState,
+  values: Map<string, unknown>,
+  whereKey: readonly unknown[] | undefined,
+): RowOp {
+  return {
+    kind,
+    state,
+    mapper: state.mapper,
+    values,
+    syncs: new Map(),
+    generated: new Map(),
+    deps: new Set(),
+    whereKey,
+  }
+}
+
+function identityAt(state: InstanceState, col: Column<any, any>): unknown {
+  const i = state.mapper.pkKeys.indexOf(col.key)
+  return i >= 0 && state.identity !== undefined ? state.identity[i] : state.dict[col.key]
+}
+
+function currentMembers(state: InstanceState, rel: Relationship<any>): object[] {
+  const v = state.dict[rel.key]
+  if (rel.uselist) return v === undefined ? [] : [...rawList(v as object[])]
+  return v === null || v === undefined ? [] : [v as object]
+}
+
+let pairIds = new WeakMap<InstanceState, number>()
+let nextPairId = 0
+function idOf(s: InstanceState): number {
+  let id = pairIds.get(s)
+  if (id === undefined) {
+    id = ++nextPairId
+    pairIds.set(s, id)
+  }
+  return id
+}
+/** @internal For tests: forget the association row ids. */
+export function resetPairIds(): void {
+  pairIds = new WeakMap()
+}
+
+function addSecondary(
+  into: Map<string, SecondaryRow>,
+  rel: Relationship<any>,
+  parent: InstanceState,
+  child: InstanceState,
+  ops: Map<InstanceState, RowOp>,
+): void {
+  const secondary = rel.secondary!
+  const values = new Map<string, ValueSource>()
+  const owners: string[] = []
+  for (const [local, sec] of rel.pairs) {
+    values.set(sec.key, sourceOf(parent, local.key, ops))
+    owners.push(`${sec.key}=${idOf(parent)}`)
+  }
+  for (const [remote, sec] of rel.secondaryPairs) {
+    values.set(sec.key, sourceOf(child, remote.key, ops))
+    owners.push(`${sec.key}=${idOf(child)}`)
+  }
+  into.set(`${secondary.name}:${owners.sort().join(',')}`, { table: secondary, values, exact: true })
+}
+
+/** Tables in foreign key order (referenced first); cycles keep declaration order. */
+function tableRank(tables: readonly Table[]): Map<Table, number> {
+  const rank = new Map<Table, number>()
+  const visiting = new Set<Table>()
+  let n = 0
+  const visit = (t: Table) => {
+    if (rank.has(t) || visiting.has(t)) return
+    visiting.add(t)
+    for (const dep of t.dependencies) if (tables.includes(dep)) visit(dep)
+    visiting.delete(t)
+    rank.set(t, n++)
+  }
+  for (const t of tables) visit(t)
+  return rank
+}
+
+/** Kahn's algorithm over rows, preferring the lowest-ranked table so its rows group together. */
+function orderSaves(ops: RowOp[]): { order: RowOp[]; postUpdates: PostUpdate[] } {
+  const rank = tableRank([...new Set(ops.map((o) => o.mapper.table))])
+  const remaining = new Set(ops)
+  const done = new Set<RowOp>()
+  const order: RowOp[] = []
+  const postUpdates: PostUpdate[] = []
+  const ready = (op: RowOp) => {
+    for (const d of op.deps) if (!done.has(d) && remaining.has(d)) return false
+    return true
+  }
+  while (remaining.size > 0) {
+    const candidates = [...remaining].filter(ready)
+    if (candidates.length === 0) {
+      // a cycle: insert one row with a nullable foreign key as NULL and set it afterwards
+      const breakable = [...remaining].find((op) =>
+        [...op.syncs].some(
+          ([col, src]) =>
+            'from' in src && remaining.has(src.from) && op.mapper.table.columnByKey(col).nullable,
+        ),
+      )
+      if (breakable === undefined)
+        throw new FlushError(
+          `Circular dependency between rows of ${[...new Set([...remaining].map((o) => o.mapper.name))].join(', ')} with no nullable foreign key to break it`,
+        )
+      for (const [col, src] of [...breakable.syncs]) {
+        if (!('from' in src) || !remaining.has(src.from) || !breakable.mapper.table.columnByKey(col).nullable)
+          continue
+        breakable.syncs.set(col, { value: null })
+        breakable.deps.delete(src.from)
+        postUpdates.push({ op: breakable, column: col, source: src })
+      }
+      continue
+    }
+    const best = Math.min(...candidates.map((c) => rank.get(c.mapper.table)!))
+    for (const op of candidates) {
+      if (rank.get(op.mapper.table) !== best) continue
+      order.push(op)
+      done.add(op)
+      remaining.delete(op)
+    }
+  }
+  return { order, postUpdates }
+}
+
+/** Deletes: rows referencing other deleted rows first, tables in reverse foreign key order. */
+function orderDeletes(states: InstanceState[]): InstanceState[] {
+  const rank = tableRank([...new Set(states.map((s) => s.mapper.table))])
+  const set = new Set(states)
+  const parentsOf = new Map<InstanceState, InstanceState[]>()
+  for (const s of states) {
+    const parents: InstanceState[] = []
+    for (const rel of s.mapper.relationshipList) {
+      if (!(rel.key in s.dict)) continue
+      if (rel.direction === 'many-to-one') {
+        const p = stateOf(s.dict[rel.key])
+        if (p !== undefined && set.has(p) && p !== s) parents.push(p)
+      }
+    }
+    parentsOf.set(s, parents)
+  }
+  for (const s of states)
+    for (const rel of s.mapper.relationshipList)
+      if (rel.direction === 'one-to-many' && rel.key in s.dict)
+        for (const c of currentMembers(s, rel)) {
+          const cs = stateOf(c)!
+          if (set.has(cs) && cs !== s && !parentsOf.get(cs)!.includes(s)) parentsOf.get(cs)!.push(s)
+        }
+  // a parent waits until its children are deleted
+  const waiting = new Map<InstanceState, number>()
+  for (const s of states) waiting.set(s, 0)
+  for (const s of states) for (const p of parentsOf.get(s)!) waiting.set(p, waiting.get(p)! + 1)
+  const remaining = new Set(states)
+  const out: InstanceState[] = []
+  while (remaining.size > 0) {
+    let candidates = [...remaining].filter((s) => waiting.get(s) === 0)
+    if (candidates.length === 0) candidates = [...remaining] // a cycle: the database decides
+    const best = Math.max(...candidates.map((c) => rank.get(c.mapper.table)!))
+    for (const s of candidates) {
+      if (rank.get(s.mapper.table) !== best) continue
+      out.push(s)
+      remaining.delete(s)
+      for (const p of parentsOf.get(s)!) waiting.set(p, waiting.get(p)! - 1)
+    }
+  }
+  return out
+}
+
+function groupByTable<T>(items: readonly T[], tableOf: (item: T) => Table): T[][] {
+  const groups: T[][] = []
+  for (const item of items) {
+    const last = groups.at(-1)
+    if (last !== undefined && tableOf(last[0]!) === tableOf(item)) last.push(item)
+    else groups.push([item])
+  }
+  return groups
+}
+
+/** True when a column value is known now, without a result of this flush. */
+export function resolveSource(src: ValueSource): unknown {
+  if ('value' in src) return src.value
+  const { from, column } = src
+  if (from.generated.has(column)) return from.generated.get(column)
+  if (from.syncs.has(column)) return resolveSource(from.syncs.get(column)!)
+  if (from.values.has(column)) return from.values.get(column)
+  return NOT_LOADED
+}
+
+/**
+ * Inserts whose database-generated key other rows of this flush need (children, association
+ * rows, post-updates). A one-shot batch cannot read a key back in time for them.
+ */
+export function keysNeededFirst(plan: FlushPlan): RowOp[] {
+  const needed = new Set<RowOp>()
+  const note = (src: ValueSource) => {
+    if ('from' in src && !src.from.values.has(src.column) && src.from.kind === 'insert') needed.add(src.from)
+  }
+  for (const group of plan.saves) for (const op of group) for (const src of op.syncs.values()) note(src)
+  for (const pu of plan.postUpdates) note(pu.source)
+  for (const row of plan.secondaryInserts) for (const src of row.values.values()) note(src)
+  return [...needed]
+}
