@@ -366,6 +366,9 @@ function backAdd(parent: InstanceState, rel: Relationship<any>, child: object): 
   if (rel.cascade.has('save-update') && parent.session !== undefined) parent.session.cascadeAdd(childState)
   const back = rel.backRelationship
   if (back === undefined) return
+  // the other side gains `parent`: its save-update cascade brings `parent` into its session
+  if (back.cascade.has('save-update') && childState.session !== undefined && parent.session === undefined)
+    childState.session.cascadeAdd(parent)
   if (back.uselist) {
     const list = childState.dict[back.key] as object[] | undefined
     if (list === undefined) {

@@ -1,7 +1,14 @@
 import { expect, it } from 'vitest'
 import { libsql } from '../../adapters/libsql/node.js'
 import { createAsyncEngine, ForeignKey, select, t } from '../../core/index.js'
-import { AsyncSession, DeclarativeBase, mappedColumn, type Relationship, relationship, selectinload } from '../../core/orm/index.js'
+import {
+  AsyncSession,
+  DeclarativeBase,
+  mappedColumn,
+  type Relationship,
+  relationship,
+  selectinload,
+} from '../../core/orm/index.js'
 
 class Base extends DeclarativeBase {}
 class User extends Base.mapped('users', {
@@ -9,7 +16,10 @@ class User extends Base.mapped('users', {
   name: mappedColumn(t.String(50), { nullable: false }),
 }) {
   declare addresses: Address[]
-  static addresses: Relationship<Address> = relationship(() => Address, { backPopulates: 'user', cascade: 'all, delete-orphan' })
+  static addresses: Relationship<Address> = relationship(() => Address, {
+    backPopulates: 'user',
+    cascade: 'all, delete-orphan',
+  })
 }
 class Address extends Base.mapped('addresses', {
   id: mappedColumn(t.Integer, { primaryKey: true }),

@@ -4,6 +4,10 @@ import { ddlTopic } from './ddl.js'
 import { dmlTopic } from './dml.js'
 import { errorsTopic } from './errors.js'
 import { leaksTopic } from './leaks.js'
+import { ormCommitTopic } from './orm-commit.js'
+import { ormRelationshipsTopic } from './orm-relationships.js'
+import { OrmBase } from './orm-schema.js'
+import { ormSessionTopic } from './orm-session.js'
 import { skipReason } from './requirements.js'
 import { resultsTopic } from './results.js'
 import { metadata } from './schema.js'
@@ -26,6 +30,9 @@ const topics: readonly (readonly [string, (topic: Topic) => void])[] = [
   ['errors', errorsTopic],
   ['results API', resultsTopic],
   ['streaming', streamingTopic],
+  ['orm session', ormSessionTopic],
+  ['orm relationships', ormRelationshipsTopic],
+  ['orm commit', ormCommitTopic],
   ['leaks', leaksTopic],
 ]
 
@@ -74,11 +81,13 @@ export function defineConformanceSuite(config: ConformanceConfig, api: TestApi):
   api.beforeAll(async () => {
     engine = await config.createEngine()
     await metadata.createAll(engine, { checkFirst: true })
+    await OrmBase.metadata.createAll(engine, { checkFirst: true })
   }, 120_000)
   api.afterAll(async () => {
     try {
       if (engine !== undefined) {
         await metadata.dropAll(engine, { checkFirst: true }).catch(() => undefined)
+        await OrmBase.metadata.dropAll(engine, { checkFirst: true }).catch(() => undefined)
         await engine.dispose()
       }
     } finally {

@@ -1,0 +1,161 @@
+/**
+ * The mapped classes of the ORM topics, on their own declarative base (tables `ea_orm_*`).
+ * @module
+ */
+import { Column, ForeignKey, Table, t } from '../../core/index.js'
+import { DeclarativeBase, mappedColumn, type Relationship, relationship } from '../../core/orm/index.js'
+
+/** The declarative base of the ORM topics; `OrmBase.metadata.createAll(engine)` makes the tables. */
+export class OrmBase extends DeclarativeBase {}
+
+const uuid = () => crypto.randomUUID()
+
+/** Database-generated keys; one-to-many with delete-orphan. */
+export class Owner extends OrmBase.mapped('ea_orm_owners', {
+  id: mappedColumn(t.Integer, { primaryKey: true }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+  email: mappedColumn(t.String(100), { unique: true }),
+  score: mappedColumn(t.Integer, { nullable: false, default: 0 }),
+}) {
+  declare pets: Pet[]
+  declare toys: Toy[]
+  static pets: Relationship<Pet> = relationship(() => Pet, {
+    backPopulates: 'owner',
+    cascade: 'all, delete-orphan',
+  })
+  static toys: Relationship<Toy> = relationship(() => Toy, { backPopulates: 'owner' })
+  get label(): string {
+    return `${this.name} <${this.email ?? '-'}>`
+  }
+}
+
+export class Pet extends OrmBase.mapped('ea_orm_pets', {
+  id: mappedColumn(t.Integer, { primaryKey: true }),
+  ownerId: mappedColumn(t.Integer, { name: 'owner_id', foreignKey: new ForeignKey(() => Owner.c.id) }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+}) {
+  declare owner: Owner | null
+  static owner: Relationship<Owner> = relationship(() => Owner, { backPopulates: 'pets' })
+}
+
+/** A child without delete-orphan: removing it from the collection nulls its key. */
+export class Toy extends OrmBase.mapped('ea_orm_toys', {
+  id: mappedColumn(t.Integer, { primaryKey: true }),
+  ownerId: mappedColumn(t.Integer, { name: 'owner_id', foreignKey: new ForeignKey(() => Owner.c.id) }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+}) {
+  declare owner: Owner | null
+  static owner: Relationship<Owner> = relationship(() => Owner, { backPopulates: 'toys' })
+}
+
+/** Client-generated keys across three related tables: a commit is one request on batch adapters. */
+export class Author extends OrmBase.mapped('ea_orm_authors', {
+  id: mappedColumn(t.String(36), { primaryKey: true, default: uuid }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+}) {
+  declare books: Book[]
+  static books: Relationship<Book> = relationship(() => Book, {
+    backPopulates: 'author',
+    cascade: 'all, delete-orphan',
+  })
+}
+
+export class Book extends OrmBase.mapped('ea_orm_books', {
+  id: mappedColumn(t.String(36), { primaryKey: true, default: uuid }),
+  authorId: mappedColumn(t.String(36), {
+    name: 'author_id',
+    nullable: false,
+    foreignKey: new ForeignKey(() => Author.c.id, { onDelete: 'CASCADE' }),
+  }),
+  title: mappedColumn(t.String(100), { nullable: false }),
+}) {
+  declare author: Author | null
+  declare chapters: Chapter[]
+  static author: Relationship<Author> = relationship(() => Author, { backPopulates: 'books' })
+  static chapters: Relationship<Chapter> = relationship(() => Chapter, {
+    backPopulates: 'book',
+    cascade: 'all, delete-orphan',
+    passiveDeletes: true,
+  })
+}
+
+export class Chapter extends OrmBase.mapped('ea_orm_chapters', {
+  id: mappedColumn(t.String(36), { primaryKey: true, default: uuid }),
+  bookId: mappedColumn(t.String(36), {
+    name: 'book_id',
+    nullable: false,
+    foreignKey: new ForeignKey(() => Book.c.id, { onDelete: 'CASCADE' }),
+  }),
+  n: mappedColumn(t.Integer, { nullable: false }),
+}) {
+  declare book: Book | null
+  static book: Relationship<Book> = relationship(() => Book, { backPopulates: 'chapters' })
+}
+
+/** Many-to-many through an association table. */
+export const articleTags = new Table('ea_orm_article_tags', OrmBase.metadata, {
+  articleId: new Column(t.Integer, {
+    name: 'article_id',
+    primaryKey: true,
+    foreignKey: new ForeignKey(() => Article.c.id),
+  }),
+  tagId: new Column(t.Integer, {
+    name: 'tag_id',
+    primaryKey: true,
+    foreignKey: new ForeignKey(() => Tag.c.id),
+  }),
+})
+
+export class Article extends OrmBase.mapped('ea_orm_articles', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  title: mappedColumn(t.String(100), { nullable: false }),
+}) {
+  declare tags: Tag[]
+  static tags: Relationship<Tag> = relationship(() => Tag, {
+    secondary: articleTags,
+    backPopulates: 'articles',
+  })
+}
+
+export class Tag extends OrmBase.mapped('ea_orm_tags', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+}) {
+  declare articles: Article[]
+  static articles: Relationship<Article> = relationship(() => Article, {
+    secondary: articleTags,
+    backPopulates: 'tags',
+  })
+}
+
+/** A composite primary key. */
+export class Seat extends OrmBase.mapped('ea_orm_seats', {
+  room: mappedColumn(t.String(10), { primaryKey: true }),
+  n: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  guest: mappedColumn(t.String(50)),
+}) {}
+
+/** A self-referential tree (adjacency list). */
+export class TreeNode extends OrmBase.mapped('ea_orm_nodes', {
+  id: mappedColumn(t.String(36), { primaryKey: true, default: uuid }),
+  parentId: mappedColumn(t.String(36), {
+    name: 'parent_id',
+    foreignKey: new ForeignKey((): Column => TreeNode.c.id),
+  }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+}) {
+  declare children: TreeNode[]
+  declare parent: TreeNode | null
+  static children: Relationship<TreeNode> = relationship(() => TreeNode, { backPopulates: 'parent' })
+  static parent: Relationship<TreeNode> = relationship(() => TreeNode, {
+    backPopulates: 'children',
+    remoteSide: () => [TreeNode.c.id],
+  })
+}
+
+/** Many rows for chunking (5,000 in one commit). */
+export class Reading extends OrmBase.mapped('ea_orm_readings', {
+  id: mappedColumn(t.String(36), { primaryKey: true, default: uuid }),
+  batch: mappedColumn(t.String(36), { nullable: false }),
+  value: mappedColumn(t.Integer, { nullable: false }),
+}) {}
