@@ -196,7 +196,10 @@ export class AsyncEngine {
    * @internal Bound statements as one atomic batch, with logging and error translation (the ORM's
    * one-request commit sends its guard statements through here).
    */
-  async runStatementBatch(statements: readonly Statement[], options: TransactionOptions = {}): Promise<RawResult[]> {
+  async runStatementBatch(
+    statements: readonly Statement[],
+    options: TransactionOptions = {},
+  ): Promise<RawResult[]> {
     this.checkOpen()
     for (const s of statements) echoStatement(this.echo, s)
     try {

@@ -15,7 +15,6 @@ export interface ColumnsSourceType<C = Record<string, ColumnElement>, TB extends
  * A row holds one instance for it.
  */
 export interface EntityType<I = unknown> {
-  // biome-ignore lint/suspicious/noExplicitAny: any constructor signature
   new (...args: any[]): I
   __clauseElement__(): unknown
 }
