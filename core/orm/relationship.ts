@@ -180,16 +180,22 @@ export class Relationship<T = unknown> {
     const secondary =
       typeof this.options.secondary === 'function' ? this.options.secondary() : this.options.secondary
     const only = columnsOf(this.options.foreignKeys)
-    const pick = (t: Table, refers: Table) =>
-      t
-        .foreignKeyPairs()
-        .filter(
-          ([col, ref]) =>
-            (ref as { table?: unknown }).table === refers &&
-            (only === undefined || only.includes(col as Column<any, any>)),
-        ) as unknown as (readonly [Column<any, any>, Column<any, any>])[]
+    /** The foreign key pairs `[column of t, referred column]` of the constraints of `t` that refer to `refers`. */
+    const pick = (t: Table, refers: Table) => {
+      const fks = t.foreignKeys.filter(
+        (fk) =>
+          fk.referred.every((c) => c.table === refers) &&
+          (only === undefined || fk.columns.every((k) => only.includes(t.columnByKey(k)))),
+      )
+      if (fks.length > 1)
+        throw new ArgumentError(
+          `${owner}: several foreign keys of ${t.name} refer to ${refers.name}; say which with foreignKeys: () => [...]`,
+        )
+      const fk = fks[0]
+      return fk === undefined ? [] : fk.columns.map((k, i) => [t.columnByKey(k), fk.referred[i]!] as const)
+    }
     if (secondary !== undefined) {
-      const toLocal = pick(secondary, local)
+      const toLocal = local === remote ? [] : pick(secondary, local)
       const toRemote = local === remote ? [] : pick(secondary, remote)
       let localPairs = toLocal
       let remotePairs = toRemote

@@ -29,6 +29,8 @@ export interface RowOp {
   readonly generated: Map<string, unknown>
   /** Rows that must be written first. */
   readonly deps: Set<RowOp>
+  /** Foreign key columns synced from a row inserted in this flush, by that row (to break cycles). */
+  readonly syncDeps: Map<string, RowOp>
   /** For an update: the primary key as last flushed (it may be changing). */
   readonly whereKey: readonly unknown[] | undefined
 }
@@ -156,7 +158,12 @@ export function planFlush(input: FlushInput): FlushPlan {
       } else {
         const src = sourceOf(parent, parentCol.key, ops)
         op.syncs.set(childCol.key, src)
-        if ('from' in src) op.deps.add(src.from)
+        const parentOp = ops.get(parent)
+        if (parentOp !== undefined && parentOp.kind === 'insert' && parentOp !== op) {
+          op.deps.add(parentOp)
+          op.syncDeps.set(childCol.key, parentOp)
+        } else op.syncDeps.delete(childCol.key)
+        if ('from' in src && src.from !== op) op.deps.add(src.from)
       }
     }
   }
@@ -290,6 +297,7 @@ function newOp(
     syncs: new Map(),
     generated: new Map(),
     deps: new Set(),
+    syncDeps: new Map(),
     whereKey,
   }
 }
@@ -372,22 +380,21 @@ function orderSaves(ops: RowOp[]): { order: RowOp[]; postUpdates: PostUpdate[] }
     const candidates = [...remaining].filter(ready)
     if (candidates.length === 0) {
       // a cycle: insert one row with a nullable foreign key as NULL and set it afterwards
+      const nullableDep = (op: RowOp, col: string, dep: RowOp) =>
+        remaining.has(dep) && op.mapper.table.columnByKey(col).nullable
       const breakable = [...remaining].find((op) =>
-        [...op.syncs].some(
-          ([col, src]) =>
-            'from' in src && remaining.has(src.from) && op.mapper.table.columnByKey(col).nullable,
-        ),
+        [...op.syncDeps].some(([col, dep]) => nullableDep(op, col, dep)),
       )
       if (breakable === undefined)
         throw new FlushError(
           `Circular dependency between rows of ${[...new Set([...remaining].map((o) => o.mapper.name))].join(', ')} with no nullable foreign key to break it`,
         )
-      for (const [col, src] of [...breakable.syncs]) {
-        if (!('from' in src) || !remaining.has(src.from) || !breakable.mapper.table.columnByKey(col).nullable)
-          continue
+      for (const [col, dep] of [...breakable.syncDeps]) {
+        if (!nullableDep(breakable, col, dep)) continue
+        postUpdates.push({ op: breakable, column: col, source: breakable.syncs.get(col)! })
         breakable.syncs.set(col, { value: null })
-        breakable.deps.delete(src.from)
-        postUpdates.push({ op: breakable, column: col, source: src })
+        breakable.syncDeps.delete(col)
+        if (![...breakable.syncDeps.values()].includes(dep)) breakable.deps.delete(dep)
       }
       continue
     }

@@ -1,0 +1,154 @@
+/** The unit of work's SQL: what a flush writes and in which order (embedded libSQL, statements captured). */
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { describe, expect, it } from 'vitest'
+import { type Column, ForeignKey, select, t } from '../../core/index.js'
+import {
+  AsyncSession,
+  asyncScopedSession,
+  asyncSessionmaker,
+  DeclarativeBase,
+  mappedColumn,
+  type Relationship,
+  relationship,
+} from '../../core/orm/index.js'
+import { memoryEngine } from './support.js'
+
+class Base extends DeclarativeBase {}
+let n = 0
+const key = () => `k${++n}`
+
+class Team extends Base.mapped('teams', {
+  id: mappedColumn(t.String(10), { primaryKey: true, default: key }),
+  name: mappedColumn(t.String(20), { nullable: false }),
+  city: mappedColumn(t.String(20)),
+  captainId: mappedColumn(t.String(10), { foreignKey: new ForeignKey((): Column => Player.c.id) }),
+}) {
+  declare players: Player[]
+  declare captain: Player | null
+  static players: Relationship<Player> = relationship(() => Player, {
+    backPopulates: 'team',
+    foreignKeys: () => [Player.c.teamId],
+    lazy: 'selectin',
+  })
+  static captain: Relationship<Player> = relationship(() => Player, { foreignKeys: () => [Team.c.captainId] })
+}
+class Player extends Base.mapped('players', {
+  id: mappedColumn(t.String(10), { primaryKey: true, default: key }),
+  teamId: mappedColumn(t.String(10), { foreignKey: new ForeignKey(() => Team.c.id) }),
+  name: mappedColumn(t.String(20), { nullable: false }),
+}) {
+  declare team: Team | null
+  static team: Relationship<Team> = relationship(() => Team, {
+    backPopulates: 'players',
+    foreignKeys: () => [Player.c.teamId],
+  })
+}
+
+async function setup(log: string[]) {
+  const engine = await memoryEngine(log)
+  await Base.metadata.createAll(engine)
+  log.length = 0
+  return engine
+}
+
+describe('unit of work', () => {
+  it('inserts the rows of one table with one multi-row INSERT, parents first', async () => {
+    const log: string[] = []
+    const session = new AsyncSession(await setup(log), { expireOnCommit: false })
+    const team = new Team({ name: 'Owls' })
+    team.players.push(new Player({ name: 'a' }), new Player({ name: 'b' }), new Player({ name: 'c' }))
+    session.add(team)
+    await session.commit()
+    const inserts = log.filter((l) => l.startsWith('INSERT'))
+    expect(inserts).toHaveLength(2)
+    expect(inserts[0]).toMatch(/^INSERT INTO teams/)
+    expect(inserts[1]).toMatch(
+      /^INSERT INTO players .* VALUES \(\?, \?, \?\), \(\?, \?, \?\), \(\?, \?, \?\)/,
+    )
+  })
+
+  it('an UPDATE sets only the columns that changed', async () => {
+    const log: string[] = []
+    const session = new AsyncSession(await setup(log), { expireOnCommit: false })
+    const team = new Team({ name: 'Larks', city: 'Bergen' })
+    session.add(team)
+    await session.commit()
+    log.length = 0
+    team.city = 'Oslo'
+    team.name = 'Larks' // same value: not a change
+    await session.commit()
+    expect(log.filter((l) => l.startsWith('UPDATE'))).toEqual([
+      `UPDATE teams SET city = ? WHERE teams.id = ?  ["Oslo","${team.id}"]`,
+    ])
+  })
+
+  it('a cycle is broken by inserting a nullable key as NULL and setting it afterwards', async () => {
+    const log: string[] = []
+    const session = new AsyncSession(await setup(log), { expireOnCommit: false })
+    const team = new Team({ name: 'Cyclists' })
+    const captain = new Player({ name: 'cap', team })
+    team.captain = captain
+    session.add(team)
+    await session.commit()
+    const writes = log.filter((l) => /^(INSERT|UPDATE)/.test(l))
+    expect(writes).toHaveLength(3)
+    expect(writes[2]).toMatch(/^UPDATE (teams SET "captainId"|players SET "teamId")/)
+    session.expungeAll()
+    const again = (await session.get(Team, team.id))!
+    expect(again.captainId).toBe(captain.id)
+    expect(again.players.map((p) => p.name)).toEqual(['cap']) // lazy: 'selectin' loaded it with the team
+  })
+
+  it('a flush that changes nothing sends nothing', async () => {
+    const log: string[] = []
+    const session = new AsyncSession(await setup(log), { expireOnCommit: false })
+    const team = new Team({ name: 'Quiet' })
+    session.add(team)
+    await session.commit()
+    log.length = 0
+    team.name = 'Quiet'
+    await session.commit()
+    expect(log).toEqual([])
+  })
+
+  it('asyncSessionmaker makes sessions with its options; begin() commits and closes', async () => {
+    const engine = await setup([])
+    const Session = asyncSessionmaker(engine, { expireOnCommit: false })
+    const s1 = Session()
+    expect(s1.expireOnCommit).toBe(false)
+    const team = await Session.begin(async (s) => {
+      const tm = new Team({ name: 'Made' })
+      s.add(tm)
+      return tm
+    })
+    expect(team.name).toBe('Made')
+    expect((await engine.execute(select(Team.c.name).where(Team.c.id.eq(team.id)))).scalar()).toBe('Made')
+  })
+
+  it('asyncScopedSession gives one session per async context', async () => {
+    const engine = await setup([])
+    const scoped = asyncScopedSession(asyncSessionmaker(engine), { storage: new AsyncLocalStorage() })
+    const seen: AsyncSession[] = []
+    await Promise.all(
+      [1, 2].map(() =>
+        scoped.run(async () => {
+          const a = scoped()
+          await Promise.resolve()
+          expect(scoped()).toBe(a)
+          seen.push(a)
+        }),
+      ),
+    )
+    expect(seen[0]).not.toBe(seen[1])
+    expect(() => scoped()).toThrow(/No session scope is active/)
+    let current = 'req-1'
+    const byFunc = asyncScopedSession(asyncSessionmaker(engine), { scopefunc: () => current })
+    const first = byFunc()
+    current = 'req-2'
+    expect(byFunc()).not.toBe(first)
+    current = 'req-1'
+    expect(byFunc()).toBe(first)
+    await byFunc.remove()
+    expect(byFunc()).not.toBe(first)
+  })
+})
