@@ -67,7 +67,7 @@ export interface AsyncScopedSession {
  * the `nodejs_als` or `nodejs_compat` flag) or a scope function.
  *
  * ```ts
- * import { AsyncLocalStorage } from 'node:async_hooks'
+ * // AsyncLocalStorage comes from the runtime's async_hooks module
  * const scoped = asyncScopedSession(Session, { storage: new AsyncLocalStorage() })
  * app.use((c, next) => scoped.run(next))      // hono: a session per request
  * scoped().add(user)
