@@ -23,9 +23,11 @@ import { ClauseElement } from '../sql/elements.js'
 import { type Select, Select as SelectClass, select } from '../sql/select.js'
 import { instrumentedList, rawList } from './collections.js'
 import { type FlushTarget, runBatch, runInteractive } from './flush.js'
-import { applyLoaders, loadRelationship } from './loader-options.js'
+import { loadRelationship } from './loader-options.js'
 import { hydrateResult, mapRow, rowLayout } from './loading.js'
 import { type Mapper, mapperOf } from './mapper.js'
+import { executeOrmWrite, type WriteHost } from './orm-writes.js'
+import { executeOrmSelect, ormChunkMapper } from './query.js'
 import type { Relationship } from './relationship.js'
 import { SessionTransaction } from './session-transaction.js'
 import { type InstanceState, type SessionLink, sameValue, stateOf } from './state.js'
@@ -347,8 +349,8 @@ export class AsyncSession implements SessionLink {
     return this.#conn
   }
 
-  /** Runs a read: in the session's transaction where one is open, else on its own (batch adapters). */
-  private async runRead(stmt: ClauseElement, params?: ExecuteArgs): Promise<Result<any>> {
+  /** @internal Runs a read: in the session's transaction where one is open, else on its own (batch adapters). */
+  async runRead(stmt: ClauseElement, params?: ExecuteArgs): Promise<Result<any>> {
     if (this.#conn !== undefined && !this.#conn.closed) return this.#conn.execute(stmt, params)
     if (this.batchCommit) return this.bind.execute(stmt, params)
     return (await this.connection()).execute(stmt, params)
@@ -383,33 +385,27 @@ export class AsyncSession implements SessionLink {
           ? 'execute() takes a statement; wrap raw SQL in text()'
           : 'execute() takes a statement',
       )
-    if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete)
-      return this.executeWrite(stmt, params)
+    if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete) {
+      await this.autoflushNow()
+      return executeOrmWrite(this.writeHost(), stmt, params)
+    }
     await this.autoflushNow()
     if (stmt instanceof SelectClass) {
-      const layout = rowLayout(stmt)
-      if (layout !== undefined) {
-        const populateExisting = stmt.executionOptionsMap.populateExisting === true
-        const loaded = new Map<Mapper, InstanceState[]>()
-        const raw = await this.runRead(stmt, params)
-        const result = hydrateResult(this, layout, raw, { populateExisting }, loaded)
-        await applyLoaders(this, stmt, loaded, populateExisting)
-        return result as Result<RowOfStmt<S>>
-      }
+      const result = await executeOrmSelect(this, stmt, params)
+      if (result !== undefined) return result as Result<RowOfStmt<S>>
     }
     return this.runRead(stmt, params)
   }
 
-  private async executeWrite(stmt: ClauseElement, params?: ExecuteArgs): Promise<Result<any>> {
-    if (!this.caps.interactiveTransactions)
-      throw new UnsupportedCapabilityError(
-        `${this.bind.adapter.name} cannot hold a transaction open, so a write given to session.execute() could not ` +
-          'wait for commit(). Run it with engine.execute() (commits at once) or engine.batch([...]) (atomic)',
-      )
-    await this.autoflushNow()
-    const conn = await this.connection()
-    this.#bulkWrites = true
-    return conn.execute(stmt, params)
+  private writeHost(): WriteHost {
+    return {
+      capabilities: this.caps,
+      adapterName: this.bind.adapter.name,
+      connection: () => this.connection(),
+      noteBulkWrite: () => {
+        this.#bulkWrites = true
+      },
+    }
   }
 
   /** The first column of the first row. */
@@ -463,22 +459,17 @@ export class AsyncSession implements SessionLink {
       await own?.close()
       throw err
     })
-    const layout = stmt instanceof SelectClass ? rowLayout(stmt) : undefined
-    if (layout === undefined && own === undefined) return inner as AsyncResult<RowOfStmt<S>>
+    const orm = stmt instanceof SelectClass ? ormChunkMapper(this, stmt) : undefined
+    if (orm === undefined && own === undefined) return inner as AsyncResult<RowOfStmt<S>>
     const source = (inner as unknown as { handOver(): ChunkSource }).handOver()
-    const populateExisting = stmt instanceof SelectClass && stmt.executionOptionsMap.populateExisting === true
-    return new AsyncResult<RowOfStmt<S>>(layout?.names ?? inner.keys(), {
+    return new AsyncResult<RowOfStmt<S>>(orm?.names ?? inner.keys(), {
       next: async () => {
         const chunk = await source.next()
         if (chunk === undefined) {
           await own?.close()
           return undefined
         }
-        if (layout === undefined) return chunk
-        const loaded = new Map<Mapper, InstanceState[]>()
-        const rows = chunk.map((v) => mapRow(this, layout, v, { populateExisting }, loaded))
-        await applyLoaders(this, stmt as unknown as Select, loaded, populateExisting)
-        return rows
+        return orm === undefined ? chunk : orm.map(chunk)
       },
       close: async () => {
         await source.close()
