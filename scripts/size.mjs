@@ -62,6 +62,26 @@ for (const [subpath, contents] of Object.entries(adapterScenarios))
       { stdin: { contents, resolveDir: root, loader: 'js' } },
     ])
 
+/** An ORM Worker on D1: a declarative base, one mapped class, a session that adds, commits and gets. */
+if ('edgealchemy/orm' in alias && 'edgealchemy/d1' in alias)
+  targets.push([
+    'worker: ORM + d1',
+    {
+      stdin: {
+        contents: `import { createAsyncEngine, t } from 'edgealchemy'
+import { d1 } from 'edgealchemy/d1'
+import { AsyncSession, DeclarativeBase, mappedColumn } from 'edgealchemy/orm'
+class Base extends DeclarativeBase {}
+class User extends Base.mapped('u', { id: mappedColumn(t.Integer, { primaryKey: true }), n: mappedColumn(t.Text) }) {}
+export default { async fetch(req, env) { const session = new AsyncSession(createAsyncEngine(d1(env.DB)))
+  session.add(new User({ n: 'x' })); await session.commit(); const u = await session.get(User, 1)
+  return Response.json({ n: u?.n ?? null }) } }`,
+        resolveDir: root,
+        loader: 'js',
+      },
+    },
+  ])
+
 const rows = []
 for (const [name, input] of targets) {
   const result = await build({
