@@ -14,7 +14,7 @@ export {
 } from './declarative.js'
 export { type InstanceInspection, inspect } from './inspect.js'
 export { LoaderOption, type LoaderStrategy, raiseload, selectinload } from './loader-options.js'
-export { Mapper, mapperOf } from './mapper.js'
+export { Mapper, type MapperArgs, mapperArgs, mapperOf } from './mapper.js'
 export {
   type LazyStrategy,
   Relationship,

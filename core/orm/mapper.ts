@@ -19,6 +19,56 @@ export interface GeneratedInfo {
   mapped: Function | undefined
 }
 
+/**
+ * Mapper configuration of a class, given in a static block so it is known when the class is
+ * defined: `static { mapperArgs(this, { versionIdCol: 'version' }) }`.
+ */
+export interface MapperArgs {
+  /** A column counting the row's versions: UPDATE and DELETE check it (optimistic concurrency). */
+  readonly versionIdCol?: string
+  /** Single-table inheritance: the discriminator column (on the base class). */
+  readonly polymorphicOn?: string
+  /** Single-table inheritance: this class's discriminator value. */
+  readonly polymorphicIdentity?: unknown
+}
+
+const argsByClass = new WeakMap<Function, MapperArgs>()
+/** Subclasses that declared a polymorphic identity, by the class they extend. */
+const polymorphicSubclasses = new WeakMap<Function, Function[]>()
+
+/**
+ * Configures the mapper of `cls`; call it in a static block of the class.
+ *
+ * ```ts
+ * class Doc extends Base.mapped('docs', { ..., version: mappedColumn(t.Integer, { nullable: false }) }) {
+ *   static { mapperArgs(this, { versionIdCol: 'version' }) }
+ * }
+ * ```
+ */
+export function mapperArgs(cls: Function, args: MapperArgs): void {
+  if (typeof cls !== 'function')
+    throw new ArgumentError('mapperArgs(this, {...}) is called in a static block of the class')
+  if (Object.hasOwn(cls, MAPPER))
+    throw new ArgumentError(`${cls.name}: mapperArgs() must run when the class is defined, before it is used`)
+  argsByClass.set(cls, Object.freeze({ ...args }))
+  if (args.polymorphicIdentity !== undefined) {
+    const parent = Object.getPrototypeOf(cls) as Function
+    const list = polymorphicSubclasses.get(parent)
+    if (list) list.push(cls)
+    else polymorphicSubclasses.set(parent, [cls])
+  }
+}
+
+/** @internal The mapper arguments given for `cls` itself. */
+export function ownMapperArgs(cls: Function): MapperArgs {
+  return argsByClass.get(cls) ?? {}
+}
+
+/** @internal The classes extending `cls` that declared a polymorphic identity. */
+export function declaredSubclasses(cls: Function): readonly Function[] {
+  return polymorphicSubclasses.get(cls) ?? []
+}
+
 /** Attribute names the ORM keeps for itself. */
 const RESERVED = new Set(['then', 'awaitableAttrs', 'constructor', '__proto__'])
 
