@@ -337,6 +337,7 @@ export function isGuardError(dialect: Dialect, err: unknown): boolean {
 /**
  * Runs the whole plan as one atomic batch (one request on neon-http, libsql, d1). Every value
  * must be known before sending: keys the database generates may only be read back, not reused.
+ * Returns the number of statements sent (guards included).
  */
 export async function runBatch(
   target: FlushTarget,
@@ -372,5 +373,5 @@ export async function runBatch(
     const raw = raws[at[i]!]!
     step.onResult(toResult(target.dialect, step.template, raw).all().map(valuesOf), raw)
   })
-  return 1
+  return stmts.length
 }

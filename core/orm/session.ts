@@ -284,7 +284,17 @@ export class AsyncSession implements SessionLink {
       for (const f of this.#frames) f.deleted.add(state)
     }
     for (const rel of state.mapper.relationshipList) {
-      if (!rel.cascade.has('delete')) continue
+      if (!rel.cascade.has('delete')) {
+        // children whose NOT NULL key cannot be blanked by one UPDATE: load them, so the flush
+        // nulls (and refuses) each one, or finds none
+        const mustLoad =
+          rel.direction === 'one-to-many' &&
+          rel.options.passiveDeletes !== true &&
+          !(rel.key in state.dict) &&
+          rel.pairs.some(([, fk]) => !fk.nullable)
+        if (mustLoad) await loadRelationship(this, [state], rel, false)
+        continue
+      }
       if (!(rel.key in state.dict)) {
         if (rel.options.passiveDeletes === true && rel.direction === 'one-to-many') continue
         await loadRelationship(this, [state], rel, false)
@@ -841,7 +851,7 @@ export class AsyncSession implements SessionLink {
 
   /**
    * A savepoint: flushes, then `SAVEPOINT`. Its rollback undoes the database and in-memory
-   * changes made since. Needs interactive transactions and savepoints (not neon-http, d1, planetscale).
+   * changes made since. Needs interactive transactions and savepoints (not neon-http or d1).
    */
   async beginNested(): Promise<SessionTransaction>
   async beginNested<T>(fn: (session: this) => Promise<T>): Promise<T>

@@ -154,6 +154,11 @@ export function planFlush(input: FlushInput): FlushPlan {
       const parentCol = childIsLocal ? b : a
       if (parent === null) {
         if (op.kind === 'update' && childCol.primaryKey) continue
+        if (!childCol.nullable)
+          throw new FlushError(
+            `${child.mapper.name}.${childCol.key} is NOT NULL, so this ${child.mapper.name} cannot lose its ` +
+              `${rel.parent === child.mapper ? rel.target.name : rel.parent.name}: delete it too (cascade: 'all, delete-orphan' on ${rel}) or give it another`,
+          )
         op.syncs.set(childCol.key, { value: null })
       } else {
         const src = sourceOf(parent, parentCol.key, ops)

@@ -152,3 +152,30 @@ describe('unit of work', () => {
     expect(byFunc()).not.toBe(first)
   })
 })
+
+describe('deleting a parent whose children have a NOT NULL key', () => {
+  class B2 extends DeclarativeBase {}
+  class Host extends B2.mapped('hosts', { id: mappedColumn(t.Integer, { primaryKey: true }) }) {
+    declare visits: Visit[]
+    static visits: Relationship<Visit> = relationship(() => Visit)
+  }
+  class Visit extends B2.mapped('visits', {
+    id: mappedColumn(t.Integer, { primaryKey: true }),
+    hostId: mappedColumn(t.Integer, { nullable: false, foreignKey: new ForeignKey(() => Host.c.id) }),
+  }) {}
+
+  it('works when it has none, and says what to do when it has some', async () => {
+    const engine = await memoryEngine()
+    await B2.metadata.createAll(engine)
+    const session = new AsyncSession(engine, { expireOnCommit: false })
+    session.addAll([new Host({ id: 1 }), new Host({ id: 2 }), new Visit({ id: 1, hostId: 2 })])
+    await session.commit()
+    session.expungeAll()
+    await session.delete((await session.get(Host, 1))!)
+    await session.commit()
+    await session.delete((await session.get(Host, 2))!)
+    await expect(session.commit()).rejects.toThrow(
+      /Visit.hostId is NOT NULL.*cascade: 'all, delete-orphan' on Host.visits/,
+    )
+  })
+})
