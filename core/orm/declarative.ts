@@ -110,7 +110,10 @@ function awaitableAttrsOf(state: InstanceState): object {
 class MappedBase {
   constructor(init?: Record<string, unknown>) {
     const mapper = mapperOf(new.target)
-    ;(this as unknown as { [STATE]: InstanceState })[STATE] = new InstanceState(mapper, this)
+    const state = new InstanceState(mapper, this)
+    ;(this as unknown as { [STATE]: InstanceState })[STATE] = state
+    if (mapper.polymorphicOn !== undefined && mapper.polymorphicIdentity !== undefined)
+      state.dict[mapper.polymorphicOn] = mapper.polymorphicIdentity
     if (init === undefined) return
     if (typeof init !== 'object' || init === null || Array.isArray(init))
       throw new ArgumentError(`new ${mapper.name}() takes an object of attribute values`)

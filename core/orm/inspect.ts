@@ -3,8 +3,9 @@
  * @module
  */
 import { ArgumentError } from '../errors.js'
+import { rawList } from './collections.js'
 import type { Mapper } from './mapper.js'
-import { type InstanceState, type ObjectStatus, stateOf } from './state.js'
+import { type InstanceState, NOT_LOADED, type ObjectStatus, sameValue, stateOf } from './state.js'
 
 /** What `inspect(obj)` tells about a mapped object. */
 export interface InstanceInspection {
@@ -25,6 +26,18 @@ export interface InstanceInspection {
   readonly modifiedAttributes: readonly string[]
   /** True when any attribute was assigned since the last flush. */
   readonly modified: boolean
+  /**
+   * An attribute's history since the last load or flush (SQLAlchemy's `History`): values added,
+   * unchanged and deleted (for a collection: its members).
+   */
+  history(key: string): AttributeHistory
+}
+
+/** What changed in one attribute. */
+export interface AttributeHistory {
+  readonly added: readonly unknown[]
+  readonly unchanged: readonly unknown[]
+  readonly deleted: readonly unknown[]
 }
 
 /**
@@ -57,5 +70,39 @@ function inspection(state: InstanceState): InstanceInspection {
     unloaded: keys.filter((k) => !(k in state.dict)),
     modifiedAttributes: state.changedKeys(),
     modified: state.modified,
+    history: (key) => historyOf(state, key),
   }
+}
+
+function historyOf(state: InstanceState, key: string): AttributeHistory {
+  const mapper = state.mapper
+  if (!mapper.hasAttribute(key))
+    throw new ArgumentError(
+      `${mapper.name} has no attribute "${key}" (attributes: ${mapper.attributeKeys().join(', ')})`,
+    )
+  const none: AttributeHistory = { added: [], unchanged: [], deleted: [] }
+  if (!(key in state.dict)) return none
+  const current = state.dict[key]
+  const rel = mapper.relationships.get(key)
+  if (rel !== undefined && rel.direction !== 'many-to-one') {
+    const now = Array.isArray(current) ? [...rawList(current)] : current === null ? [] : [current as object]
+    const before = state.key === undefined ? [] : (state.collectionSnapshots.get(key) ?? now)
+    return {
+      added: now.filter((o) => !before.includes(o)),
+      unchanged: now.filter((o) => before.includes(o)),
+      deleted: before.filter((o) => !now.includes(o)),
+    }
+  }
+  const hasBefore = state.committed.has(key)
+  const before = state.committed.get(key)
+  if (state.key === undefined)
+    return { added: current === undefined ? [] : [current], unchanged: [], deleted: [] }
+  if (
+    !hasBefore ||
+    (rel === undefined && sameValue(before, current)) ||
+    (rel !== undefined && before === current)
+  )
+    return { added: [], unchanged: current === undefined ? [] : [current], deleted: [] }
+  const gone = before === NOT_LOADED || before === null || before === undefined ? [] : [before]
+  return { added: current === null && rel !== undefined ? [] : [current], unchanged: [], deleted: gone }
 }

@@ -103,8 +103,12 @@ export function hydrate(
       state.committed.delete(k)
     }
   } else {
-    const obj = Object.create(mapper.cls.prototype) as object
-    state = new InstanceState(mapper, obj)
+    const own =
+      mapper.polymorphicOn === undefined
+        ? mapper
+        : mapper.mapperForIdentity(values[start + mapper.columnKeys.indexOf(mapper.polymorphicOn)])
+    const obj = Object.create(own.cls.prototype) as object
+    state = new InstanceState(own, obj)
     ;(obj as { [STATE]: InstanceState })[STATE] = state
     const dict = state.dict
     for (let i = 0; i < keys.length; i++) dict[keys[i]!] = values[start + i]

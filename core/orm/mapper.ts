@@ -3,7 +3,7 @@
  * relationships, and how identity keys are made.
  * @module
  */
-import { ArgumentError } from '../errors.js'
+import { ArgumentError, InvalidRequestError } from '../errors.js'
 import type { Column } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
 import { defineRelationshipAccessor, Relationship } from './relationship.js'
@@ -94,10 +94,17 @@ export class Mapper {
   /** Relationships by attribute key. */
   readonly relationships = new Map<string, Relationship<any>>()
   readonly relationshipList: Relationship<any>[] = []
+  /** Single-table inheritance: the discriminator column key (same on every mapper of the hierarchy). */
+  readonly polymorphicOn: string | undefined
+  /** Single-table inheritance: this class's discriminator value. */
+  readonly polymorphicIdentity: unknown
+  #polymorphicMap: Map<unknown, Mapper> | undefined
 
   constructor(
     readonly cls: Function,
     readonly table: Table,
+    /** The mapper of the class this one extends (single-table inheritance). */
+    readonly inherits?: Mapper,
   ) {
     this.columns = table.columns
     this.columnKeys = table.columns.map((c) => c.key)
@@ -106,6 +113,62 @@ export class Mapper {
     this.pkKeys = this.pkColumns.map((c) => c.key)
     if (this.pkKeys.length === 0)
       throw new ArgumentError(`${cls.name} maps table ${table.name}, which has no primary key`)
+    const args = ownMapperArgs(cls)
+    this.polymorphicOn = inherits?.polymorphicOn ?? args.polymorphicOn
+    this.polymorphicIdentity = args.polymorphicIdentity
+    if (this.polymorphicOn !== undefined && !this.columnSet.has(this.polymorphicOn))
+      throw new ArgumentError(
+        `${cls.name}: polymorphicOn "${this.polymorphicOn}" is not a column of ${table.name}`,
+      )
+    if (inherits !== undefined) {
+      if (args.polymorphicOn !== undefined)
+        throw new ArgumentError(`${cls.name}: polymorphicOn belongs on the base class ${inherits.name}`)
+      for (const rel of inherits.relationshipList) {
+        this.relationships.set(rel.key, rel)
+        this.relationshipList.push(rel)
+      }
+    }
+  }
+
+  /** The root of the hierarchy (itself without inheritance). */
+  get base(): Mapper {
+    return this.inherits?.base ?? this
+  }
+
+  /** True when this mapper is `other` or inherits from it. */
+  isA(other: Mapper): boolean {
+    return this === other || (this.inherits?.isA(other) ?? false)
+  }
+
+  /** The mapper for a discriminator value (single-table inheritance), among this one and its subclasses. */
+  mapperForIdentity(value: unknown): Mapper {
+    if (this.polymorphicOn === undefined) return this
+    if (this.#polymorphicMap === undefined) {
+      const map = new Map<unknown, Mapper>()
+      const visit = (m: Mapper) => {
+        if (m.polymorphicIdentity !== undefined) map.set(m.polymorphicIdentity, m)
+        for (const sub of declaredSubclasses(m.cls)) visit(mapperOf(sub))
+      }
+      visit(this)
+      this.#polymorphicMap = map
+    }
+    const found = this.#polymorphicMap.get(value)
+    if (found === undefined)
+      throw new InvalidRequestError(
+        `No class of ${this.name}'s hierarchy has polymorphicIdentity ${JSON.stringify(value)} (column ${this.table.name}.${this.polymorphicOn}); declare it with static { mapperArgs(this, { polymorphicIdentity: ... }) }`,
+      )
+    return found
+  }
+
+  /** Discriminator values this mapper's rows may have: its own and its subclasses'. */
+  polymorphicIdentities(): unknown[] {
+    const out: unknown[] = []
+    const visit = (m: Mapper) => {
+      if (m.polymorphicIdentity !== undefined) out.push(m.polymorphicIdentity)
+      for (const sub of declaredSubclasses(m.cls)) visit(mapperOf(sub))
+    }
+    visit(this)
+    return out
   }
 
   /** The class name, for messages. */
@@ -164,12 +227,28 @@ export function mapperOf(target: unknown): Mapper {
   while (gen !== null && !Object.hasOwn(gen, GENERATED)) gen = Object.getPrototypeOf(gen) as Function | null
   if (gen === null) throw new ArgumentError(`${cls.name || 'This class'} is not a mapped class`)
   const info = (gen as unknown as { [GENERATED]: GeneratedInfo })[GENERATED]
+  if (info.mapped === undefined && Object.getPrototypeOf(cls) !== gen) {
+    // the class right below Base.mapped(...) is the mapped one; subclasses come after it
+    let top: Function = cls
+    while (Object.getPrototypeOf(top) !== gen) top = Object.getPrototypeOf(top) as Function
+    mapperOf(top)
+    return mapperOf(cls)
+  }
   if (info.mapped !== undefined && info.mapped !== cls) {
     const mapper = (info.mapped as unknown as { [MAPPER]: Mapper })[MAPPER]
-    if (cls.prototype instanceof info.mapped)
-      throw new ArgumentError(
-        `${cls.name} extends the mapped class ${info.mapped.name}: mapped inheritance is not supported yet`,
-      )
+    if (cls.prototype instanceof info.mapped) {
+      const parent = mapperOf(Object.getPrototypeOf(cls))
+      if (parent.polymorphicOn === undefined || ownMapperArgs(cls).polymorphicIdentity === undefined)
+        throw new ArgumentError(
+          `${cls.name} extends the mapped class ${parent.name}: single-table inheritance needs ` +
+            `static { mapperArgs(this, { polymorphicOn: 'type', polymorphicIdentity: ... }) } on ${parent.name} and ` +
+            `static { mapperArgs(this, { polymorphicIdentity: ... }) } on ${cls.name}`,
+        )
+      const sub = new Mapper(cls, info.table, parent)
+      Object.defineProperty(cls, MAPPER, { value: sub, enumerable: false })
+      registerRelationships(sub)
+      return sub
+    }
     throw new ArgumentError(
       `Table ${info.table.name} is already mapped by ${mapper.name}; ${cls.name} needs its own Base.mapped(...)`,
     )

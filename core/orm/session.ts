@@ -23,6 +23,8 @@ import { ClauseElement } from '../sql/elements.js'
 import { type Select, Select as SelectClass, select } from '../sql/select.js'
 import { instrumentedList, rawList } from './collections.js'
 import { type FlushTarget, runBatch, runInteractive } from './flush.js'
+import { IdentityMap } from './identity-map.js'
+import { withInheritanceCriteria } from './inheritance.js'
 import { loadRelationship } from './loader-options.js'
 import { hydrateResult, mapRow, rowLayout } from './loading.js'
 import { type Mapper, mapperOf } from './mapper.js'
@@ -85,7 +87,7 @@ function newFrame(): RollbackFrame {
 export class AsyncSession implements SessionLink {
   readonly autoflush: boolean
   readonly expireOnCommit: boolean
-  #identity = new Map<string, InstanceState>()
+  #identity = new IdentityMap()
   #pending = new Set<InstanceState>()
   #deleted = new Set<InstanceState>()
   #dirty = new Set<InstanceState>()
@@ -374,7 +376,8 @@ export class AsyncSession implements SessionLink {
   }
 
   /** @internal Runs an ORM select without autoflush, for loaders. */
-  async loadSelect(stmt: Select, populateExisting: boolean) {
+  async loadSelect(given: Select, populateExisting: boolean) {
+    const stmt = withInheritanceCriteria(given)
     const layout = rowLayout(stmt)!
     const loaded = new Map<Mapper, InstanceState[]>()
     const raw = await this.runRead(stmt)
@@ -401,7 +404,7 @@ export class AsyncSession implements SessionLink {
     }
     await this.autoflushNow()
     if (stmt instanceof SelectClass) {
-      const result = await executeOrmSelect(this, stmt, params)
+      const result = await executeOrmSelect(this, withInheritanceCriteria(stmt), params)
       if (result !== undefined) return result as Result<RowOfStmt<S>>
     }
     return this.runRead(stmt, params)
@@ -444,7 +447,7 @@ export class AsyncSession implements SessionLink {
       throw new ArgumentError(`get(${mapper.name}) needs a value for every primary key column`)
     const found = this.#identity.get(key)
     if (found !== undefined && !options.populateExisting) {
-      if (found.markedDeleted || found.deletedFlushed) return null
+      if (found.markedDeleted || found.deletedFlushed || !found.mapper.isA(mapper)) return null
       if (mapper.columnKeys.every((k) => k in found.dict)) return found.obj as T
     }
     let stmt = select(mapper.cls as never).where(keyMatch(mapper, pk))
@@ -463,6 +466,12 @@ export class AsyncSession implements SessionLink {
   ): Promise<AsyncResult<RowOfStmt<S>>> {
     this.checkUsable()
     await this.autoflushNow()
+    if (stmt instanceof SelectClass) {
+      const yieldPer = stmt.executionOptionsMap.yieldPer
+      if (typeof yieldPer === 'number' && options.chunkSize === undefined)
+        options = { ...options, chunkSize: yieldPer }
+      stmt = withInheritanceCriteria(stmt) as unknown as S
+    }
     const own = this.#conn === undefined || this.#conn.closed ? await this.bind.connect() : undefined
     const conn = own ?? this.#conn!
     const inner = await conn.stream(stmt, options).catch(async (err: unknown) => {
@@ -728,6 +737,7 @@ export class AsyncSession implements SessionLink {
           state.identity = pk
           this.#pending.delete(state)
           this.#identity.set(key, state)
+          initEmptyCollections(state, plan)
         } else {
           const pk = op.mapper.pkKeys.map((k) => state.dict[k])
           const key = op.mapper.identityKey(pk)
@@ -914,6 +924,23 @@ export class AsyncSession implements SessionLink {
   }
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
+  }
+}
+
+/**
+ * A row just inserted has no children yet, unless this same flush wrote rows of the related
+ * table: its untouched collections start loaded and empty (no NotLoadedError for a new object).
+ */
+function initEmptyCollections(state: InstanceState, plan: FlushPlan): void {
+  for (const rel of state.mapper.relationshipList) {
+    if (rel.direction === 'many-to-one' || rel.key in state.dict) continue
+    const related =
+      rel.direction === 'many-to-many'
+        ? plan.secondaryInserts.some((r) => r.table === rel.secondary)
+        : plan.saves.some((g) => g.some((op) => op.mapper.table === rel.target.table))
+    if (related) continue
+    state.dict[rel.key] = rel.uselist ? instrumentedList(state, rel, []) : null
+    state.snapshotCollection(rel)
   }
 }
 

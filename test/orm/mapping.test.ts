@@ -130,11 +130,13 @@ describe('declarative mapping', () => {
     }).toThrow(/is a collection: assign an array/)
   })
 
-  it('a mapped class cannot be subclassed again (inheritance comes later)', () => {
+  it('a subclass of a mapped class needs single-table inheritance declared', () => {
     class Base extends DeclarativeBase {}
     class Animal extends Base.mapped('animals', { id: mappedColumn(t.Integer, { primaryKey: true }) }) {}
     class Dog extends Animal {}
     new Animal()
-    expect(() => new Dog()).toThrow(/mapped inheritance is not supported yet/)
+    expect(() => new Dog()).toThrow(
+      /Dog extends the mapped class Animal: single-table inheritance needs.*polymorphicOn/,
+    )
   })
 })

@@ -3,7 +3,13 @@
  * @module
  */
 import { Column, ForeignKey, Table, t } from '../../core/index.js'
-import { DeclarativeBase, mappedColumn, type Relationship, relationship } from '../../core/orm/index.js'
+import {
+  DeclarativeBase,
+  mappedColumn,
+  mapperArgs,
+  type Relationship,
+  relationship,
+} from '../../core/orm/index.js'
 
 /** The declarative base of the ORM topics; `OrmBase.metadata.createAll(engine)` makes the tables. */
 export class OrmBase extends DeclarativeBase {}
@@ -159,3 +165,37 @@ export class Reading extends OrmBase.mapped('ea_orm_readings', {
   batch: mappedColumn(t.String(36), { nullable: false }),
   value: mappedColumn(t.Integer, { nullable: false }),
 }) {}
+
+/** Single-table inheritance: one table, the class chosen by the `kind` column. */
+export class Staff extends OrmBase.mapped('ea_orm_staff', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  kind: mappedColumn(t.String(20), { nullable: false }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+  reports: mappedColumn(t.Integer),
+  language: mappedColumn(t.String(20)),
+}) {
+  static {
+    mapperArgs(this, { polymorphicOn: 'kind', polymorphicIdentity: 'staff' })
+  }
+  describe(): string {
+    return `staff ${this.name}`
+  }
+}
+export class Manager extends Staff {
+  static {
+    mapperArgs(this, { polymorphicIdentity: 'manager' })
+  }
+  override describe(): string {
+    return `manager of ${this.reports ?? 0}`
+  }
+}
+export class Engineer extends Staff {
+  static {
+    mapperArgs(this, { polymorphicIdentity: 'engineer' })
+  }
+}
+export class LeadEngineer extends Engineer {
+  static {
+    mapperArgs(this, { polymorphicIdentity: 'lead' })
+  }
+}

@@ -5,6 +5,7 @@ import { dmlTopic } from './dml.js'
 import { errorsTopic } from './errors.js'
 import { leaksTopic } from './leaks.js'
 import { ormCommitTopic } from './orm-commit.js'
+import { ormInheritanceTopic } from './orm-inheritance.js'
 import { ormRelationshipsTopic } from './orm-relationships.js'
 import { OrmBase } from './orm-schema.js'
 import { ormSessionTopic } from './orm-session.js'
@@ -32,6 +33,7 @@ const topics: readonly (readonly [string, (topic: Topic) => void])[] = [
   ['streaming', streamingTopic],
   ['orm session', ormSessionTopic],
   ['orm relationships', ormRelationshipsTopic],
+  ['orm inheritance, streaming, inspect', ormInheritanceTopic],
   ['orm commit', ormCommitTopic],
   ['leaks', leaksTopic],
 ]
