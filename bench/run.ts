@@ -7,6 +7,7 @@
 import os from 'node:os'
 import { eq, sql } from 'drizzle-orm'
 import { bindparam, insert, select, t } from '../core/index.js'
+import { AsyncSession, DeclarativeBase } from '../core/orm/index.js'
 import { type Case, formatTable, type Group, runGroup } from './harness.js'
 import { createDatabase, dzInserts, dzUsers, eaInserts, eaUsers, openHandles, tableRows } from './setup.js'
 
@@ -71,11 +72,19 @@ const nativeAll = native.prepare(allSql).raw(true)
 const eaAll = select(eaUsers)
 const dzAll = dz.select().from(dzUsers).prepare()
 
+/** The same table mapped to a class, for the ORM cases. */
+class BenchBase extends DeclarativeBase {}
+class BenchUser extends BenchBase.mapped(eaUsers) {}
+
 const hydrationCases: Case[] = [
   { name: 'raw @libsql/client execute', run: async () => (await raw.execute(allSql)).rows },
   { name: 'raw, intMode bigint', reference: true, run: async () => (await rawBigint.execute(allSql)).rows },
   { name: 'libsql native, raw arrays', reference: true, run: async () => nativeAll.all() },
   { name: 'edgealchemy .all()', run: async () => (await engine.execute(eaAll)).all() },
+  {
+    name: 'edgealchemy ORM objects (new session)',
+    run: async () => (await new AsyncSession(engine).scalars(select(BenchUser))).all(),
+  },
   { name: 'drizzle prepared', run: () => dzAll.all() },
   { name: 'kysely', run: () => ky.selectFrom('bench_users').selectAll().execute() },
 ]
@@ -117,6 +126,18 @@ const insertCases: Case[] = [
   { name: 'kysely', run: (i) => ky.insertInto('bench_inserts').values(rowOf(i)).execute() },
 ]
 
+// --- ORM identity map -----------------------------------------------------------------------
+const mapSession = new AsyncSession(engine, { expireOnCommit: false })
+const mapped = (await mapSession.scalars(select(BenchUser).where(BenchUser.c.id.le(1000)))).all()
+const plainMap = new Map(mapped.map((u) => [u.id, u]))
+const identityCases: Case[] = [
+  { name: 'Map.get of the same objects (floor)', run: async (i) => plainMap.get((i % 1000) + 1) },
+  {
+    name: 'edgealchemy session.get, identity map hit',
+    run: (i) => mapSession.get(BenchUser, (i % 1000) + 1),
+  },
+]
+
 const scale = quick ? 0.25 : 1
 const groups: Group[] = [
   {
@@ -132,6 +153,13 @@ const groups: Group[] = [
     opsPerRound: 1,
     warmupOps: 2,
     rounds: quick ? 3 : 9,
+  },
+  {
+    title: 'session.get of an object already in the identity map (no I/O)',
+    cases: identityCases,
+    opsPerRound: Math.round(20000 * scale),
+    warmupOps: Math.round(20000 * scale),
+    rounds: quick ? 10 : 30,
   },
   {
     title: 'Insert of one row (autocommit, WAL, synchronous=NORMAL)',

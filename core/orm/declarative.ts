@@ -150,7 +150,7 @@ export function setColumn(state: InstanceState, key: string, value: unknown): vo
   const loaded = key in state.dict
   const before = state.dict[key]
   if (state.key !== undefined && !state.committed.has(key))
-    state.committed.set(key, loaded ? before : NOT_LOADED)
+    state.noteCommitted(key, loaded ? before : NOT_LOADED)
   state.session?.recordForRollback(state, key, before, loaded)
   state.dict[key] = value
   state.modified = true

@@ -1,59 +1,34 @@
 /**
- * The identity map: one object per row key, held weakly as SQLAlchemy does, so a session that
- * streams or loads many rows keeps only what the program still uses. Objects with unflushed
- * changes are held strongly elsewhere by the session (its new, dirty and deleted sets).
+ * The identity map: one object per row key. Held strongly (a WeakRef per loaded row cost more
+ * than the rest of hydration together); a stream releases the clean objects of each chunk once
+ * it moves on (see `AsyncSession.stream`), which keeps streaming memory bounded.
  * @module
  */
 import type { InstanceState } from './state.js'
 
-/** A map from identity key to object state, with weak values. */
+/** A map from identity key to object state. */
 export class IdentityMap {
-  readonly #refs = new Map<string, WeakRef<InstanceState>>()
-  readonly #registry: FinalizationRegistry<string> | undefined =
-    typeof FinalizationRegistry === 'function'
-      ? new FinalizationRegistry((key) => {
-          const ref = this.#refs.get(key)
-          if (ref !== undefined && ref.deref() === undefined) this.#refs.delete(key)
-        })
-      : undefined
+  readonly #states = new Map<string, InstanceState>()
 
   get(key: string): InstanceState | undefined {
-    const ref = this.#refs.get(key)
-    if (ref === undefined) return undefined
-    const state = ref.deref()
-    if (state === undefined) this.#refs.delete(key)
-    return state
+    return this.#states.get(key)
   }
-
   set(key: string, state: InstanceState): void {
-    this.#refs.set(key, new WeakRef(state))
-    this.#registry?.register(state, key, state)
+    this.#states.set(key, state)
   }
-
   delete(key: string): void {
-    const state = this.#refs.get(key)?.deref()
-    if (state !== undefined) this.#registry?.unregister(state)
-    this.#refs.delete(key)
+    this.#states.delete(key)
   }
-
   clear(): void {
-    for (const state of this.values()) this.#registry?.unregister(state)
-    this.#refs.clear()
+    this.#states.clear()
   }
-
-  /** The states still alive. */
-  *values(): IterableIterator<InstanceState> {
-    for (const [key, ref] of this.#refs) {
-      const state = ref.deref()
-      if (state === undefined) this.#refs.delete(key)
-      else yield state
-    }
+  get size(): number {
+    return this.#states.size
   }
-
-  *[Symbol.iterator](): IterableIterator<[string, InstanceState]> {
-    for (const [key, ref] of this.#refs) {
-      const state = ref.deref()
-      if (state !== undefined) yield [key, state]
-    }
+  values(): IterableIterator<InstanceState> {
+    return this.#states.values()
+  }
+  [Symbol.iterator](): IterableIterator<[string, InstanceState]> {
+    return this.#states.entries()
   }
 }

@@ -146,7 +146,8 @@ export function hydrateResult(
   options: LoadOptions,
   loaded: Map<Mapper, InstanceState[]>,
 ): Result<any> {
-  const rows = result.all() as unknown as { _values: unknown[] }[]
-  const data = rows.map((r) => mapRow(session, layout, r._values, options, loaded))
+  const rows = result.takeRows()
+  const data = new Array<unknown[]>(rows.length)
+  for (let i = 0; i < rows.length; i++) data[i] = mapRow(session, layout, rows[i]!, options, loaded)
   return new Result(layout.names, data, result.rowsAffected, result.lastInsertId)
 }

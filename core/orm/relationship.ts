@@ -313,7 +313,7 @@ export function recordChange(state: InstanceState, key: string): void {
   const before = loaded ? state.dict[key] : undefined
   const copy = Array.isArray(before) ? [...rawList(before)] : before
   if (state.key !== undefined && !state.committed.has(key))
-    state.committed.set(key, loaded ? copy : NOT_LOADED)
+    state.noteCommitted(key, loaded ? copy : NOT_LOADED)
   state.session?.recordForRollback(state, key, copy, loaded)
   state.modified = true
   state.session?.markDirty(state)

@@ -123,7 +123,24 @@ export class AsyncSession implements SessionLink {
 
   /** @internal */
   markDirty(state: InstanceState): void {
-    if (state.key !== undefined && !state.deletedFlushed) this.#dirty.add(state)
+    if (state.key === undefined || state.deletedFlushed) return
+    this.#dirty.add(state)
+    // an object a stream released comes back into the identity map when it changes
+    if (this.#identity.get(state.key) === undefined) this.#identity.set(state.key, state)
+  }
+
+  /**
+   * Takes the clean objects of a streamed chunk out of the identity map once the stream has
+   * moved on, so a long stream holds one chunk. They stay attached: a change to one is flushed.
+   */
+  private releaseStreamed(rows: readonly unknown[][]): void {
+    for (const row of rows)
+      for (const v of row) {
+        const state = stateOf(v)
+        if (state === undefined || state.session !== this || state.key === undefined) continue
+        if (state.modified || this.#dirty.has(state) || state.markedDeleted) continue
+        if (this.#identity.get(state.key) === state) this.#identity.delete(state.key)
+      }
   }
   /** @internal */
   cascadeAdd(state: InstanceState): void {
@@ -481,6 +498,7 @@ export class AsyncSession implements SessionLink {
     const orm = stmt instanceof SelectClass ? ormChunkMapper(this, stmt) : undefined
     if (orm === undefined && own === undefined) return inner as AsyncResult<RowOfStmt<S>>
     const source = (inner as unknown as { handOver(): ChunkSource }).handOver()
+    let previous: unknown[][] | undefined
     return new AsyncResult<RowOfStmt<S>>(orm?.names ?? inner.keys(), {
       next: async () => {
         const chunk = await source.next()
@@ -488,7 +506,11 @@ export class AsyncSession implements SessionLink {
           await own?.close()
           return undefined
         }
-        return orm === undefined ? chunk : orm.map(chunk)
+        if (orm === undefined) return chunk
+        const rows = await orm.map(chunk)
+        if (previous !== undefined) this.releaseStreamed(previous)
+        previous = rows
+        return rows
       },
       close: async () => {
         await source.close()

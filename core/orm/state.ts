@@ -27,6 +27,13 @@ export type ObjectStatus = 'transient' | 'pending' | 'persistent' | 'deleted' | 
 /** Marks a value that was not loaded (as opposed to a loaded `undefined`). */
 export const NOT_LOADED: unique symbol = Symbol('not loaded')
 
+/** The shared empty map of states that never changed (most loaded objects): no allocation per row. */
+const EMPTY: Map<string, never> = new Map<string, never>()
+/** Writing to the shared empty map would leak between objects: refuse it. */
+EMPTY.set = () => {
+  throw new Error('internal: write through InstanceState.noteCommitted')
+}
+
 /** Per-object ORM state. */
 export class InstanceState {
   /** The session that holds the object, if any. */
@@ -41,9 +48,10 @@ export class InstanceState {
    * Values as of the last load or flush, for attributes changed since then (the "committed"
    * side of the history); an UPDATE writes exactly these attributes.
    */
-  readonly committed = new Map<string, unknown>()
+  committed: ReadonlyMap<string, unknown> & Pick<Map<string, unknown>, 'delete' | 'clear'> = EMPTY
   /** Collections as loaded or last flushed, to compute added / removed members. */
-  readonly collectionSnapshots = new Map<string, readonly object[]>()
+  collectionSnapshots: ReadonlyMap<string, readonly object[]> &
+    Pick<Map<string, unknown>, 'delete' | 'clear'> = EMPTY as never
   /** Attribute keys explicitly marked to raise when read unloaded (`raiseload`). */
   raiseOnLoad: Set<string> | undefined = undefined
   /** Marked for deletion, not yet flushed. */
@@ -57,6 +65,12 @@ export class InstanceState {
     readonly mapper: Mapper,
     readonly obj: object,
   ) {}
+
+  /** Records the committed value of `key` before its first change (maps are made on first need). */
+  noteCommitted(key: string, value: unknown): void {
+    if (this.committed === EMPTY) this.committed = new Map()
+    ;(this.committed as Map<string, unknown>).set(key, value)
+  }
 
   /** The object's lifecycle state. */
   get status(): ObjectStatus {
@@ -92,7 +106,8 @@ export class InstanceState {
   snapshotCollection(rel: Relationship<any>): void {
     if (rel.direction === 'many-to-one' || !(rel.key in this.dict)) return
     const v = this.dict[rel.key]
-    this.collectionSnapshots.set(
+    if (this.collectionSnapshots === EMPTY) this.collectionSnapshots = new Map()
+    ;(this.collectionSnapshots as Map<string, readonly object[]>).set(
       rel.key,
       Array.isArray(v) ? [...rawList(v)] : v === null || v === undefined ? [] : [v as object],
     )

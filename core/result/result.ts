@@ -196,6 +196,10 @@ export class Result<R = Record<string, unknown>> extends BufferedResult<Row<R>> 
       this.isUnique,
     )
   }
+  /** @internal The remaining rows as value arrays, without row objects (the result is consumed). */
+  takeRows(): Values[] {
+    return this.rest()
+  }
   private rest(): Values[] {
     const out = this.closed ? [] : this.data.slice(this.pos)
     this.close()
