@@ -37,15 +37,28 @@ abstract class AsyncBase<T> implements AsyncIterable<T> {
   protected handOver(): ChunkSource {
     if (this.taken) throw new InvalidRequestError('This result was already handed to another result')
     this.taken = true
+    // chunks pass through as the source cut them (a stream's chunkSize / yieldPer holds)
     return {
       next: async () => {
-        const out: Values[] = []
-        while (out.length < 1000) {
-          const v = await this.nextValues()
-          if (v === undefined) break
-          out.push(v)
+        for (;;) {
+          let chunk: Values[]
+          if (this.pos < this.buffer.length) {
+            chunk = this.buffer.slice(this.pos)
+            this.buffer = []
+            this.pos = 0
+          } else {
+            if (this.done) return undefined
+            const next = await this.source.next()
+            if (next === undefined) {
+              this.done = true
+              return undefined
+            }
+            chunk = next
+          }
+          const seen = this.seen
+          const out = seen === undefined ? chunk : chunk.filter((v) => this.firstSeen(v))
+          if (out.length > 0) return out
         }
-        return out.length === 0 ? undefined : out
       },
       close: () => this.close(),
     }
@@ -53,6 +66,13 @@ abstract class AsyncBase<T> implements AsyncIterable<T> {
   protected abstract make(values: Values): T
   protected keyOf(values: Values): unknown {
     return JSON.stringify(values.map(uniqueKey))
+  }
+  /** True the first time a row's unique key is seen. */
+  private firstSeen(v: Values): boolean {
+    const k = this.keyOf(v)
+    if (this.seen!.has(k)) return false
+    this.seen!.add(k)
+    return true
   }
   private async nextValues(): Promise<Values | undefined> {
     for (;;) {
