@@ -21,7 +21,7 @@ class Team extends Base.mapped('teams', {
   id: mappedColumn(t.String(10), { primaryKey: true, default: key }),
   name: mappedColumn(t.String(20), { nullable: false }),
   city: mappedColumn(t.String(20)),
-  captainId: mappedColumn(t.String(10), { foreignKey: new ForeignKey((): Column => Player.c.id) }),
+  captainId: mappedColumn(t.String(10), { foreignKey: new ForeignKey((): Column<any, any> => Player.c.id) }),
 }) {
   declare players: Player[]
   declare captain: Player | null

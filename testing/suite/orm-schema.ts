@@ -146,7 +146,7 @@ export class TreeNode extends OrmBase.mapped('ea_orm_nodes', {
   id: mappedColumn(t.String(36), { primaryKey: true, default: uuid }),
   parentId: mappedColumn(t.String(36), {
     name: 'parent_id',
-    foreignKey: new ForeignKey((): Column => TreeNode.c.id),
+    foreignKey: new ForeignKey((): Column<any, any> => TreeNode.c.id),
   }),
   name: mappedColumn(t.String(50), { nullable: false }),
 }) {
