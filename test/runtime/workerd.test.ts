@@ -127,6 +127,16 @@ describe('d1 in workerd', () => {
     expect(failed.after).toBe(failed.before)
     expect((await call(mf, '/select?name=b2')).rows).toEqual([])
   })
+
+  it('the ORM commits related objects as one batch() call and loads them back', async () => {
+    expect(await call(mf, '/orm?name=owls')).toMatchObject({
+      status: 200,
+      team: 'owls',
+      members: ['owls-1', 'owls-2'],
+      backRef: true,
+      commitRequests: 1,
+    })
+  })
 })
 
 /** A fresh PostgreSQL schema with the items table; the URL selects it (`options=-c search_path`). */
@@ -187,6 +197,18 @@ describe('neon-http in workerd', () => {
     for (let i = 0; i < 3; i++) counts.push(await call(mf, '/count'))
     for (const c of counts) expect(c).toMatchObject({ status: 200, count: 1, enginesCreated: 1 })
     expect(server.requests).toBe(4)
+  })
+
+  it('the ORM commits related objects in one request and loads them back', async () => {
+    server.resetCount()
+    expect(await call(mf, '/orm?name=larks')).toMatchObject({
+      status: 200,
+      team: 'larks',
+      members: ['larks-1', 'larks-2'],
+      backRef: true,
+      commitRequests: 1,
+    })
+    expect(server.requests).toBe(3) // the commit, the team, its members
   })
 
   it('engine.batch is one atomic request', async () => {

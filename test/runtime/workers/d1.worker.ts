@@ -4,6 +4,7 @@
  */
 import { type D1DatabaseLike, d1 } from '../../../adapters/d1/index.js'
 import { type AsyncEngine, createAsyncEngine, func, insert, select } from '../../../core/index.js'
+import { ormRoute } from './orm-models.js'
 import { describeError, describeRow, items, metadata } from './tables.js'
 
 interface Env {
@@ -45,6 +46,8 @@ async function handle(url: URL, e: AsyncEngine): Promise<unknown> {
       const rows = (await e.execute(select(items).where(items.c.name.eq(name)))).all()
       return { rows: rows.map(describeRow) }
     }
+    case '/orm':
+      return ormRoute(e, name)
     case '/batch': {
       // the second statement fails (same name) when ?fail is given: nothing of the batch remains
       const joined = new Date('2026-05-06T07:08:09.000Z')

@@ -5,6 +5,7 @@
  */
 import { neonHttp } from '../../../adapters/neon-http/index.js'
 import { type AsyncEngine, createAsyncEngine, func, insert, select } from '../../../core/index.js'
+import { ormRoute } from './orm-models.js'
 import { describeError, describeRow, items } from './tables.js'
 
 interface Env {
@@ -35,6 +36,8 @@ async function handle(url: URL, e: AsyncEngine): Promise<unknown> {
       )
       return { inserted: r.all().map(describeRow) }
     }
+    case '/orm':
+      return ormRoute(e, name)
     case '/batch': {
       const joined = new Date('2026-05-06T07:08:09.000Z')
       const second = url.searchParams.has('fail') ? name : `${name}-2`

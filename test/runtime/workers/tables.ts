@@ -1,5 +1,5 @@
 /** The table every runtime Worker uses (created by the test, read and written by the Worker). */
-import { Column, MetaData, Table, t } from '../../../core/index.js'
+import { Column, ForeignKey, MetaData, Table, t } from '../../../core/index.js'
 
 export const metadata = new MetaData()
 export const items = new Table('items', metadata, {
@@ -7,6 +7,21 @@ export const items = new Table('items', metadata, {
   name: new Column(t.String(50), { nullable: false, unique: true }),
   active: new Column(t.Boolean, { nullable: false }),
   joined: new Column(t.DateTime(), { nullable: false }),
+})
+
+/** Tables of the ORM route (mapped in orm-models.ts): client-generated keys, one commit = one request. */
+export const teams = new Table('rt_teams', metadata, {
+  id: new Column(t.String(36), { primaryKey: true, default: () => crypto.randomUUID() }),
+  name: new Column(t.String(50), { nullable: false }),
+})
+export const members = new Table('rt_members', metadata, {
+  id: new Column(t.String(36), { primaryKey: true, default: () => crypto.randomUUID() }),
+  teamId: new Column(t.String(36), {
+    name: 'team_id',
+    nullable: false,
+    foreignKey: new ForeignKey(() => teams.c.id),
+  }),
+  name: new Column(t.String(50), { nullable: false }),
 })
 
 /** What a Worker answers for a row: typed values as JSON, with the JS types it saw. */
