@@ -33,3 +33,4 @@ export {
   type ScopeStorage,
 } from './sessionmaker.js'
 export type { ObjectStatus } from './state.js'
+export { ulid, uuid } from './keys.js'
