@@ -20,6 +20,7 @@ import { select } from '../sql/select.js'
 import { NOT_LOADED } from './state.js'
 import {
   type FlushPlan,
+  loadedVersion,
   type RowOp,
   resolveSource,
   type SecondaryRow,
@@ -36,8 +37,8 @@ export interface FlushTarget {
   runBatch?(stmts: readonly Statement[]): Promise<RawResult[]>
 }
 
-/** One statement of a flush and what to do with its result. */
-interface Step {
+/** One statement of a flush (or of a write held for commit) and what to do with its result. */
+export interface Step {
   readonly stmt: Statement
   readonly template: CompiledTemplate
   /** UPDATE/DELETE: the rows it must match, and what it is, for StaleDataError. */
@@ -50,7 +51,11 @@ interface Step {
   readonly onResult?: (rows: readonly (readonly unknown[])[], raw: RawResult) => void
 }
 
-function bindOne(dialect: Dialect, stmt: ClauseElement): { stmt: Statement; template: CompiledTemplate } {
+/** Compiles and binds one statement (no parameter list). */
+export function bindOne(
+  dialect: Dialect,
+  stmt: ClauseElement,
+): { stmt: Statement; template: CompiledTemplate } {
   const p = prepare(dialect, stmt)
   return { stmt: p.statements[0]!, template: p.template }
 }
@@ -166,16 +171,42 @@ function keyText(values: readonly unknown[]): string {
     .join('\u0000')
 }
 
-function updateStep(target: FlushTarget, op: RowOp): Step {
+function updateSteps(target: FlushTarget, op: RowOp): Step[] {
   const table = op.mapper.table
   const where = op.whereKey ?? currentKey(op)
-  const stmt = new Update(table)
-    .values(rowValues(op) as never)
-    .where(keyMatch(table.primaryKeyColumns, where))
-  return {
-    ...bindOne(target.dialect, stmt),
-    expect: { rows: 1, verb: 'UPDATE', table, keys: () => keyMatch(table.primaryKeyColumns, where) },
+  const version = op.mapper.versionColumn
+  const values = rowValues(op)
+  let criteria = keyMatch(table.primaryKeyColumns, where)
+  if (version !== undefined && op.version !== undefined) {
+    if (op.version.check !== undefined) criteria = and(criteria, version.eq(op.version.check as never))!
+    else values[version.key] = version.add(1 as never)
   }
+  const stmt = new Update(table).values(values as never).where(criteria)
+  const step: Step = {
+    ...bindOne(target.dialect, stmt),
+    // a version bump always changes the row, so even a changed-rows count (MySQL) is exact
+    expect: {
+      rows: 1,
+      verb: 'UPDATE',
+      table,
+      keys: version === undefined ? () => keyMatch(table.primaryKeyColumns, where) : undefined,
+    },
+  }
+  if (version === undefined || op.version?.check !== undefined) return [step]
+  // the old version was not loaded: the database counted up; read the new one back
+  const read = bindOne(
+    target.dialect,
+    select(version).where(keyMatch(table.primaryKeyColumns, currentKey(op))),
+  )
+  return [
+    step,
+    {
+      ...read,
+      onResult(rows) {
+        if (rows[0] !== undefined) op.generated.set(version.key, rows[0][0])
+      },
+    },
+  ]
 }
 
 function secondaryInsertSteps(target: FlushTarget, rows: readonly SecondaryRow[]): Step[] {
@@ -210,6 +241,20 @@ function deleteSteps(target: FlushTarget, states: FlushPlan['deletes'][number]):
   const pk = table.primaryKeyColumns
   const keys = states.map((s) => s.identity!)
   const steps: Step[] = []
+  const version = states[0]!.mapper.versionColumn
+  if (version !== undefined) {
+    // one DELETE per row, each checking the version the object was loaded with
+    for (const state of states) {
+      const known = loadedVersion(state)
+      let where = keyMatch(pk, state.identity!)
+      if (known !== undefined) where = and(where, version.eq(known as never))!
+      steps.push({
+        ...bindOne(target.dialect, new Delete(table).where(where)),
+        expect: { rows: 1, verb: 'DELETE', table },
+      })
+    }
+    return steps
+  }
   if (pk.length === 1) {
     const per = Math.max(1, target.capabilities.maxParams)
     for (let i = 0; i < keys.length; i += per) {
@@ -235,7 +280,7 @@ function stepGroups(target: FlushTarget, plan: FlushPlan): (() => Step[])[] {
     const inserts = group.filter((op) => op.kind === 'insert')
     const updates = group.filter((op) => op.kind === 'update')
     if (inserts.length > 0) groups.push(() => insertSteps(target, inserts))
-    if (updates.length > 0) groups.push(() => updates.map((op) => updateStep(target, op)))
+    if (updates.length > 0) groups.push(() => updates.flatMap((op) => updateSteps(target, op)))
   }
   for (const pu of plan.postUpdates)
     groups.push(() => {
@@ -274,15 +319,20 @@ function staleError(
 /** Runs the plan in an interactive transaction: statement by statement, row counts checked. */
 export async function runInteractive(target: FlushTarget, plan: FlushPlan): Promise<number> {
   let count = 0
-  for (const build of stepGroups(target, plan)) {
-    for (const step of build()) {
-      const raw = await target.run!(step.stmt)
-      count++
-      if (step.expect !== undefined) await checkCount(target, step, raw)
-      if (step.onResult) step.onResult(toResult(target.dialect, step.template, raw).all().map(valuesOf), raw)
-    }
-  }
+  for (const build of stepGroups(target, plan)) count += (await runSteps(target, build())).length
   return count
+}
+
+/** Runs steps one by one in the open transaction, checking row counts; returns their raw results. */
+export async function runSteps(target: FlushTarget, steps: readonly Step[]): Promise<RawResult[]> {
+  const raws: RawResult[] = []
+  for (const step of steps) {
+    const raw = await target.run!(step.stmt)
+    raws.push(raw)
+    if (step.expect !== undefined) await checkCount(target, step, raw)
+    if (step.onResult) step.onResult(toResult(target.dialect, step.template, raw).all().map(valuesOf), raw)
+  }
+  return raws
 }
 
 function valuesOf(row: unknown): readonly unknown[] {
@@ -337,22 +387,23 @@ export function isGuardError(dialect: Dialect, err: unknown): boolean {
 /**
  * Runs the whole plan as one atomic batch (one request on neon-http, libsql, d1). Every value
  * must be known before sending: keys the database generates may only be read back, not reused.
- * Returns the number of statements sent (guards included).
+ * `extra` steps (writes held for commit) follow the flush's. Returns the number of statements
+ * sent (guards included).
  */
 export async function runBatch(
   target: FlushTarget,
   plan: FlushPlan,
-  extra: readonly Statement[] = [],
+  extra: readonly Step[] = [],
 ): Promise<number> {
   const steps: Step[] = []
   for (const build of stepGroups(target, plan)) steps.push(...build())
+  steps.push(...extra)
   const stmts: Statement[] = []
   const at: number[] = []
   for (const step of steps) {
     at.push(stmts.length)
     stmts.push(...guarded(target.dialect, step))
   }
-  stmts.push(...extra)
   if (stmts.length === 0) return 0
   let raws: RawResult[]
   try {

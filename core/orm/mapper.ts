@@ -94,6 +94,8 @@ export class Mapper {
   /** Relationships by attribute key. */
   readonly relationships = new Map<string, Relationship<any>>()
   readonly relationshipList: Relationship<any>[] = []
+  /** The version counter (`mapperArgs(this, { versionIdCol })`): UPDATE and DELETE check it. */
+  readonly versionColumn: Column<any, any> | undefined
   /** Single-table inheritance: the discriminator column key (same on every mapper of the hierarchy). */
   readonly polymorphicOn: string | undefined
   /** Single-table inheritance: this class's discriminator value. */
@@ -128,6 +130,8 @@ export class Mapper {
         this.relationshipList.push(rel)
       }
     }
+    this.versionColumn = inherits?.versionColumn ?? versionColumnOf(cls, table)
+    if (inherits === undefined) mappersByTable.set(table, this)
   }
 
   /** The root of the hierarchy (itself without inheritance). */
@@ -195,6 +199,34 @@ export class Mapper {
     }
     return key
   }
+}
+
+const INTEGER_KINDS = new Set(['integer', 'smallint', 'bigint'])
+const mappersByTable = new WeakMap<Table, Mapper>()
+
+/** @internal The (base) mapper of a table, once its class has been used; for writes given a table. */
+export function mapperForTable(table: Table): Mapper | undefined {
+  return mappersByTable.get(table)
+}
+
+/** The column `versionIdCol` names (on the class or a class it extends), checked. */
+function versionColumnOf(cls: Function, table: Table): Column<any, any> | undefined {
+  let name: string | undefined
+  for (let c: Function | null = cls; c !== null && name === undefined; c = Object.getPrototypeOf(c))
+    name = argsByClass.get(c)?.versionIdCol
+  if (name === undefined) return undefined
+  const col = table.columns.find((c) => c.key === name) ?? table.columns.find((c) => c.name === name)
+  if (col === undefined)
+    throw new ArgumentError(
+      `${cls.name}: versionIdCol '${name}' is not a column of ${table.name} (columns: ${table.columns.map((c) => c.key).join(', ')})`,
+    )
+  if (col.primaryKey)
+    throw new ArgumentError(`${cls.name}: versionIdCol '${name}' is part of the primary key`)
+  if (!INTEGER_KINDS.has(col.type.kind))
+    throw new ArgumentError(
+      `${cls.name}: versionIdCol '${name}' must be an integer column (the ORM counts versions 1, 2, 3...), not ${col.type.toString()}`,
+    )
+  return col
 }
 
 /** One primary key value as text: numbers and bigints alike (`1` and `1n` are the same row). */

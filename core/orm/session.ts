@@ -23,6 +23,7 @@ import { ClauseElement } from '../sql/elements.js'
 import { type Select, Select as SelectClass, select } from '../sql/select.js'
 import { instrumentedList, rawList } from './collections.js'
 import { type FlushTarget, runBatch, runInteractive } from './flush.js'
+import { HeldWrites } from './held-writes.js'
 import { IdentityMap } from './identity-map.js'
 import { withInheritanceCriteria } from './inheritance.js'
 import { loadRelationship } from './loader-options.js'
@@ -96,6 +97,8 @@ export class AsyncSession implements SessionLink {
   #conn: AsyncConnection | undefined
   #failed: unknown
   #bulkWrites = false
+  /** Writes given to execute() on batch-only adapters, sent by commit(). */
+  readonly #held = new HeldWrites()
   #flushing = false
   #explicit: SessionTransaction | undefined
   /** Statements of the last commit or flush, for tests and logs: requests sent, statements run. */
@@ -206,7 +209,12 @@ export class AsyncSession implements SessionLink {
     return this.#conn?.inTransaction() === true || this.hasChanges() || this.#explicit !== undefined
   }
   private hasChanges(): boolean {
-    return this.#pending.size > 0 || this.#deleted.size > 0 || [...this.#dirty].some((s) => s.modified)
+    return (
+      this.#pending.size > 0 ||
+      this.#deleted.size > 0 ||
+      this.#held.size > 0 ||
+      [...this.#dirty].some((s) => s.modified)
+    )
   }
 
   private checkUsable(): void {
@@ -405,7 +413,11 @@ export class AsyncSession implements SessionLink {
   /**
    * Runs a statement. A select of mapped classes gives rows holding objects (through the
    * identity map); anything else runs as with a connection. Writes (insert/update/delete) run in
-   * the session's transaction; on neon-http and d1, which cannot hold one open, they are refused.
+   * the session's transaction: `execute(insert(User), [rows])` is a bulk INSERT,
+   * `execute(update(User), [rows])` a bulk UPDATE by primary key, and an UPDATE/DELETE with
+   * criteria keeps the identity map in step (`executionOptions({ synchronizeSession })`). On
+   * neon-http and d1, which cannot hold a transaction open, writes are held and sent by
+   * `commit()` in its atomic batch: their result says nothing yet (`rowsAffected` is -1).
    */
   async execute<S extends ClauseElement>(stmt: S, params?: ExecuteArgs): Promise<Result<RowOfStmt<S>>> {
     this.checkUsable()
@@ -429,13 +441,40 @@ export class AsyncSession implements SessionLink {
 
   private writeHost(): WriteHost {
     return {
+      dialect: this.bind.dialect,
       capabilities: this.caps,
       adapterName: this.bind.adapter.name,
+      held: this.#held,
       connection: () => this.connection(),
+      runRead: (stmt, params) => this.runRead(stmt, params),
       noteBulkWrite: () => {
         this.#bulkWrites = true
       },
+      markFailed: (err) => {
+        this.#failed ??= err
+      },
+      identityStates: () => this.#identity.values(),
+      lookupState: (key) => this.#identity.get(key),
+      recordForRollback: (state, key, value, loaded) => this.recordForRollback(state, key, value, loaded),
+      noteDeletedByWrite: (state) => this.noteDeletedByWrite(state),
     }
+  }
+
+  /**
+   * A write given to execute() deleted this object's row: deleted now, detached at commit. A write
+   * held for commit leaves it in the identity map until then, so `get()` answers null, not the row.
+   */
+  private noteDeletedByWrite(state: InstanceState): void {
+    if (state.session !== this || state.deletedFlushed) return
+    state.deletedFlushed = true
+    state.markedDeleted = false
+    this.#deleted.delete(state)
+    this.#dirty.delete(state)
+    const held = !this.caps.interactiveTransactions
+    if (!held && state.key !== undefined && this.#identity.get(state.key) === state)
+      this.#identity.delete(state.key)
+    this.#flushedDeletes.add(state)
+    for (const f of this.#frames) f.deleted.add(state)
   }
 
   /** The first column of the first row. */
@@ -686,7 +725,7 @@ export class AsyncSession implements SessionLink {
         if (!empty) await this.flushInteractive(plan)
         await this.#conn.commit()
       } else if (this.batchCommit) {
-        if (!empty) await this.commitBatch(plan)
+        if (!empty || this.#held.size > 0) await this.commitBatch(plan)
       } else if (!empty) {
         await this.flushInteractive(plan)
         await this.#conn!.commit()
@@ -722,12 +761,17 @@ export class AsyncSession implements SessionLink {
     }
     this.#flushing = true
     try {
-      const n = await runBatch({ ...this.target(), runBatch: (s) => this.bind.runStatementBatch(s) }, plan)
+      const n = await runBatch(
+        { ...this.target(), runBatch: (s) => this.bind.runStatementBatch(s) },
+        plan,
+        this.#held.steps,
+      )
       this.lastFlush = { requests, statements: n }
     } finally {
       this.#flushing = false
     }
     this.applyFlush(plan)
+    this.#held.afterCommit(plan.touched)
   }
 
   /** Writes what the flush produced into the objects, and moves them along their lifecycle. */
@@ -795,6 +839,7 @@ export class AsyncSession implements SessionLink {
 
   private afterCommit(): void {
     for (const state of this.#flushedDeletes) {
+      if (state.key !== undefined && this.#identity.get(state.key) === state) this.#identity.delete(state.key)
       state.session = undefined
       state.deletedFlushed = false
     }
@@ -819,6 +864,7 @@ export class AsyncSession implements SessionLink {
     this.restore(this.#frames[0]!)
     this.#frames = [newFrame()]
     this.#failed = undefined
+    this.#held.clear()
     if (this.#bulkWrites) for (const state of this.#identity.values()) state.expire()
     this.#bulkWrites = false
   }
@@ -941,6 +987,7 @@ export class AsyncSession implements SessionLink {
     this.#conn = undefined
     this.#explicit = undefined
     this.#failed = undefined
+    this.#held.clear()
     if (conn !== undefined) await conn.close()
     this.expungeAll()
   }

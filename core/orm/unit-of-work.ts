@@ -33,6 +33,11 @@ export interface RowOp {
   readonly syncDeps: Map<string, RowOp>
   /** For an update: the primary key as last flushed (it may be changing). */
   readonly whereKey: readonly unknown[] | undefined
+  /**
+   * For an update of a versioned row (`versionIdCol`): the version the WHERE clause checks, or
+   * undefined when it was not loaded (the database counts up and the flush reads it back).
+   */
+  version?: { readonly check: unknown }
 }
 
 /** A foreign key set by an UPDATE after both rows exist (a broken cycle). */
@@ -114,6 +119,8 @@ export function planFlush(input: FlushInput): FlushPlan {
       if (col.key in state.dict) values.set(col.key, state.dict[col.key])
       else if (col.options.default !== undefined) values.set(col.key, col.defaultValue())
     }
+    const version = state.mapper.versionColumn
+    if (version !== undefined && (values.get(version.key) ?? null) === null) values.set(version.key, 1)
     ops.set(state, newOp('insert', state, values, undefined))
     touched.add(state)
   }
@@ -265,7 +272,10 @@ export function planFlush(input: FlushInput): FlushPlan {
   for (const [state, op] of ops)
     if (op.kind === 'update' && op.values.size === 0 && op.syncs.size === 0 && !hasOnupdate(op))
       ops.delete(state)
-    else if (op.kind === 'update') addOnupdate(op)
+    else if (op.kind === 'update') {
+      addOnupdate(op)
+      addVersion(op)
+    }
 
   const { order, postUpdates } = orderSaves([...ops.values()])
   return {
@@ -286,6 +296,28 @@ function hasOnupdate(op: RowOp): boolean {
 function addOnupdate(op: RowOp): void {
   for (const c of op.mapper.columns)
     if (c.options.onupdate !== undefined && !op.values.has(c.key)) op.values.set(c.key, c.onupdateValue())
+}
+
+/** The version an object was loaded or last flushed with; undefined when it is not loaded. */
+export function loadedVersion(state: InstanceState): unknown {
+  const key = state.mapper.versionColumn!.key
+  const v = state.committed.has(key) ? state.committed.get(key) : state.dict[key]
+  return v === NOT_LOADED || v === null ? undefined : v
+}
+
+/** The version after `v`: 1 more, in the value's own number type. */
+export function nextVersion(v: unknown): unknown {
+  return typeof v === 'bigint' ? v + 1n : Number(v) + 1
+}
+
+/** An UPDATE of a versioned row counts the version up and checks the old one. */
+function addVersion(op: RowOp): void {
+  const version = op.mapper.versionColumn
+  if (version === undefined) return
+  const known = loadedVersion(op.state)
+  if (known === undefined) op.values.delete(version.key)
+  else op.values.set(version.key, nextVersion(known))
+  op.version = { check: known }
 }
 
 function newOp(

@@ -14,10 +14,17 @@ import {
 } from './elements.js'
 import { ColumnsSource } from './from-clauses.js'
 import type { RowOf, SelectArg } from './row-types.js'
-import { dedupeNames } from './select.js'
+import { dedupeNames, resolveClauseElement } from './select.js'
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
-type SpecOf<T> = T extends Table<any, infer Spec> ? Spec : never
+/** The named columns of a column map (a mapped class's table also carries an index signature). */
+type KnownKeys<S> = { [K in keyof S as string extends K ? never : number extends K ? never : K]: S[K] }
+type SpecOf<T> =
+  T extends Table<any, infer Spec>
+    ? [keyof KnownKeys<Spec>] extends [never]
+      ? Spec
+      : KnownKeys<Spec>
+    : never
 type ColumnInput<C> =
   C extends Column<infer S, infer O, any, any> ? ColumnInputValue<S, O> | ColumnElement<any> : never
 type OptionalKeys<Spec> = {
@@ -109,6 +116,8 @@ abstract class DmlBase<T extends Table, R extends readonly unknown[]>
   declare readonly __row: RowOf<R>
   abstract readonly table: T
   abstract readonly returningColumns: readonly ColumnElement[]
+  /** Options for whoever executes the statement (the ORM session reads `synchronizeSession`). */
+  abstract readonly executionOptionsMap: Readonly<Record<string, unknown>>
   get selectedColumns(): readonly ColumnElement[] {
     return this.returningColumns
   }
@@ -136,9 +145,26 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
     readonly fromSelect: SelectLike | undefined = undefined,
     readonly returningColumns: readonly ColumnElement[] = [],
     readonly onConflict: OnConflict | undefined = undefined,
+    readonly executionOptionsMap: Readonly<Record<string, unknown>> = {},
   ) {
     super()
     Object.freeze(this)
+  }
+
+  /** Options for the executor, merged with earlier ones (see {@link Update.executionOptions}). */
+  executionOptions(opts: Readonly<Record<string, unknown>>): Insert<T, R> {
+    return new Insert(
+      this.table,
+      this.rows,
+      this.columns,
+      this.fromSelect,
+      this.returningColumns,
+      this.onConflict,
+      {
+        ...this.executionOptionsMap,
+        ...opts,
+      },
+    )
   }
 
   /** One row (object) or several (array of objects with the same keys). */
@@ -175,7 +201,15 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
       throw new ArgumentError(
         `INSERT into ${this.table.name} leaves out NOT NULL column(s) without a default: ${missing.map((c) => c.key).join(', ')}`,
       )
-    return new Insert(this.table, rowsOut, columns, undefined, this.returningColumns, this.onConflict)
+    return new Insert(
+      this.table,
+      rowsOut,
+      columns,
+      undefined,
+      this.returningColumns,
+      this.onConflict,
+      this.executionOptionsMap,
+    )
   }
 
   /** `INSERT INTO table (cols) SELECT ...`; `columns` are keys in the select's column order. */
@@ -185,7 +219,15 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
         `fromSelect: ${columns.length} columns but the select has ${select.selectedColumns.length}`,
       )
     const cols = columns.map((k) => this.table.columnByKey(k))
-    return new Insert(this.table, [], cols, select, this.returningColumns, this.onConflict)
+    return new Insert(
+      this.table,
+      [],
+      cols,
+      select,
+      this.returningColumns,
+      this.onConflict,
+      this.executionOptionsMap,
+    )
   }
 
   /** `RETURNING cols` (PostgreSQL and SQLite; a CompileError on MySQL). */
@@ -197,6 +239,7 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
       this.fromSelect,
       returningList(this.table, cols),
       this.onConflict,
+      this.executionOptionsMap,
     )
   }
 
@@ -251,7 +294,15 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
   }
   private withConflict(onConflict: OnConflict): Insert<T, R> {
     if (this.onConflict) throw new ArgumentError('This INSERT already has a conflict clause')
-    return new Insert(this.table, this.rows, this.columns, this.fromSelect, this.returningColumns, onConflict)
+    return new Insert(
+      this.table,
+      this.rows,
+      this.columns,
+      this.fromSelect,
+      this.returningColumns,
+      onConflict,
+      this.executionOptionsMap,
+    )
   }
 }
 
@@ -275,6 +326,7 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
     readonly whereClause: ColumnElement | undefined = undefined,
     readonly extraFroms: readonly FromClause[] = [],
     readonly returningColumns: readonly ColumnElement[] = [],
+    readonly executionOptionsMap: Readonly<Record<string, unknown>> = {},
   ) {
     super()
     const given = new Set(set.map(([c]) => c))
@@ -289,12 +341,26 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
     const entries = checkedColumns(this.table, values as Record<string, unknown>)
     const merged = new Map(this.set)
     for (const [c, v] of entries) merged.set(c, bindColumnValue(this.table, c, v))
-    return new Update(this.table, [...merged], this.whereClause, this.extraFroms, this.returningColumns)
+    return new Update(
+      this.table,
+      [...merged],
+      this.whereClause,
+      this.extraFroms,
+      this.returningColumns,
+      this.executionOptionsMap,
+    )
   }
   /** Adds a WHERE condition; several calls are joined with AND. */
   where(...conditions: ColumnElement<boolean>[]): Update<T, R> {
     const all = [this.whereClause, ...conditions].filter((c) => c !== undefined) as ColumnElement<boolean>[]
-    return new Update(this.table, this.set, and(...all), this.extraFroms, this.returningColumns)
+    return new Update(
+      this.table,
+      this.set,
+      and(...all),
+      this.extraFroms,
+      this.returningColumns,
+      this.executionOptionsMap,
+    )
   }
   /** `UPDATE ... FROM other` (PostgreSQL and SQLite). */
   from(...froms: FromClause[]): Update<T, R> {
@@ -304,6 +370,7 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
       this.whereClause,
       [...this.extraFroms, ...froms],
       this.returningColumns,
+      this.executionOptionsMap,
     )
   }
   /** `RETURNING cols` (PostgreSQL and SQLite). */
@@ -314,7 +381,22 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
       this.whereClause,
       this.extraFroms,
       returningList(this.table, cols),
+      this.executionOptionsMap,
     )
+  }
+  /**
+   * Options for the executor, merged with earlier ones. The ORM session reads
+   * `synchronizeSession` (`'auto'`, `'evaluate'`, `'fetch'` or `false`).
+   *
+   * ```ts
+   * update(User).where(User.c.active.eq(false)).values({ score: 0 }).executionOptions({ synchronizeSession: 'fetch' })
+   * ```
+   */
+  executionOptions(opts: Readonly<Record<string, unknown>>): Update<T, R> {
+    return new Update(this.table, this.set, this.whereClause, this.extraFroms, this.returningColumns, {
+      ...this.executionOptionsMap,
+      ...opts,
+    })
   }
 }
 
@@ -331,6 +413,7 @@ export class Delete<T extends Table = Table, R extends readonly unknown[] = []> 
     readonly table: T,
     readonly whereClause: ColumnElement | undefined = undefined,
     readonly returningColumns: readonly ColumnElement[] = [],
+    readonly executionOptionsMap: Readonly<Record<string, unknown>> = {},
   ) {
     super()
     Object.freeze(this)
@@ -338,23 +421,62 @@ export class Delete<T extends Table = Table, R extends readonly unknown[] = []> 
   /** Adds a WHERE condition; several calls are joined with AND. */
   where(...conditions: ColumnElement<boolean>[]): Delete<T, R> {
     const all = [this.whereClause, ...conditions].filter((c) => c !== undefined) as ColumnElement<boolean>[]
-    return new Delete(this.table, and(...all), this.returningColumns)
+    return new Delete(this.table, and(...all), this.returningColumns, this.executionOptionsMap)
   }
   /** `RETURNING cols` (PostgreSQL and SQLite). */
   returning<const A extends readonly SelectArg[]>(...cols: A): Delete<T, A> {
-    return new Delete(this.table, this.whereClause, returningList(this.table, cols))
+    return new Delete(this.table, this.whereClause, returningList(this.table, cols), this.executionOptionsMap)
+  }
+  /** Options for the executor, merged with earlier ones (see {@link Update.executionOptions}). */
+  executionOptions(opts: Readonly<Record<string, unknown>>): Delete<T, R> {
+    return new Delete(this.table, this.whereClause, this.returningColumns, {
+      ...this.executionOptionsMap,
+      ...opts,
+    })
   }
 }
 
-/** `INSERT INTO table ...` */
-export function insert<T extends Table>(table: T): Insert<T> {
-  return new Insert(table)
+/** Something that stands for a table, such as an ORM mapped class (`update(User)`). */
+export interface TableEntity<T extends Table = Table> {
+  __clauseElement__(): T
 }
-/** `UPDATE table ...` */
-export function update<T extends Table>(table: T): Update<T> {
-  return new Update(table)
+
+function targetTable<T extends Table>(target: T | TableEntity<T>, what: string): T {
+  const resolved = resolveClauseElement(target) as unknown
+  if (!(resolved instanceof ColumnsSource) || (resolved as { kind?: string }).kind !== 'table')
+    throw new ArgumentError(`${what}() takes a Table or a mapped class`)
+  return resolved as T
 }
-/** `DELETE FROM table ...` (`delete` is reserved in JavaScript). */
-export function delete_<T extends Table>(table: T): Delete<T> {
-  return new Delete(table)
+
+/**
+ * `INSERT INTO table ...`; takes a table or a mapped class.
+ *
+ * ```ts
+ * insert(users).values({ name: 'Bob' })
+ * await session.execute(insert(User), [{ name: 'a' }, { name: 'b' }])   // ORM bulk INSERT
+ * ```
+ */
+export function insert<T extends Table>(target: T | TableEntity<T>): Insert<T> {
+  return new Insert(targetTable(target, 'insert'))
+}
+/**
+ * `UPDATE table ...`; takes a table or a mapped class.
+ *
+ * ```ts
+ * update(users).where(users.c.id.eq(1)).values({ name: 'B' })
+ * await session.execute(update(User), [{ id: 1, name: 'B' }])            // ORM bulk UPDATE by primary key
+ * ```
+ */
+export function update<T extends Table>(target: T | TableEntity<T>): Update<T> {
+  return new Update(targetTable(target, 'update'))
+}
+/**
+ * `DELETE FROM table ...` (`delete` is reserved in JavaScript); takes a table or a mapped class.
+ *
+ * ```ts
+ * delete_(User).where(User.c.name.eq('gone'))
+ * ```
+ */
+export function delete_<T extends Table>(target: T | TableEntity<T>): Delete<T> {
+  return new Delete(targetTable(target, 'delete_'))
 }
