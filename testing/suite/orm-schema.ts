@@ -199,3 +199,23 @@ export class LeadEngineer extends Engineer {
     mapperArgs(this, { polymorphicIdentity: 'lead' })
   }
 }
+
+/** Rows written in bulk through the session (keys given by the caller). */
+export class Gadget extends OrmBase.mapped('ea_orm_gadgets', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  batch: mappedColumn(t.String(36), { nullable: false }),
+  label: mappedColumn(t.String(50), { nullable: false }),
+  qty: mappedColumn(t.Integer, { nullable: false, default: 0 }),
+}) {}
+
+/** A version counter (`versionIdCol`): every UPDATE and DELETE checks it (optimistic concurrency). */
+export class Ledger extends OrmBase.mapped('ea_orm_ledgers', {
+  id: mappedColumn(t.String(36), { primaryKey: true, default: uuid }),
+  owner: mappedColumn(t.String(50), { nullable: false }),
+  balance: mappedColumn(t.Integer, { nullable: false }),
+  version: mappedColumn(t.Integer, { nullable: false }),
+}) {
+  static {
+    mapperArgs(this, { versionIdCol: 'version' })
+  }
+}

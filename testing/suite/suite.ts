@@ -9,6 +9,7 @@ import { ormInheritanceTopic } from './orm-inheritance.js'
 import { ormRelationshipsTopic } from './orm-relationships.js'
 import { OrmBase } from './orm-schema.js'
 import { ormSessionTopic } from './orm-session.js'
+import { ormWritesTopic } from './orm-writes.js'
 import { skipReason } from './requirements.js'
 import { resultsTopic } from './results.js'
 import { metadata } from './schema.js'
@@ -35,6 +36,7 @@ const topics: readonly (readonly [string, (topic: Topic) => void])[] = [
   ['orm relationships', ormRelationshipsTopic],
   ['orm inheritance, streaming, inspect', ormInheritanceTopic],
   ['orm commit', ormCommitTopic],
+  ['orm writes', ormWritesTopic],
   ['leaks', leaksTopic],
 ]
 
