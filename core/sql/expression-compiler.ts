@@ -367,7 +367,9 @@ export abstract class ExpressionCompiler {
       this.append(' THEN ')
       if (node.args.length === 0) this.append('1')
       else this.process(node.args[0]!)
-      this.append(' END)')
+      this.append(' END')
+      this.aggregateOrder(node)
+      this.append(')')
       return
     }
     this.append(this.functionName(node.name))
@@ -379,12 +381,20 @@ export abstract class ExpressionCompiler {
       if (i > 0) this.append(', ')
       this.process(a)
     })
+    this.aggregateOrder(node)
     this.append(')')
     if (node.filterClause !== undefined) {
       this.append(' FILTER (WHERE ')
       this.process(node.filterClause)
       this.append(')')
     }
+  }
+
+  /** ` ORDER BY ...` inside an aggregate's parentheses. */
+  protected aggregateOrder(node: FunctionCall): void {
+    if (node.aggregateOrder.length === 0) return
+    this.append(' ORDER BY ')
+    this.list(node.aggregateOrder)
   }
 
   /** Maps portable function names to the dialect's (`now` on SQLite, for instance). */

@@ -20,6 +20,8 @@ export class FunctionCall<T = unknown, N extends string = string> extends Column
     readonly type: SqlType,
     readonly filterClause: CE | undefined = undefined,
     readonly distinct = false,
+    /** The order of an aggregate's input: `json_agg(x ORDER BY y)`. */
+    readonly aggregateOrder: readonly (CE | OrderByElement)[] = [],
   ) {
     super()
     Object.freeze(this)
@@ -29,7 +31,21 @@ export class FunctionCall<T = unknown, N extends string = string> extends Column
   }
   /** Aggregate `FILTER (WHERE cond)`; emulated with CASE on MySQL. */
   filter(condition: CE<boolean>): FunctionCall<T, N> {
-    return new FunctionCall(this.name, this.args, this.type, condition, this.distinct)
+    return new FunctionCall(this.name, this.args, this.type, condition, this.distinct, this.aggregateOrder)
+  }
+  /**
+   * Orders an aggregate's input: `string_agg(name, ',' ORDER BY name)`, `json_agg(x ORDER BY id)`.
+   * PostgreSQL, SQLite 3.44+ and MariaDB; MySQL 8 accepts it only in `group_concat`.
+   *
+   * ```ts
+   * func.json_group_array(users.c.name).aggregateOrderBy(users.c.id.desc())
+   * ```
+   */
+  aggregateOrderBy(...clauses: (CE | OrderByElement)[]): FunctionCall<T, N> {
+    return new FunctionCall(this.name, this.args, this.type, this.filterClause, this.distinct, [
+      ...this.aggregateOrder,
+      ...clauses,
+    ])
   }
   /** A window function: `OVER (PARTITION BY ... ORDER BY ...)`. */
   over(spec: WindowSpec = {}): Over<T, N> {

@@ -85,6 +85,18 @@ export interface HasClauseElement {
   __clauseElement__(): ColumnsSource
 }
 
+/**
+ * Something that joins itself onto a FROM item, such as an ORM relationship
+ * (`select(User).join(User.addresses)`): it answers `__joinOnto__(left, kind)` with the join.
+ */
+export interface JoinOnto {
+  __joinOnto__(left: FromClause, kind: JoinKind): FromClause
+}
+
+function isJoinOnto(arg: unknown): arg is JoinOnto {
+  return typeof (arg as Partial<JoinOnto> | null)?.__joinOnto__ === 'function'
+}
+
 /** The FROM item behind `arg` when it has a `__clauseElement__()` hook (a mapped class), else `arg`. */
 export function resolveClauseElement<T>(arg: T): T | ColumnsSource {
   const hook = (arg as { __clauseElement__?: unknown } | null)?.__clauseElement__
@@ -235,19 +247,30 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
   forUpdate(options: ForUpdateOptions = {}): Select<Args> {
     return this.with({ forUpdateOptions: options })
   }
-  /** Inner join from the leftmost FROM item; the condition is inferred from a foreign key when omitted. */
+  /**
+   * Inner join from the leftmost FROM item; the condition is inferred from a foreign key when
+   * omitted. An ORM relationship joins along its own columns: `select(User).join(User.addresses)`.
+   */
+  join(target: JoinOnto): Select<Args>
   join<R extends ColumnsSourceType<any, any>, const O extends { isOuter?: boolean; full?: boolean } = {}>(
     target: R,
     onclause?: ColumnElement<any>,
-    options: O = {} as O,
-  ): Select<ArgsAfterJoin<Args, O, R['__tableName']>> {
+    options?: O,
+  ): Select<ArgsAfterJoin<Args, O, R['__tableName']>>
+  join(
+    target: ColumnsSourceType<any, any> | JoinOnto,
+    onclause?: ColumnElement<any>,
+    options: { isOuter?: boolean; full?: boolean } = {},
+  ): any {
     return this.joinWith(target, onclause, options.full ? 'full' : options.isOuter ? 'left' : 'inner')
   }
   /** `LEFT OUTER JOIN`: the joined source's columns become nullable in the row type. */
+  outerjoin(target: JoinOnto): Select<Args>
   outerjoin<R extends ColumnsSourceType<any, any>>(
     target: R,
     onclause?: ColumnElement<any>,
-  ): Select<NullableFrom<Args, R['__tableName']>> {
+  ): Select<NullableFrom<Args, R['__tableName']>>
+  outerjoin(target: ColumnsSourceType<any, any> | JoinOnto, onclause?: ColumnElement<any>): any {
     return this.joinWith(target, onclause, 'left')
   }
   /** `RIGHT OUTER JOIN`: every other source's columns become nullable in the row type. */
@@ -265,20 +288,23 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
     return this.joinWith(target, onclause, 'full')
   }
   private joinWith(
-    given: ColumnsSourceType<any, any>,
+    given: ColumnsSourceType<any, any> | JoinOnto,
     onclause: ColumnElement | undefined,
     kind: JoinKind,
   ): any {
-    const target = resolveClauseElement(given) as ColumnsSource
+    const make = (left: FromClause) =>
+      isJoinOnto(given)
+        ? given.__joinOnto__(left, kind)
+        : joinOf(left, resolveClauseElement(given) as ColumnsSource, onclause, kind)
     if (this.explicitFroms.length > 0) {
       const froms = [...this.explicitFroms]
       const left = froms.pop()!
-      return this.with({ explicitFroms: [...froms, joinOf(left, target, onclause, kind)] })
+      return this.with({ explicitFroms: [...froms, make(left)] })
     }
     const left = firstSource(this.selectedColumns)
     if (left === undefined)
       throw new ArgumentError('join() needs a FROM item on the left: call selectFrom() first')
-    return this.with({ explicitFroms: [joinOf(left, target, onclause, kind)] })
+    return this.with({ explicitFroms: [make(left)] })
   }
   /** `UNION` with other selects. */
   union(...others: SelectBase<any>[]): CompoundSelect<Args> {
