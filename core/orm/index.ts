@@ -13,7 +13,24 @@ export {
   mappedColumn,
 } from './declarative.js'
 export { type InstanceInspection, inspect } from './inspect.js'
-export { LoaderOption, type LoaderStrategy, raiseload, selectinload } from './loader-options.js'
+export { ulid, uuid } from './keys.js'
+export {
+  type ColumnOption,
+  type ContainsEagerOptions,
+  containsEager,
+  defaultload,
+  defer,
+  joinedload,
+  jsonload,
+  LoaderOption,
+  type LoaderStep,
+  type LoaderStrategy,
+  loadOnly,
+  noload,
+  raiseload,
+  selectinload,
+  undefer,
+} from './loader-options.js'
 export { Mapper, type MapperArgs, mapperArgs, mapperOf } from './mapper.js'
 export {
   type LazyStrategy,
@@ -33,4 +50,3 @@ export {
   type ScopeStorage,
 } from './sessionmaker.js'
 export type { ObjectStatus } from './state.js'
-export { ulid, uuid } from './keys.js'

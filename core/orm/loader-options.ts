@@ -1,226 +1,282 @@
 /**
- * Loader options for `select(User).options(...)`: `selectinload` (one extra SELECT per
- * relationship, keys sent in IN lists chunked to the adapter's parameter limit) and `raiseload`.
+ * Loader options for `select(User).options(...)`: how relationships load (`selectinload`,
+ * `joinedload`, `jsonload`, `containsEager`, `noload`, `raiseload`, `defaultload`) and which
+ * columns load (`loadOnly`, `defer`, `undefer`). Options chain along relationships:
+ * `selectinload(User.posts).joinedload(Post.author)`, `jsonload(User.posts).loadOnly(Post.c.title)`.
  * @module
  */
-import type { Result } from '../result/result.js'
-import type { Column } from '../schema/column.js'
-import { and, or } from '../sql/constructors.js'
-import type { ColumnElement } from '../sql/elements.js'
-import { type Select, select } from '../sql/select.js'
-import { instrumentedList } from './collections.js'
-import type { Mapper } from './mapper.js'
-import type { Relationship } from './relationship.js'
-import { type InstanceState, stateOf } from './state.js'
+import { ArgumentError } from '../errors.js'
+import { ColumnRef } from '../sql/elements.js'
+import { Alias } from '../sql/from-clauses.js'
+import { Relationship } from './relationship.js'
 
-/** How one relationship path loads. */
-export type LoaderStrategy = 'selectin' | 'raise' | 'noload'
+export { loadRelationship } from './selectin-loading.js'
 
-/** A loader option: a strategy for a path of relationships from the queried class. */
-export class LoaderOption {
-  constructor(
-    readonly path: readonly Relationship<any>[],
-    readonly strategy: LoaderStrategy,
-  ) {
-    Object.freeze(this)
-  }
-  /** Then load a relationship of the related objects: `selectinload(User.posts).selectinload(Post.tags)`. */
-  selectinload(rel: Relationship<any>): LoaderOption {
-    return new LoaderOption([...this.path, rel], 'selectin')
-  }
-  /** Then make a relationship of the related objects raise when read unloaded. */
-  raiseload(rel: Relationship<any>): LoaderOption {
-    return new LoaderOption([...this.path, rel], 'raise')
-  }
+/**
+ * How one relationship loads: `'selectin'` (one more SELECT), `'joined'` (LEFT OUTER JOIN),
+ * `'json'` (a JSON array built in SQL), `'containsEager'` (from joins written in the statement),
+ * `'raise'`, `'noload'`, or `'default'` (the relationship's own `lazy`).
+ */
+export type LoaderStrategy = 'selectin' | 'joined' | 'json' | 'containsEager' | 'raise' | 'noload' | 'default'
+
+/** One relationship of a loader option's path and how it loads. */
+export interface LoaderStep {
+  readonly rel: Relationship<any>
+  readonly strategy: LoaderStrategy
+  /** containsEager: the alias the statement joined the related table as. */
+  readonly alias?: Alias | undefined
+}
+
+/** Which columns of the entity at the end of a path load. */
+export interface ColumnOption {
+  readonly kind: 'only' | 'defer' | 'undefer'
+  readonly columns: readonly ColumnRef[]
 }
 
 /**
- * Loads a relationship of the queried objects with one more SELECT (per chunk of keys).
+ * A loader option: strategies along a path of relationships from a queried class, and
+ * optionally which columns of the class at its end load. Made by {@link selectinload},
+ * {@link joinedload}, {@link loadOnly} and friends; chain them to go deeper.
+ */
+export class LoaderOption {
+  constructor(
+    readonly steps: readonly LoaderStep[],
+    readonly columns: ColumnOption | undefined = undefined,
+    /** Options relative to the end of this path (`.options(...)`). */
+    readonly nested: readonly LoaderOption[] = [],
+  ) {
+    Object.freeze(this)
+  }
+  /** The relationships of the path. */
+  get path(): readonly Relationship<any>[] {
+    return this.steps.map((s) => s.rel)
+  }
+  /** The strategy of the last relationship of the path. */
+  get strategy(): LoaderStrategy {
+    return this.steps.at(-1)?.strategy ?? 'default'
+  }
+  private then(rel: Relationship<any>, strategy: LoaderStrategy, alias?: Alias): LoaderOption {
+    if (this.columns !== undefined || this.nested.length > 0)
+      throw new ArgumentError(
+        'A column option or .options(...) ends a path; give further relationships inside .options(...)',
+      )
+    return new LoaderOption([...this.steps, step(rel, strategy, alias)])
+  }
+  private withColumns(kind: ColumnOption['kind'], columns: readonly ColumnRef[]): LoaderOption {
+    if (this.columns !== undefined || this.nested.length > 0)
+      throw new ArgumentError('Give several column options of one path inside .options(...)')
+    return new LoaderOption(this.steps, columnOption(kind, columns))
+  }
+  /** Then load a relationship of the related objects with a SELECT ... IN. */
+  selectinload(rel: Relationship<any>): LoaderOption {
+    return this.then(rel, 'selectin')
+  }
+  /** Then load a relationship of the related objects with a LEFT OUTER JOIN. */
+  joinedload(rel: Relationship<any>): LoaderOption {
+    return this.then(rel, 'joined')
+  }
+  /** Then load a relationship of the related objects as a JSON array built in SQL. */
+  jsonload(rel: Relationship<any>): LoaderOption {
+    return this.then(rel, 'json')
+  }
+  /** Then fill a relationship of the related objects from joins the statement makes. */
+  containsEager(rel: Relationship<any>, options: ContainsEagerOptions = {}): LoaderOption {
+    return this.then(rel, 'containsEager', checkAlias(rel, options.alias))
+  }
+  /** Then make a relationship of the related objects raise when read unloaded. */
+  raiseload(rel: Relationship<any>): LoaderOption {
+    return this.then(rel, 'raise')
+  }
+  /** Then leave a relationship of the related objects empty (not loaded). */
+  noload(rel: Relationship<any>): LoaderOption {
+    return this.then(rel, 'noload')
+  }
+  /** Then go through a relationship of the related objects with its own `lazy` strategy. */
+  defaultload(rel: Relationship<any>): LoaderOption {
+    return this.then(rel, 'default')
+  }
+  /** Load only these columns of the related objects (and their key). */
+  loadOnly(...columns: ColumnRef<any, any>[]): LoaderOption {
+    return this.withColumns('only', columns)
+  }
+  /** Leave these columns of the related objects unloaded. */
+  defer(...columns: ColumnRef<any, any>[]): LoaderOption {
+    return this.withColumns('defer', columns)
+  }
+  /** Load these columns of the related objects even where a loadOnly/defer leaves them out. */
+  undefer(...columns: ColumnRef<any, any>[]): LoaderOption {
+    return this.withColumns('undefer', columns)
+  }
+  /**
+   * Several options relative to the related objects:
+   * `selectinload(User.posts).options(loadOnly(Post.c.title), selectinload(Post.tags))`.
+   */
+  options(...options: LoaderOption[]): LoaderOption {
+    for (const o of options)
+      if (!(o instanceof LoaderOption)) throw new ArgumentError('options() takes loader options')
+    return new LoaderOption(this.steps, this.columns, [...this.nested, ...options])
+  }
+}
+
+/** Options of {@link containsEager}. */
+export interface ContainsEagerOptions {
+  /** The alias of the related table the statement joined (`Address.__table__.alias('a')`). */
+  readonly alias?: Alias
+}
+
+function step(rel: Relationship<any>, strategy: LoaderStrategy, alias?: Alias): LoaderStep {
+  if (!(rel instanceof Relationship))
+    throw new ArgumentError(
+      `A loader option takes a relationship attribute of a mapped class (User.addresses), got ${typeof rel}`,
+    )
+  return Object.freeze({ rel, strategy, alias })
+}
+
+function checkAlias(rel: Relationship<any>, alias: Alias | undefined): Alias | undefined {
+  if (alias === undefined) return undefined
+  if (!(alias instanceof Alias) || alias.element !== rel.target.table)
+    throw new ArgumentError(
+      `containsEager(${rel}, { alias }) takes an alias of ${rel.target.table.name} (${rel.target.name}.__table__.alias('name'))`,
+    )
+  return alias
+}
+
+function columnOption(kind: ColumnOption['kind'], columns: readonly ColumnRef[]): ColumnOption {
+  const name = kind === 'only' ? 'loadOnly' : kind
+  if (columns.length === 0) throw new ArgumentError(`${name}() takes one or more columns (User.c.name)`)
+  for (const c of columns)
+    if (!(c instanceof ColumnRef) || c.table === undefined)
+      throw new ArgumentError(
+        c instanceof Relationship
+          ? `${name}() takes columns; ${c} is a relationship (use noload/raiseload for it)`
+          : `${name}() takes columns of a mapped class (User.c.name)`,
+      )
+  return Object.freeze({ kind, columns: Object.freeze([...columns]) })
+}
+
+/**
+ * Loads a relationship of the queried objects with one more SELECT per chunk of keys (the keys
+ * go in `IN` lists sized to the adapter's parameter limit). The safe default: it works on every
+ * adapter and every relationship, whatever the columns.
  *
  * ```ts
  * await session.scalars(select(User).options(selectinload(User.addresses)))
  * ```
  */
 export function selectinload(rel: Relationship<any>): LoaderOption {
-  return new LoaderOption([rel], 'selectin')
-}
-
-/** Makes reading the relationship unloaded raise, even where memory could answer (many-to-one). */
-export function raiseload(rel: Relationship<any>): LoaderOption {
-  return new LoaderOption([rel], 'raise')
-}
-
-/** What the relationship loader needs of the session. */
-export interface RelationshipLoaderHost {
-  /** Runs an ORM select (without autoflush) and returns its objects' states per mapper. */
-  loadSelect(
-    stmt: Select,
-    populateExisting: boolean,
-  ): Promise<{ result: Result<any>; loaded: Map<Mapper, InstanceState[]> }>
-  lookupState(key: string): InstanceState | undefined
-  readonly maxParams: number
-}
-
-function keyText(values: readonly unknown[]): string {
-  return values
-    .map((v) => (typeof v === 'bigint' || typeof v === 'number' ? `n${v}` : `s${String(v)}`))
-    .join('\u0000')
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
-  return out
-}
-
-/** `cols IN (keys)`, or an OR of ANDs for composite keys. */
-function keysIn(
-  cols: readonly Column<any, any>[],
-  keys: readonly (readonly unknown[])[],
-): ColumnElement<boolean> {
-  if (cols.length === 1) return cols[0]!.in(keys.map((k) => k[0]) as never[])
-  return or(...keys.map((k) => and(...cols.map((c, i) => c.eq(k[i] as never)))))!
-}
-
-function valueAt(state: InstanceState, col: Column<any, any>): unknown {
-  const i = state.mapper.pkKeys.indexOf(col.key)
-  if (i >= 0 && state.identity !== undefined) return state.identity[i]
-  return state.dict[col.key]
+  return new LoaderOption([step(rel, 'selectin')])
 }
 
 /**
- * Loads `rel` for `parents` (those that have it unloaded, or all with `populateExisting`) and
- * returns the related objects' states, for nested options.
+ * Loads a relationship in the same statement with a LEFT OUTER JOIN of the related table
+ * (aliased). Rows come back once per related row; the objects are de-duplicated through the
+ * identity map and the result's rows are made unique. With `limit()`/`offset()` the parent
+ * select becomes a subquery, so the limit counts parents.
+ *
+ * ```ts
+ * await session.scalars(select(User).limit(10).options(joinedload(User.addresses)))
+ * ```
  */
-export async function loadRelationship(
-  host: RelationshipLoaderHost,
-  parents: readonly InstanceState[],
-  rel: Relationship<any>,
-  populateExisting: boolean,
-): Promise<InstanceState[]> {
-  const todo = [...new Set(parents)].filter((p) => populateExisting || !(rel.key in p.dict))
-  if (todo.length === 0) return []
-  const target = rel.target
-  const related: InstanceState[] = []
-  if (rel.direction === 'many-to-one') {
-    const fkCols = target.pkKeys.map((k) => rel.pairs.find(([, r]) => r.key === k)?.[0])
-    const keyOf = (p: InstanceState) => fkCols.map((c) => (c === undefined ? undefined : p.dict[c.key]))
-    const missing = new Map<string, unknown[]>()
-    for (const p of todo) {
-      const k = keyOf(p)
-      const idKey = target.identityKey(k)
-      if (idKey !== undefined && (populateExisting || host.lookupState(idKey) === undefined))
-        missing.set(idKey, k)
-    }
-    const per = Math.max(1, Math.floor(host.maxParams / target.pkKeys.length))
-    for (const chunk of chunks([...missing.values()], per))
-      await host.loadSelect(
-        select(target.cls as never).where(keysIn(target.pkColumns, chunk)),
-        populateExisting,
-      )
-    for (const p of todo) {
-      const idKey = target.identityKey(keyOf(p))
-      const st = idKey === undefined ? undefined : host.lookupState(idKey)
-      p.dict[rel.key] = st?.obj ?? null
-      p.committed.delete(rel.key)
-      if (st !== undefined) related.push(st)
-    }
-    return related
-  }
-  const localCols = rel.pairs.map(([local]) => local)
-  const parentKeys = new Map<string, unknown[]>()
-  for (const p of todo) {
-    const k = localCols.map((c) => valueAt(p, c))
-    if (!k.includes(null) && !k.includes(undefined)) parentKeys.set(keyText(k), k)
-  }
-  const groups = new Map<string, object[]>()
-  const per = Math.max(1, Math.floor(host.maxParams / localCols.length))
-  for (const chunk of chunks([...parentKeys.values()], per)) {
-    let stmt: Select
-    let keyWidth: number
-    if (rel.direction === 'one-to-many') {
-      const fkCols = rel.pairs.map(([, fk]) => fk)
-      stmt = select(target.cls as never, ...fkCols).where(keysIn(fkCols, chunk))
-      keyWidth = fkCols.length
-    } else {
-      const secondary = rel.secondary!
-      const secLocal = rel.pairs.map(([, sec]) => sec)
-      const on = and(...rel.secondaryPairs.map(([tcol, sec]) => tcol.eq(sec as never)))!
-      stmt = select(target.cls as never, ...secLocal)
-        .join(secondary, on)
-        .where(keysIn(secLocal, chunk))
-      keyWidth = secLocal.length
-    }
-    stmt = stmt.orderBy(...target.pkColumns)
-    const { result } = await host.loadSelect(stmt, populateExisting)
-    for (const row of result.all() as unknown as { _values: unknown[] }[]) {
-      const v = row._values
-      const obj = v[0] as object
-      const k = keyText(v.slice(1, 1 + keyWidth))
-      const list = groups.get(k)
-      if (list) list.push(obj)
-      else groups.set(k, [obj])
-    }
-  }
-  for (const p of todo) {
-    const k = localCols.map((c) => valueAt(p, c))
-    const members = groups.get(keyText(k)) ?? []
-    p.dict[rel.key] = rel.uselist ? instrumentedList(p, rel, [...members]) : (members[0] ?? null)
-    p.committed.delete(rel.key)
-    p.snapshotCollection(rel)
-    for (const m of members) related.push(stateOf(m)!)
-  }
-  return related
+export function joinedload(rel: Relationship<any>): LoaderOption {
+  return new LoaderOption([step(rel, 'joined')])
 }
 
-/** Applies the loader options of a select (and relationships declared `lazy: 'selectin'`). */
-export async function applyLoaders(
-  host: RelationshipLoaderHost,
-  stmt: Select,
-  loaded: Map<Mapper, InstanceState[]>,
-  populateExisting: boolean,
-): Promise<void> {
-  const options = stmt.loaderOptions.filter((o): o is LoaderOption => o instanceof LoaderOption)
-  const explicit = new Set(options.map((o) => o.path[0]!))
-  for (const option of options) {
-    let states = statesFor(loaded, option.path[0]!.parent)
-    for (let i = 0; i < option.path.length && states.length > 0; i++) {
-      const rel = option.path[i]!
-      const last = i === option.path.length - 1
-      if (last && option.strategy !== 'selectin') {
-        for (const s of states) {
-          if (option.strategy === 'raise') (s.raiseOnLoad ??= new Set()).add(rel.key)
-          else if (!(rel.key in s.dict)) {
-            s.dict[rel.key] = rel.uselist ? instrumentedList(s, rel, []) : null
-            s.snapshotCollection(rel)
-          }
-        }
-        break
-      }
-      states = await loadRelationship(host, states, rel, populateExisting)
-    }
-  }
-  await applyDefaultSelectin(host, loaded, explicit, populateExisting, new Set())
+/**
+ * Loads a relationship in the same statement as a JSON array per parent row, built in SQL
+ * (`json_agg` on PostgreSQL, `json_group_array` on SQLite, `JSON_ARRAYAGG` on MySQL/MariaDB):
+ * one row per parent, one round trip. Values are decoded by each column's declared type, so
+ * they equal what `selectinload` gives. Binary columns cannot travel in JSON: defer them or use
+ * `selectinload`.
+ *
+ * ```ts
+ * await session.scalars(select(User).options(jsonload(User.posts)))
+ * ```
+ */
+export function jsonload(rel: Relationship<any>): LoaderOption {
+  return new LoaderOption([step(rel, 'json')])
 }
 
-function statesFor(loaded: Map<Mapper, InstanceState[]>, mapper: Mapper): InstanceState[] {
-  return loaded.get(mapper) ?? []
+/**
+ * Fills a relationship from joins the statement itself makes (the related columns are added to
+ * the SELECT): `select(User).join(User.addresses).where(...).options(containsEager(User.addresses))`.
+ * The collection then holds only the joined rows, as filtered.
+ *
+ * ```ts
+ * const a = Address.__table__.alias('a')
+ * select(User).join(a, User.c.id.eq(a.c.userId)).options(containsEager(User.addresses, { alias: a }))
+ * ```
+ */
+export function containsEager(rel: Relationship<any>, options: ContainsEagerOptions = {}): LoaderOption {
+  return new LoaderOption([step(rel, 'containsEager', checkAlias(rel, options.alias))])
 }
 
-/** Relationships declared `lazy: 'selectin'` load with their parents, one level per round. */
-async function applyDefaultSelectin(
-  host: RelationshipLoaderHost,
-  loaded: Map<Mapper, InstanceState[]>,
-  explicit: ReadonlySet<Relationship<any>>,
-  populateExisting: boolean,
-  seen: Set<Relationship<any>>,
-): Promise<void> {
-  for (const [mapper, states] of loaded)
-    for (const rel of mapper.relationshipList) {
-      if (rel.options.lazy !== 'selectin' || explicit.has(rel) || seen.has(rel)) continue
-      seen.add(rel)
-      const children = await loadRelationship(host, states, rel, populateExisting)
-      if (children.length > 0)
-        await applyDefaultSelectin(host, new Map([[rel.target, children]]), explicit, populateExisting, seen)
-    }
+/**
+ * Makes reading the relationship unloaded raise, even where memory could answer (many-to-one).
+ *
+ * ```ts
+ * select(Address).options(raiseload(Address.user))
+ * ```
+ */
+export function raiseload(rel: Relationship<any>): LoaderOption {
+  return new LoaderOption([step(rel, 'raise')])
+}
+
+/**
+ * Does not load the relationship: it reads as an empty collection (or null) on the loaded
+ * objects, without a query.
+ *
+ * ```ts
+ * select(User).options(noload(User.addresses))
+ * ```
+ */
+export function noload(rel: Relationship<any>): LoaderOption {
+  return new LoaderOption([step(rel, 'noload')])
+}
+
+/**
+ * Goes through a relationship with its own `lazy` strategy, to reach options further along:
+ * `defaultload(User.posts).loadOnly(Post.c.title)`.
+ *
+ * ```ts
+ * select(User).options(defaultload(User.posts).joinedload(Post.author))
+ * ```
+ */
+export function defaultload(rel: Relationship<any>): LoaderOption {
+  return new LoaderOption([step(rel, 'default')])
+}
+
+/**
+ * Loads only these columns of the queried class (its primary key always loads). The other
+ * columns stay unloaded: reading one raises `NotLoadedError`; load it with
+ * `session.refresh(obj, ['bio'])` or `await obj.awaitableAttrs.bio`.
+ *
+ * ```ts
+ * select(User).options(loadOnly(User.c.name))
+ * ```
+ */
+export function loadOnly(...columns: ColumnRef<any, any>[]): LoaderOption {
+  return new LoaderOption([], columnOption('only', columns))
+}
+
+/**
+ * Leaves these columns of the queried class unloaded (a large text, say); they load on
+ * `session.refresh(obj, ['bio'])` or `await obj.awaitableAttrs.bio`.
+ *
+ * ```ts
+ * select(User).options(defer(User.c.bio))
+ * ```
+ */
+export function defer(...columns: ColumnRef<any, any>[]): LoaderOption {
+  return new LoaderOption([], columnOption('defer', columns))
+}
+
+/**
+ * Loads these columns even where another option of the same statement leaves them out.
+ *
+ * ```ts
+ * select(User).options(loadOnly(User.c.name), undefer(User.c.bio))
+ * ```
+ */
+export function undefer(...columns: ColumnRef<any, any>[]): LoaderOption {
+  return new LoaderOption([], columnOption('undefer', columns))
 }

@@ -4,6 +4,7 @@
  * otherwise a new object is made without running its constructor.
  * @module
  */
+import { ArgumentError } from '../errors.js'
 import { Result } from '../result/result.js'
 import { ColumnsSource } from '../sql/from-clauses.js'
 import { dedupeNames, resolveClauseElement, type Select } from '../sql/select.js'
@@ -21,7 +22,31 @@ export interface Hydrator {
 export interface EntitySpan {
   readonly start: number
   readonly mapper: Mapper
+  /** The column keys the row holds from `start` on (all of the mapper's, or those an option chose). */
+  readonly keys: readonly string[]
   readonly pkIndexes: readonly number[]
+  /** Single-table inheritance: where the discriminator is in the row (-1 without one). */
+  readonly discriminatorIndex: number
+}
+
+/** The span of `mapper`'s columns `keys` (which include the primary key) starting at `start`. */
+export function entitySpan(
+  mapper: Mapper,
+  start: number,
+  keys: readonly string[] = mapper.columnKeys,
+): EntitySpan {
+  const at = (k: string) => {
+    const i = keys.indexOf(k)
+    if (i < 0) throw new ArgumentError(`${mapper.name}: column ${k} is not loaded by this select`)
+    return start + i
+  }
+  return {
+    start,
+    mapper,
+    keys,
+    pkIndexes: mapper.pkKeys.map(at),
+    discriminatorIndex: mapper.polymorphicOn === undefined ? -1 : at(mapper.polymorphicOn),
+  }
 }
 
 /** How a select's rows map: entity spans and the names of the output columns. */
@@ -49,11 +74,7 @@ export function rowLayout(stmt: Select): RowLayout | undefined {
   for (const arg of stmt.args) {
     if (isEntity(arg)) {
       const mapper = mapperOf(arg)
-      const span: EntitySpan = {
-        start: pos,
-        mapper,
-        pkIndexes: mapper.pkKeys.map((k) => pos + mapper.columnKeys.indexOf(k)),
-      }
+      const span = entitySpan(mapper, pos)
       spans.push(span)
       outputs.push(span)
       names.push(mapper.name)
@@ -79,20 +100,22 @@ export interface LoadOptions {
   readonly only?: ReadonlySet<string>
 }
 
-/** The object of one entity span of a row (null for an all-NULL key, as from an outer join). */
+/**
+ * The object of one entity span of a row (null for an all-NULL key, as from an outer join);
+ * its state is added to `loaded` (by mapper) when given.
+ */
 export function hydrate(
   session: Hydrator,
   span: EntitySpan,
   values: readonly unknown[],
   options: LoadOptions,
-  loaded: Map<Mapper, InstanceState[]>,
+  loaded?: Map<Mapper, InstanceState[]>,
 ): object | null {
-  const { mapper, start } = span
+  const { mapper, start, keys } = span
   const pk = span.pkIndexes.map((i) => values[i])
   const key = mapper.identityKey(pk)
   if (key === undefined) return null
   let state = session.lookupState(key)
-  const keys = mapper.columnKeys
   if (state !== undefined) {
     const dict = state.dict
     for (let i = 0; i < keys.length; i++) {
@@ -104,9 +127,7 @@ export function hydrate(
     }
   } else {
     const own =
-      mapper.polymorphicOn === undefined
-        ? mapper
-        : mapper.mapperForIdentity(values[start + mapper.columnKeys.indexOf(mapper.polymorphicOn)])
+      span.discriminatorIndex < 0 ? mapper : mapper.mapperForIdentity(values[span.discriminatorIndex])
     const obj = Object.create(own.cls.prototype) as object
     state = new InstanceState(own, obj)
     ;(obj as { [STATE]: InstanceState })[STATE] = state
@@ -116,9 +137,11 @@ export function hydrate(
     state.identity = pk
     session.attachLoaded(state)
   }
-  let list = loaded.get(mapper)
-  if (list === undefined) loaded.set(mapper, (list = []))
-  list.push(state)
+  if (loaded !== undefined) {
+    let list = loaded.get(mapper)
+    if (list === undefined) loaded.set(mapper, (list = []))
+    list.push(state)
+  }
   return state.obj
 }
 
@@ -128,7 +151,7 @@ export function mapRow(
   layout: RowLayout,
   values: readonly unknown[],
   options: LoadOptions,
-  loaded: Map<Mapper, InstanceState[]>,
+  loaded?: Map<Mapper, InstanceState[]>,
 ): unknown[] {
   const out = new Array<unknown>(layout.outputs.length)
   for (let i = 0; i < layout.outputs.length; i++) {

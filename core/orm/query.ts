@@ -1,25 +1,187 @@
 /**
- * The ORM side of a select: rows of mapped classes become objects through the identity map,
- * then loader options run. `session.execute`, `session.stream` and the relationship loaders
- * come through here.
+ * The ORM side of a select: the statement is planned (columns, joined and JSON loads), its rows
+ * become objects through the identity map, related objects from the same rows fill their
+ * collections, then the loads that need more statements (selectinload) run. `session.execute`,
+ * `session.stream` and the relationship loaders come through here.
  * @module
  */
+import type { Dialect } from '../dialects/dialect.js'
 import type { ExecuteArgs } from '../engine/execution.js'
-
-import type { Result } from '../result/result.js'
+import { InvalidRequestError } from '../errors.js'
+import { Result, uniqueKey } from '../result/result.js'
 import type { Select } from '../sql/select.js'
-import { applyLoaders, type RelationshipLoaderHost } from './loader-options.js'
-import { type Hydrator, hydrateResult, mapRow, rowLayout } from './loading.js'
+import { instrumentedList } from './collections.js'
+import type { JoinedChild } from './joined-loading.js'
+import { decodeJsonArray, type JsonChild } from './json-loading.js'
+import type { LoadTree } from './load-tree.js'
+import { type Hydrator, hydrate, type LoadOptions } from './loading.js'
 import type { Mapper } from './mapper.js'
-import type { InstanceState } from './state.js'
+import type { Relationship } from './relationship.js'
+import { type EntityNode, type OrmPlan, planOrmSelect } from './select-plan.js'
+import { applyStrategies } from './selectin-loading.js'
+import { type InstanceState, stateOf } from './state.js'
 
 /** One row's values. */
 type Values = unknown[]
 
 /** What an ORM select needs of the session. */
-export interface QueryHost extends Hydrator, RelationshipLoaderHost {
+export interface QueryHost extends Hydrator {
   /** Runs a statement in the session's transaction, or on its own where the session holds none. */
   runRead(stmt: Select, params?: ExecuteArgs): Promise<Result<any>>
+  lookupState(key: string): InstanceState | undefined
+  /** The adapter's parameter limit, for IN lists. */
+  readonly maxParams: number
+  readonly bind: { readonly dialect: Dialect }
+}
+
+/** How one load runs. */
+export interface LoadContext {
+  /** Overwrite loaded attributes (and collections) of objects already in the identity map. */
+  readonly populateExisting: boolean
+}
+
+/** A relationship being filled for one parent: its members so far, or null when the parent keeps what it has. */
+interface Filling {
+  readonly items: object[]
+  readonly seen: Set<object>
+}
+
+/** Turns the rows of one planned statement into objects and fills what the rows carry. */
+class RowRun {
+  readonly states = new Map<EntityNode, InstanceState[]>()
+  readonly #fills = new Map<JoinedChild | JsonChild, Map<InstanceState, Filling | null>>()
+  readonly #visit: boolean
+  readonly #collect: boolean
+  constructor(
+    readonly host: QueryHost,
+    readonly plan: OrmPlan,
+    readonly options: LoadOptions,
+  ) {
+    this.#visit = plan.nodes.some((n) => n.joined.length > 0 || n.json.length > 0)
+    this.#collect = plan.nodes.some((n) => n.strategies.size > 0)
+  }
+
+  row(values: Values): Values {
+    const outputs = this.plan.outputs
+    const out = new Array<unknown>(outputs.length)
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!
+      if (typeof o === 'number') out[i] = values[o]
+      else {
+        const obj = hydrate(this.host, o.span, values, this.options)
+        out[i] = obj
+        if (obj !== null && (this.#visit || this.#collect)) this.visit(o, obj, values)
+      }
+    }
+    return out
+  }
+
+  private visit(node: EntityNode, obj: object, values: Values): void {
+    const state = stateOf(obj)!
+    if (this.#collect) {
+      const list = this.states.get(node)
+      if (list === undefined) this.states.set(node, [state])
+      else list.push(state)
+    }
+    for (const j of node.joined) {
+      const child = hydrate(this.host, j.node.span, values, this.options)
+      this.fill(j, state, child)
+      if (child !== null && !j.reused) this.visit(j.node, child, values)
+    }
+    for (const js of node.json) {
+      if (this.#fills.get(js)?.has(state)) continue // the same parent on another joined row
+      this.fill(js, state, null)
+      for (const element of decodeJsonArray(js, values[js.index])) {
+        const child = hydrate(this.host, js.node.span, element, this.options)
+        this.fill(js, state, child)
+        if (child !== null) this.visit(js.node, child, element)
+      }
+    }
+  }
+
+  private fill(spec: JoinedChild | JsonChild, parent: InstanceState, child: object | null): void {
+    let per = this.#fills.get(spec)
+    if (per === undefined) this.#fills.set(spec, (per = new Map()))
+    let f = per.get(parent)
+    if (f === undefined) {
+      const needed = this.options.populateExisting || !(spec.rel.key in parent.dict)
+      f = needed ? { items: [], seen: new Set() } : null
+      per.set(parent, f)
+    }
+    if (f === null || child === null || f.seen.has(child)) return
+    f.seen.add(child)
+    f.items.push(child)
+  }
+
+  /** Sets the relationships filled from the rows (as loaded: no change to flush). */
+  finish(): void {
+    for (const [spec, per] of this.#fills) {
+      const rel: Relationship<any> = spec.rel
+      for (const [parent, f] of per) {
+        if (f === null) continue
+        parent.dict[rel.key] = rel.uselist ? instrumentedList(parent, rel, f.items) : (f.items[0] ?? null)
+        parent.committed.delete(rel.key)
+        parent.snapshotCollection(rel)
+      }
+    }
+  }
+
+  /** The loads that run after the rows: selectinload, noload and raiseload marks. */
+  async after(ctx: LoadContext): Promise<void> {
+    for (const node of this.plan.nodes) {
+      const list = this.states.get(node)
+      if (list === undefined || node.strategies.size === 0) continue
+      await applyStrategies(this.host, [...new Set(list)], node.strategies, node.tree, node.path, ctx)
+    }
+  }
+}
+
+/** Rows made unique by their values, objects by identity (what `.unique()` does). */
+function uniqueRows(rows: Values[]): Values[] {
+  const seen = new Set<unknown>()
+  const ids = new Map<object, number>()
+  const keyOf = (v: unknown): unknown => {
+    if (stateOf(v) === undefined) return uniqueKey(v)
+    let id = ids.get(v as object)
+    if (id === undefined) ids.set(v as object, (id = ids.size))
+    return `\u0000${id}`
+  }
+  return rows.filter((r) => {
+    const key = r.length === 1 ? keyOf(r[0]) : JSON.stringify(r.map(keyOf))
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+/** Options of {@link runOrmSelect}. */
+export interface RunOptions extends LoadContext {
+  /** Options per queried class (a nested load); the statement's own options otherwise. */
+  readonly trees?: ReadonlyMap<Mapper, LoadTree>
+  /** The relationships a nested load came through. */
+  readonly path?: readonly Relationship<any>[]
+  /** False: leave out the loads that need more statements. */
+  readonly loaders?: boolean
+}
+
+/** Runs an ORM select and every loader; undefined when `stmt` selects no mapped class. */
+export async function runOrmSelect(
+  host: QueryHost,
+  stmt: Select,
+  params: ExecuteArgs | undefined,
+  options: RunOptions,
+): Promise<Result<any> | undefined> {
+  const plan = planOrmSelect(stmt, host.bind.dialect, options.trees, options.path)
+  if (plan === undefined) return undefined
+  const raw = await host.runRead(plan.statement, params)
+  const run = new RowRun(host, plan, { populateExisting: options.populateExisting })
+  const rows = raw.takeRows()
+  let data = new Array<Values>(rows.length)
+  for (let i = 0; i < rows.length; i++) data[i] = run.row(rows[i]!)
+  run.finish()
+  if (plan.unique) data = uniqueRows(data)
+  if (options.loaders !== false) await run.after(options)
+  return new Result(plan.names, data, raw.rowsAffected, raw.lastInsertId)
 }
 
 /** Runs an ORM select; undefined when `stmt` selects no mapped class (a plain select). */
@@ -29,33 +191,37 @@ export async function executeOrmSelect(
   params?: ExecuteArgs,
   options: { readonly loaders?: boolean } = {},
 ): Promise<Result<any> | undefined> {
-  const layout = rowLayout(stmt)
-  if (layout === undefined) return undefined
   const populateExisting = stmt.executionOptionsMap.populateExisting === true
-  const loaded = new Map<Mapper, InstanceState[]>()
-  const raw = await host.runRead(stmt, params)
-  const result = hydrateResult(host, layout, raw, { populateExisting }, loaded)
-  if (options.loaders !== false) await applyLoaders(host, stmt, loaded, populateExisting)
-  return result
+  return runOrmSelect(host, stmt, params, { populateExisting, loaders: options.loaders })
 }
 
 /**
- * For a streamed ORM select: a function mapping each chunk of rows to rows of objects (loader
- * options run per chunk); undefined when `stmt` selects no mapped class.
+ * For a streamed ORM select: the statement to stream and a function mapping each chunk of rows
+ * to rows of objects (loaders run per chunk); undefined when `stmt` selects no mapped class.
+ * A joined collection cannot stream (a parent's rows could straddle two chunks).
  */
 export function ormChunkMapper(
   host: QueryHost,
   stmt: Select,
-): { readonly names: readonly string[]; map(chunk: Values[]): Promise<Values[]> } | undefined {
-  const layout = rowLayout(stmt)
-  if (layout === undefined) return undefined
+):
+  | { readonly statement: Select; readonly names: readonly string[]; map(chunk: Values[]): Promise<Values[]> }
+  | undefined {
+  const plan = planOrmSelect(stmt, host.bind.dialect)
+  if (plan === undefined) return undefined
+  if (plan.unique)
+    throw new InvalidRequestError(
+      'A joined or contains-eager collection cannot be streamed: the rows of one parent could fall in two chunks. ' +
+        'Use selectinload or jsonload for it when streaming',
+    )
   const populateExisting = stmt.executionOptionsMap.populateExisting === true
   return {
-    names: layout.names,
+    statement: plan.statement,
+    names: plan.names,
     async map(chunk) {
-      const loaded = new Map<Mapper, InstanceState[]>()
-      const rows = chunk.map((v) => mapRow(host, layout, v, { populateExisting }, loaded))
-      await applyLoaders(host, stmt, loaded, populateExisting)
+      const run = new RowRun(host, plan, { populateExisting })
+      const rows = chunk.map((v) => run.row(v))
+      run.finish()
+      await run.after({ populateExisting })
       return rows
     },
   }

@@ -7,7 +7,11 @@
 import { ArgumentError } from '../errors.js'
 import type { Column } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
+import { and } from '../sql/constructors.js'
+import { ColumnElement, type FromClause, OrderByElement } from '../sql/elements.js'
+import { type JoinKind, joinOf } from '../sql/from-clauses.js'
 import type { EntityType } from '../sql/row-types.js'
+import type { OrderByArg } from '../sql/select.js'
 import { instrumentedList, rawList } from './collections.js'
 import { type Mapper, mapperOf } from './mapper.js'
 import { type InstanceState, NOT_LOADED, STATE, stateOf } from './state.js'
@@ -16,8 +20,8 @@ import { unloadedRelationship } from './unloaded.js'
 /** Which side holds the foreign key. */
 export type RelationshipDirection = 'many-to-one' | 'one-to-many' | 'many-to-many'
 
-/** How an unloaded relationship behaves when its parent is queried or read. */
-export type LazyStrategy = 'raise' | 'selectin' | 'noload'
+/** How a relationship loads when its parent is queried, unless a loader option says otherwise. */
+export type LazyStrategy = 'raise' | 'selectin' | 'joined' | 'noload'
 
 /** Options of {@link relationship}. */
 export interface RelationshipOptions {
@@ -38,8 +42,18 @@ export interface RelationshipOptions {
   foreignKeys?: readonly Column<any, any>[] | (() => readonly Column<any, any>[])
   /** For a self-referential relationship: the columns on the "one" side (makes it many-to-one). */
   remoteSide?: readonly Column<any, any>[] | (() => readonly Column<any, any>[])
-  /** `'raise'` (default: reading it unloaded raises), `'selectin'` (loaded with every query of the parent), `'noload'`. */
+  /**
+   * `'raise'` (default: nothing loads; reading it unloaded raises), `'selectin'` (one more SELECT
+   * with every query of the parent), `'joined'` (a LEFT OUTER JOIN in every query of the parent),
+   * `'noload'` (never loaded: reads as an empty collection or null).
+   */
   lazy?: LazyStrategy
+  /**
+   * The order of a collection (columns or orderings of the related table, or of the secondary
+   * table), used by every loader: `orderBy: () => [Post.c.createdAt.desc()]`. The related key
+   * breaks ties.
+   */
+  orderBy?: OrderByArg | readonly OrderByArg[] | (() => OrderByArg | readonly OrderByArg[])
 }
 
 const CASCADE_ALL = ['save-update', 'merge', 'refresh-expire', 'expunge', 'delete']
@@ -84,6 +98,7 @@ export class Relationship<T = unknown> {
   #pairs: (readonly [Column<any, any>, Column<any, any>])[] = []
   #secondaryPairs: (readonly [Column<any, any>, Column<any, any>])[] = []
   #secondary: Table | undefined
+  #orderBy: readonly OrderByArg[] | undefined
   readonly cascade: ReadonlySet<string>
 
   constructor(
@@ -159,6 +174,40 @@ export class Relationship<T = unknown> {
       )
     return back
   }
+  /** The `orderBy` option as a list (empty when none is given). */
+  get orderBy(): readonly OrderByArg[] {
+    if (this.#orderBy !== undefined) return this.#orderBy
+    const given = this.options.orderBy
+    const value = typeof given === 'function' ? given() : given
+    const list = value === undefined ? [] : Array.isArray(value) ? [...value] : [value as OrderByArg]
+    for (const o of list)
+      if (!(o instanceof ColumnElement) && !(o instanceof OrderByElement))
+        throw new ArgumentError(
+          `${this}: orderBy takes columns or orderings (col.desc()), got ${describe(o)}`,
+        )
+    this.#orderBy = list
+    return list
+  }
+
+  /**
+   * `select(User).join(User.addresses)`: joins the related table (and the secondary table of a
+   * many-to-many) onto `left` along the relationship's columns. A self-referential relationship
+   * needs an alias and an explicit condition instead.
+   */
+  __joinOnto__(left: FromClause, kind: JoinKind): FromClause {
+    const target = this.target.table
+    if (target === this.parent.table)
+      throw new ArgumentError(
+        `${this} refers to its own table: join an alias with an explicit condition, ` +
+          `e.g. const child = ${this.parent.name}.__table__.alias('child'); select(...).join(child, <condition>)`,
+      )
+    const eq = (pairs: readonly (readonly [Column<any, any>, Column<any, any>])[]) =>
+      and(...pairs.map(([a, b]) => a.eq(b as never)))!
+    if (this.direction !== 'many-to-many') return joinOf(left, target, eq(this.pairs), kind)
+    const viaSecondary = joinOf(left, this.secondary!, eq(this.pairs), kind)
+    return joinOf(viaSecondary, target, eq(this.secondaryPairs), kind)
+  }
+
   /** `Class.key`, for messages. */
   toString(): string {
     return `${this.#parent?.name ?? '?'}.${this.#key ?? '?'}`

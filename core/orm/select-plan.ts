@@ -1,0 +1,308 @@
+/**
+ * Plans an ORM select: which columns of each queried class it reads (loadOnly/defer), the joins
+ * and columns of joined and contains-eager loads, the JSON columns of jsonload, and the subquery
+ * that keeps `limit()` counting parents. The result is the Core statement to run and where each
+ * object sits in its rows.
+ * @module
+ */
+import type { Dialect } from '../dialects/dialect.js'
+import { ArgumentError } from '../errors.js'
+import type { Table } from '../schema/table.js'
+import { type ColumnElement, OrderByElement } from '../sql/elements.js'
+import { type Alias, ColumnsSource } from '../sql/from-clauses.js'
+import {
+  dedupeNames,
+  resolveClauseElement,
+  type Select,
+  Select as SelectClass,
+  select,
+} from '../sql/select.js'
+import {
+  addJoinedLoads,
+  expandJoined,
+  type JoinedChild,
+  type JoinTarget,
+  joinsCollection,
+  repeatsRows,
+} from './joined-loading.js'
+import { addJsonLoads, type JsonChild } from './json-loading.js'
+import {
+  buildTrees,
+  columnKeysFor,
+  EMPTY_TREE,
+  type LoadTree,
+  loads,
+  localKeys,
+  strategiesOf,
+} from './load-tree.js'
+import type { LoaderStrategy } from './loader-options.js'
+import { type EntitySpan, entitySpan } from './loading.js'
+import { type Mapper, mapperOf } from './mapper.js'
+import type { Relationship } from './relationship.js'
+
+/** One class loaded in the rows of a statement (queried, joined, or inside a JSON array). */
+export interface EntityNode {
+  readonly mapper: Mapper
+  readonly tree: LoadTree
+  /** The relationships that led here from the statement's classes. */
+  readonly path: readonly Relationship<any>[]
+  /** The column keys read, in table order. */
+  readonly keys: readonly string[]
+  /** How each relationship that loads (or is marked) loads. */
+  readonly strategies: ReadonlyMap<Relationship<any>, LoaderStrategy>
+  /** Where the object's columns are: in the row, or in its JSON element. */
+  span: EntitySpan
+  /** The FROM item its columns come from (a table or an alias), while planning. */
+  source: ColumnsSource | undefined
+  /** Its column `key` as the statement reads it (through aliases and the limited subquery). */
+  column: (key: string) => ColumnElement
+  /** Relationships filled from the same rows (joinedload, containsEager). */
+  readonly joined: JoinedChild[]
+  /** Relationships filled from a JSON column of the row (jsonload). */
+  readonly json: JsonChild[]
+}
+
+/** A planned ORM select. */
+export interface OrmPlan {
+  /** The Core statement to run (the given one when no option changes its SQL). */
+  readonly statement: Select
+  /** For each output position: an entity node, or the index of a plain column in the row. */
+  readonly outputs: readonly (EntityNode | number)[]
+  readonly names: readonly string[]
+  /** Every entity node, parents before children. */
+  readonly nodes: readonly EntityNode[]
+  /** Joined collections repeat parent rows: the rows are made unique. */
+  readonly unique: boolean
+}
+
+/** What building the SQL of a plan shares. */
+export interface PlanContext {
+  readonly dialect: Dialect
+  /** A fresh alias of `table` (`posts_1`, `posts_2`...: the names stay the same per statement shape). */
+  alias(table: Table): Alias
+  /** A node for `mapper` loaded along `path` with `tree`'s options. */
+  node(mapper: Mapper, tree: LoadTree, path: readonly Relationship<any>[], where: 'row' | 'json'): EntityNode
+  /** Every node made, in order. */
+  readonly nodes: EntityNode[]
+}
+
+function isEntity(arg: unknown): arg is Function {
+  return (
+    typeof arg === 'function' &&
+    typeof (arg as { __clauseElement__?: unknown }).__clauseElement__ === 'function'
+  )
+}
+
+function strategyName(s: LoaderStrategy): string {
+  return s === 'json' ? 'jsonload' : s === 'containsEager' ? 'containsEager' : `${s}load`
+}
+
+function makeContext(dialect: Dialect, nested: boolean): PlanContext {
+  let n = 0
+  const nodes: EntityNode[] = []
+  return {
+    dialect,
+    nodes,
+    alias: (table) => table.alias(`${table.name.slice(0, 40)}_${++n}`),
+    node(mapper, tree, path, where) {
+      const strategies = strategiesOf(mapper, tree, path)
+      const needed: string[] = []
+      for (let [rel, s] of strategies) {
+        const rl = tree.rels.get(rel)
+        if (where === 'json' && (s === 'joined' || s === 'containsEager')) {
+          if (rl?.strategy === s)
+            throw new ArgumentError(
+              `${strategyName(s)}(${rel}) cannot follow a jsonload: its rows are inside a JSON array; use jsonload or selectinload for it`,
+            )
+          s = 'selectin'
+        }
+        if (s === 'containsEager' && nested)
+          throw new ArgumentError(
+            `containsEager(${rel}) fills a relationship from joins written in the statement; it can only follow containsEager or start an option`,
+          )
+        strategies.set(rel, s)
+        if (loads(s)) needed.push(...localKeys(rel))
+      }
+      const node: EntityNode = {
+        mapper,
+        tree,
+        path,
+        keys: columnKeysFor(mapper, tree, needed),
+        strategies,
+        span: undefined as unknown as EntitySpan,
+        source: undefined,
+        column: () => {
+          throw new ArgumentError(`${mapper.name} is not in this statement's FROM clause`)
+        },
+        joined: [],
+        json: [],
+      }
+      nodes.push(node)
+      return node
+    },
+  }
+}
+
+/** The columns of `source` for `keys`. */
+function columnsOf(source: ColumnsSource, keys: readonly string[]): ColumnElement[] {
+  const c = source.c as Record<string, ColumnElement>
+  return keys.map((k) => c[k]!)
+}
+
+/** `stmt` with other select-list items, FROM items or ORDER BY (loader options dropped). */
+function rebuild(
+  stmt: Select,
+  changes: Partial<Pick<Select, 'args' | 'explicitFroms' | 'orderByClauses'>>,
+): Select {
+  return new SelectClass({ ...stmt, loaderOptions: [], ...changes } as ConstructorParameters<
+    typeof SelectClass
+  >[0])
+}
+
+/**
+ * containsEager: the related columns come from a FROM item the statement joins itself (the
+ * related table, or the alias given). A class the statement already queries is reused.
+ */
+function addContainsEager(
+  ctx: PlanContext,
+  node: EntityNode,
+  top: readonly EntityNode[],
+  cols: ColumnElement[],
+): void {
+  for (const [rel, strategy] of node.strategies) {
+    if (strategy !== 'containsEager') continue
+    const rl = node.tree.rels.get(rel)
+    const source: ColumnsSource = rl?.alias ?? rel.target.table
+    const same = top.find((n) => n !== node && n.mapper === rel.target && n.source === source)
+    if (same !== undefined) {
+      node.joined.push({ rel, kind: 'containsEager', node: same, reused: true })
+      continue
+    }
+    const child = ctx.node(rel.target, rl?.tree ?? EMPTY_TREE, [...node.path, rel], 'row')
+    child.source = source
+    child.span = entitySpan(child.mapper, cols.length, child.keys)
+    cols.push(...columnsOf(source, child.keys))
+    node.joined.push({ rel, kind: 'containsEager', node: child, reused: false })
+    addContainsEager(ctx, child, top, cols)
+  }
+}
+
+/**
+ * The parent select as a subquery, so LIMIT/OFFSET count parents, not joined rows: its columns
+ * are selected from the subquery, and its ORDER BY is kept outside (expressions that are not
+ * selected columns ride along as extra columns of the subquery).
+ */
+function wrapForLimit(
+  stmt: Select,
+  cols: readonly ColumnElement[],
+  nodes: readonly EntityNode[],
+): JoinTarget {
+  const extras: ColumnElement[] = []
+  const at: number[] = []
+  stmt.orderByClauses.forEach((o, i) => {
+    const e = o instanceof OrderByElement ? o.element : o
+    const found = cols.indexOf(e)
+    if (found >= 0) at.push(found)
+    else {
+      at.push(cols.length + extras.length)
+      extras.push(e.label(`ea_order_${i + 1}`))
+    }
+  })
+  const inner = rebuild(stmt, { args: [...cols, ...extras] })
+  const anon = inner.subquery('anon_1')
+  for (const n of nodes) {
+    const { start } = n.span
+    const keys = n.keys
+    n.column = (key) => anon.columns[start + keys.indexOf(key)]!
+  }
+  const orderBy = stmt.orderByClauses.map((o, i) => {
+    const c = anon.columns[at[i]!]!
+    return o instanceof OrderByElement ? new OrderByElement(c, o.direction, o.nulls) : c
+  })
+  return { froms: [anon], cols: anon.columns.slice(0, cols.length) as ColumnElement[], orderBy }
+}
+
+/**
+ * Plans `stmt` (undefined when it selects no mapped class). `trees` are the options per queried
+ * class (from the statement's own options when omitted); `path` is the way a nested load came.
+ */
+export function planOrmSelect(
+  stmt: Select,
+  dialect: Dialect,
+  trees?: ReadonlyMap<Mapper, LoadTree>,
+  path: readonly Relationship<any>[] = [],
+): OrmPlan | undefined {
+  if (!stmt.args.some(isEntity)) return undefined
+  const mappers = stmt.args.filter(isEntity).map((a) => mapperOf(a))
+  const optionTrees = trees ?? buildTrees(stmt.loaderOptions, mappers)
+  const ctx = makeContext(dialect, trees !== undefined)
+  const cols: ColumnElement[] = []
+  const outputs: (EntityNode | number)[] = []
+  const names: (string | undefined)[] = []
+  const top: EntityNode[] = []
+  let given = 0
+  for (const arg of stmt.args) {
+    if (isEntity(arg)) {
+      const mapper = mapperOf(arg)
+      const node = ctx.node(mapper, optionTrees.get(mapper) ?? EMPTY_TREE, path, 'row')
+      node.span = entitySpan(mapper, cols.length, node.keys)
+      node.source = mapper.table
+      cols.push(...columnsOf(mapper.table, node.keys))
+      outputs.push(node)
+      names.push(mapper.name)
+      top.push(node)
+      given += mapper.columns.length
+      continue
+    }
+    const source = resolveClauseElement(arg)
+    const width = source instanceof ColumnsSource ? source.columns.length : 1
+    for (let i = 0; i < width; i++) {
+      outputs.push(cols.length)
+      names.push(stmt.selectedNames[given + i])
+      cols.push(source instanceof ColumnsSource ? source.columns[i]! : (arg as ColumnElement))
+    }
+    given += width
+  }
+  const plan = (statement: Select, unique = false): OrmPlan => ({
+    statement,
+    outputs,
+    names: dedupeNames(names),
+    nodes: ctx.nodes,
+    unique,
+  })
+  for (const node of top) addContainsEager(ctx, node, top, cols)
+  // nodes whose columns the statement reads from a FROM item of its own (queried or contains-eager)
+  const sourced = [...ctx.nodes]
+  for (const node of sourced) expandJoined(ctx, node)
+  const unique = top.some(repeatsRows)
+  const rowLoads = ctx.nodes.some((n) => n.joined.some((j) => j.kind === 'joined') || hasJson(n))
+  if (!rowLoads) {
+    const same =
+      sourced.every((n) => n.keys === n.mapper.columnKeys) &&
+      !sourced.some((n) => n.joined.some((j) => !j.reused))
+    return plan(same ? stmt : rebuild(stmt, { args: cols }), unique)
+  }
+
+  // joined and JSON loads; the parent's columns come from its FROM item, or from the limited subquery
+  for (const n of sourced) {
+    const c = n.source!.c as Record<string, ColumnElement>
+    n.column = (key) => c[key]!
+  }
+  let target: JoinTarget = { froms: [...stmt.explicitFroms], cols, orderBy: [...stmt.orderByClauses] }
+  const wrap =
+    (stmt.limitClause !== undefined || stmt.offsetClause !== undefined) && top.some(joinsCollection)
+  if (wrap) target = wrapForLimit(stmt, cols, sourced)
+  for (const node of sourced) addJoinedLoads(ctx, target, node, wrap ? target.froms[0]! : node.source!)
+  for (const node of [...ctx.nodes]) addJsonLoads(ctx, node, target.cols)
+  const statement = wrap
+    ? select(...(target.cols as never[]))
+        .selectFrom(...(target.froms as never[]))
+        .orderBy(...target.orderBy)
+    : rebuild(stmt, { args: target.cols, explicitFroms: target.froms, orderByClauses: target.orderBy })
+  return plan(statement, unique)
+}
+
+function hasJson(node: EntityNode): boolean {
+  for (const s of node.strategies.values()) if (s === 'json') return true
+  return false
+}
