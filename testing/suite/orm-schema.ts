@@ -200,6 +200,93 @@ export class LeadEngineer extends Engineer {
   }
 }
 
+/**
+ * The loaders topic: a blog whose posts carry a column of every kind the codecs decode, tags
+ * (many-to-many) and attachments (binary). Default strategies: an attachment's post is joined,
+ * a tag's posts are never loaded.
+ */
+export class Blog extends OrmBase.mapped('ea_orm_blogs', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+  bio: mappedColumn(t.Text),
+}) {
+  declare posts: BlogPost[]
+  static posts: Relationship<BlogPost> = relationship(() => BlogPost, {
+    backPopulates: 'blog',
+    orderBy: () => [BlogPost.c.rank.desc()],
+  })
+}
+
+export class BlogPost extends OrmBase.mapped('ea_orm_blog_posts', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  blogId: mappedColumn(t.Integer, {
+    name: 'blog_id',
+    nullable: false,
+    foreignKey: new ForeignKey(() => Blog.c.id),
+  }),
+  title: mappedColumn(t.String(100), { nullable: false }),
+  rank: mappedColumn(t.Integer, { nullable: false }),
+  views: mappedColumn(t.BigInteger),
+  price: mappedColumn(t.Numeric(10, 2)),
+  published: mappedColumn(t.Boolean),
+  createdAt: mappedColumn(t.DateTime(), { name: 'created_at' }),
+  day: mappedColumn(t.Date),
+  meta: mappedColumn(t.JSON()),
+  score: mappedColumn(t.Float),
+}) {
+  declare blog: Blog
+  declare tags: BlogTag[]
+  declare attachments: Attachment[]
+  static blog: Relationship<Blog> = relationship(() => Blog, { backPopulates: 'posts' })
+  static tags: Relationship<BlogTag> = relationship(() => BlogTag, {
+    secondary: () => blogPostTags,
+    backPopulates: 'posts',
+  })
+  static attachments: Relationship<Attachment> = relationship(() => Attachment, { backPopulates: 'post' })
+}
+
+export class BlogTag extends OrmBase.mapped('ea_orm_blog_tags', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  label: mappedColumn(t.String(30), { nullable: false }),
+}) {
+  declare posts: BlogPost[]
+  static posts: Relationship<BlogPost> = relationship(() => BlogPost, {
+    secondary: () => blogPostTags,
+    backPopulates: 'tags',
+    lazy: 'noload',
+  })
+}
+
+export const blogPostTags = new Table('ea_orm_blog_post_tags', OrmBase.metadata, {
+  postId: new Column(t.Integer, {
+    name: 'post_id',
+    primaryKey: true,
+    foreignKey: new ForeignKey(() => BlogPost.c.id),
+  }),
+  tagId: new Column(t.Integer, {
+    name: 'tag_id',
+    primaryKey: true,
+    foreignKey: new ForeignKey(() => BlogTag.c.id),
+  }),
+})
+
+export class Attachment extends OrmBase.mapped('ea_orm_attachments', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  postId: mappedColumn(t.Integer, {
+    name: 'post_id',
+    nullable: false,
+    foreignKey: new ForeignKey(() => BlogPost.c.id),
+  }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+  data: mappedColumn(t.LargeBinary),
+}) {
+  declare post: BlogPost
+  static post: Relationship<BlogPost> = relationship(() => BlogPost, {
+    backPopulates: 'attachments',
+    lazy: 'joined',
+  })
+}
+
 /** Rows written in bulk through the session (keys given by the caller). */
 export class Gadget extends OrmBase.mapped('ea_orm_gadgets', {
   id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),

@@ -1,3 +1,4 @@
+import { supportsJsonAggregation } from '../../core/orm/json-loading.js'
 import type { ConformanceConfig, Requirement } from './types.js'
 
 /**
@@ -44,6 +45,10 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
       return (caps.updateRowCount ?? 'matched') === 'matched'
         ? undefined
         : `${n} counts only rows whose values changed`
+    case 'jsonAggregation':
+      return supportsJsonAggregation(caps.dialect)
+        ? undefined
+        : `${n} speaks ${caps.dialect}, which has no JSON aggregation`
   }
 }
 
@@ -79,6 +84,8 @@ function label(req: Requirement): string {
       return 'an unreachable engine'
     case 'matchedRowCount':
       return 'matched-row counts'
+    case 'jsonAggregation':
+      return 'JSON aggregation'
     case 'networkFaults':
       return 'network fault injection'
     case 'transactionCount':

@@ -6,6 +6,7 @@ import { errorsTopic } from './errors.js'
 import { leaksTopic } from './leaks.js'
 import { ormCommitTopic } from './orm-commit.js'
 import { ormInheritanceTopic } from './orm-inheritance.js'
+import { ormLoadersTopic } from './orm-loaders.js'
 import { ormRelationshipsTopic } from './orm-relationships.js'
 import { OrmBase } from './orm-schema.js'
 import { ormSessionTopic } from './orm-session.js'
@@ -36,6 +37,7 @@ const topics: readonly (readonly [string, (topic: Topic) => void])[] = [
   ['orm relationships', ormRelationshipsTopic],
   ['orm inheritance, streaming, inspect', ormInheritanceTopic],
   ['orm commit', ormCommitTopic],
+  ['orm loaders', ormLoadersTopic],
   ['orm writes', ormWritesTopic],
   ['leaks', leaksTopic],
 ]

@@ -100,6 +100,8 @@ export type Requirement =
   | 'transactionCount'
   /** `rowsAffected` of an UPDATE counts matched rows (`capabilities.updateRowCount`). */
   | 'matchedRowCount'
+  /** The dialect builds JSON arrays in SQL (the ORM's `jsonload`). */
+  | 'jsonAggregation'
 
 /** Options of one case. */
 export interface CaseOptions {
