@@ -19,6 +19,8 @@ interface Touch {
 export class HeldWrites {
   readonly #steps: Step[] = []
   readonly #touches: Touch[] = []
+  /** Versioned objects a held write synchronized: their version before it, as the database has it. */
+  readonly #versions = new Map<InstanceState, { readonly value: unknown; readonly loaded: boolean }>()
 
   /** Statements held, guards not counted. */
   get size(): number {
@@ -33,6 +35,28 @@ export class HeldWrites {
   hold(steps: readonly Step[], touch?: Touch): void {
     this.#steps.push(...steps)
     if (touch !== undefined) this.#touches.push(touch)
+  }
+
+  /** Remembers the versions of objects a held write is about to synchronize. */
+  noteSynced(states: Iterable<InstanceState>): void {
+    for (const state of states) {
+      const version = state.mapper.versionColumn
+      if (version === undefined || this.#versions.has(state)) continue
+      this.#versions.set(state, { value: state.dict[version.key], loaded: version.key in state.dict })
+    }
+  }
+
+  /**
+   * Before the commit's flush: an object it writes is written before the held writes run, so its
+   * version check needs the version the database has now, not the one the held writes will give.
+   */
+  beforeFlush(): void {
+    for (const [state, before] of this.#versions) {
+      if (!state.modified && !state.markedDeleted) continue
+      const key = state.mapper.versionColumn!.key
+      if (before.loaded) state.dict[key] = before.value
+      else delete state.dict[key]
+    }
   }
 
   /**
@@ -53,5 +77,6 @@ export class HeldWrites {
   clear(): void {
     this.#steps.length = 0
     this.#touches.length = 0
+    this.#versions.clear()
   }
 }

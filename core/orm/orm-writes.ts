@@ -170,6 +170,7 @@ async function bulkUpdateByKey(host: WriteHost, stmt: Update, list: readonly Exe
   if (version !== undefined) keys.add(version.key)
   for (const c of onupdate) keys.add(c.key)
   const result = await send(host, steps, { table: stmt.table, keys: [...keys] })
+  if (!host.capabilities.interactiveTransactions) host.held.noteSynced(matches.map((m) => m.state))
   applyMatches(host, matches, 'update')
   return result
 }
@@ -219,6 +220,7 @@ async function criteriaWrite(host: WriteHost, given: Update | Delete, params?: E
     // the affected keys as of now (committed state): the write itself waits for commit()
     if (mode === 'fetch') matches = await readKeys()
     host.held.hold(preparedSteps(host.dialect, stmt, params), touchOf(stmt))
+    host.held.noteSynced(matches.map((m) => m.state))
     applyMatches(host, matches, kind)
     return heldResult()
   }

@@ -279,6 +279,22 @@ describe('session writes on a batch-only adapter', () => {
     expect(item.qty).toBe(9)
   })
 
+  it('an object changed after a held UPDATE counted its version keeps a sound version check', async () => {
+    const engine = await setup('batch-only')
+    const session = new AsyncSession(engine, { expireOnCommit: false })
+    const doc = new Doc({ id: 1, title: 'v1' })
+    session.add(doc)
+    await session.commit()
+    await session.execute(update(Doc).where(Doc.c.id.eq(1)).values({ title: 'bulk' }))
+    expect(doc.version).toBe(2)
+    doc.title = 'mine' // flushed first (version 1 -> 2), then the held UPDATE (2 -> 3)
+    await session.commit()
+    const row = (await engine.execute(select(Doc.c.title, Doc.c.version))).one()
+    expect([row[0], row[1]]).toEqual(['bulk', 3])
+    await session.refresh(doc)
+    expect([doc.title, doc.version]).toEqual(['bulk', 3])
+  })
+
   it('refuses RETURNING, which could only come back at commit', async () => {
     const session = new AsyncSession(await setup('batch-only'))
     await expect(
