@@ -528,13 +528,13 @@ export class AsyncSession implements SessionLink {
         options = { ...options, chunkSize: yieldPer }
       stmt = withInheritanceCriteria(stmt) as unknown as S
     }
+    const orm = stmt instanceof SelectClass ? ormChunkMapper(this, stmt) : undefined
     const own = this.#conn === undefined || this.#conn.closed ? await this.bind.connect() : undefined
     const conn = own ?? this.#conn!
-    const inner = await conn.stream(stmt, options).catch(async (err: unknown) => {
+    const inner = await conn.stream(orm?.statement ?? stmt, options).catch(async (err: unknown) => {
       await own?.close()
       throw err
     })
-    const orm = stmt instanceof SelectClass ? ormChunkMapper(this, stmt) : undefined
     if (orm === undefined && own === undefined) return inner as AsyncResult<RowOfStmt<S>>
     const source = (inner as unknown as { handOver(): ChunkSource }).handOver()
     let previous: unknown[][] | undefined
