@@ -139,15 +139,8 @@ class RowRun {
 /** Rows made unique by their values, objects by identity (what `.unique()` does). */
 function uniqueRows(rows: Values[]): Values[] {
   const seen = new Set<unknown>()
-  const ids = new Map<object, number>()
-  const keyOf = (v: unknown): unknown => {
-    if (stateOf(v) === undefined) return uniqueKey(v)
-    let id = ids.get(v as object)
-    if (id === undefined) ids.set(v as object, (id = ids.size))
-    return `\u0000${id}`
-  }
   return rows.filter((r) => {
-    const key = r.length === 1 ? keyOf(r[0]) : JSON.stringify(r.map(keyOf))
+    const key = r.length === 1 ? uniqueKey(r[0]) : JSON.stringify(r.map(uniqueKey))
     if (seen.has(key)) return false
     seen.add(key)
     return true

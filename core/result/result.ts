@@ -9,9 +9,27 @@ import { type Row, type RowShape, rowShape, toMapping } from './row.js'
 
 type Values = unknown[]
 
-/** A key for `unique()`: equal values give equal keys (dates by time, bytes by content). */
+const identities = new WeakMap<object, string>()
+let identityCount = 0
+
+/** Objects of a class (ORM objects) are the same only when they are one object. */
+function identityOf(value: object): string | undefined {
+  const proto = Object.getPrototypeOf(value)
+  if (proto === Object.prototype || proto === null || Array.isArray(value)) return undefined
+  if (value instanceof Date || ArrayBuffer.isView(value)) return undefined
+  let id = identities.get(value)
+  if (id === undefined) identities.set(value, (id = `\u0000@${++identityCount}`))
+  return id
+}
+
+/**
+ * A key for `unique()`: equal values give equal keys (dates by time, bytes by content, JSON
+ * documents by content, objects of a class such as ORM objects by identity).
+ */
 export function uniqueKey(value: unknown): unknown {
   if (value === null || typeof value !== 'object') return typeof value === 'bigint' ? `${value}n` : value
+  const id = identityOf(value)
+  if (id !== undefined) return id
   return JSON.stringify(value, (_k, v) =>
     typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Array.from(v) : v,
   )
