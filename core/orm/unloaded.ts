@@ -1,8 +1,8 @@
 /**
  * What reading an attribute that is not loaded does. The async ORM never does implicit I/O: it
- * answers from memory where it can (a new object's empty collection, a many-to-one whose target
- * is already in the identity map, a null foreign key) and otherwise raises a clear error naming
- * the explicit ways to load.
+ * answers from memory where it can (a new object's empty collection, a `lazy: 'noload'`
+ * relationship, a many-to-one whose target is already in the identity map, a null foreign key)
+ * and otherwise raises a clear error naming the explicit ways to load.
  * @module
  */
 import { DetachedInstanceError, NotLoadedError } from '../errors.js'
@@ -28,6 +28,13 @@ export function unloadedRelationship(state: InstanceState, rel: Relationship<any
     const list = instrumentedList(state, rel, [])
     state.dict[rel.key] = list
     return list
+  }
+  if (rel.options.lazy === 'noload' && !state.raiseOnLoad?.has(rel.key)) {
+    // never loaded: reads as empty, as loading it with noload would have made it
+    const empty = rel.uselist ? instrumentedList(state, rel, []) : null
+    state.dict[rel.key] = empty
+    state.snapshotCollection(rel)
+    return empty
   }
   if (rel.direction === 'many-to-one' && !state.raiseOnLoad?.has(rel.key)) {
     const fk = rel.pairs.map(([local]) => state.dict[local.key])
