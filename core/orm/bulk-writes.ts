@@ -13,7 +13,7 @@ import type { Table } from '../schema/table.js'
 import { and, bindparam } from '../sql/constructors.js'
 import { Insert, Update } from '../sql/dml.js'
 import type { ColumnElement } from '../sql/elements.js'
-import type { Step } from './flush.js'
+import type { Step } from './flush-steps.js'
 import type { Mapper } from './mapper.js'
 
 type Row = Readonly<Record<string, unknown>>

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Table } from '../schema/table.js'
-import type { Step } from './flush.js'
+import type { Step } from './flush-steps.js'
 import type { InstanceState } from './state.js'
 
 /** What a held write may change in rows the commit's flush also writes. */
