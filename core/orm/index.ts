@@ -50,3 +50,4 @@ export {
   type ScopeStorage,
 } from './sessionmaker.js'
 export type { ObjectStatus } from './state.js'
+export type { SynchronizeSession } from './write-sync.js'
