@@ -26,22 +26,23 @@ function checkRows(rows: readonly unknown[], table: Table, what: string): assert
       )
 }
 
-/** Rows grouped by the keys they give (each group is one statement shape), in first-seen order. */
-function groupByKeys<T>(rows: readonly T[], keysOf: (row: T) => string[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>()
+/** Runs of consecutive rows giving the same keys (each run is one statement shape); order kept. */
+function runsByKeys<T>(rows: readonly T[], keysOf: (row: T) => string[]): T[][] {
+  const runs: T[][] = []
+  let last: string | undefined
   for (const row of rows) {
     const sig = keysOf(row).sort().join('\u0000')
-    const g = groups.get(sig)
-    if (g) g.push(row)
-    else groups.set(sig, [row])
+    if (sig === last) runs.at(-1)!.push(row)
+    else runs.push([row])
+    last = sig
   }
-  return groups
+  return runs
 }
 
 const given = (row: Row) => Object.keys(row).filter((k) => row[k] !== undefined)
 
 /**
- * ORM bulk INSERT: multi-row INSERTs of rows giving the same keys, each within `maxParams`
+ * ORM bulk INSERT: multi-row INSERTs of consecutive rows giving the same keys, each within `maxParams`
  * parameters; a versioned class's rows start at version 1. Keeps the statement's RETURNING and
  * conflict clause.
  */
@@ -60,7 +61,7 @@ export function bulkInsertSteps(
       ? rows
       : rows.map((r) => ((r[version.key] ?? null) === null ? { ...r, [version.key]: 1 } : r))
   const steps: Step[] = []
-  for (const group of groupByKeys(filled, given).values()) {
+  for (const group of runsByKeys(filled, given)) {
     const width = Math.max(1, new Insert(table).values(group[0] as never).columns.length)
     const perStatement = Math.max(1, Math.floor(capabilities.maxParams / width))
     for (let i = 0; i < group.length; i += perStatement) {
@@ -121,7 +122,7 @@ export function bulkUpdateSteps(
   const version = mapper?.versionColumn
   const steps: Step[] = []
   const withValues = rows.filter((r) => Object.keys(r.values).length > 0)
-  for (const group of groupByKeys(withValues, (r) => Object.keys(r.values)).values()) {
+  for (const group of runsByKeys(withValues, (r) => Object.keys(r.values))) {
     const keys = Object.keys(group[0]!.values)
     const cols = keys.map((k) => table.columnByKey(k))
     const set: Record<string, unknown> = {}

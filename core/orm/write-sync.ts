@@ -14,7 +14,15 @@ import { compileEvaluator, type Evaluator, truth, UNKNOWN, UnevaluatableError } 
 import { mapperForTable } from './mapper.js'
 import type { InstanceState } from './state.js'
 
-/** How `session.execute()` of an ORM UPDATE/DELETE keeps the identity map in step. */
+/**
+ * How `session.execute()` of an ORM UPDATE/DELETE keeps the identity map in step: `'evaluate'`
+ * (criteria run in JavaScript), `'fetch'` (affected keys read from the database), `'auto'`
+ * (evaluate, else fetch; the default) or `false` (nothing).
+ *
+ * ```ts
+ * await session.execute(delete_(User).where(User.c.active.eq(false)).executionOptions({ synchronizeSession: 'fetch' }))
+ * ```
+ */
 export type SynchronizeSession = 'auto' | 'evaluate' | 'fetch' | false
 
 /** What the synchronization needs of the session. */

@@ -436,7 +436,14 @@ export class Delete<T extends Table = Table, R extends readonly unknown[] = []> 
   }
 }
 
-/** Something that stands for a table, such as an ORM mapped class (`update(User)`). */
+/**
+ * Something that stands for a table, such as an ORM mapped class: its `__clauseElement__()` is
+ * the table.
+ *
+ * ```ts
+ * update(User).where(User.c.id.eq(1)).values({ name: 'B' })   // User: a TableEntity of users
+ * ```
+ */
 export interface TableEntity<T extends Table = Table> {
   __clauseElement__(): T
 }
