@@ -196,6 +196,40 @@ export function ormWritesTopic(s: Topic): void {
     await db.close()
   })
 
+  test('a new value the session cannot compute is expired and loads what was written', async () => {
+    const { batch, ids } = await seed(['mixed'])
+    const db = session()
+    const obj = (await db.get(Gadget, ids[0]))!
+    await db.execute(
+      update(Gadget)
+        .where(Gadget.c.id.eq(ids[0]!))
+        .values({ label: func.upper(Gadget.c.label), qty: 9 }),
+    )
+    expect(inspect(obj).unloaded).toContain('label')
+    expect(obj.qty).toBe(9)
+    await db.commit()
+    await db.refresh(obj)
+    expect(obj.label).toBe('MIXED')
+    expect(await stored(batch)).toEqual([['MIXED', 9]])
+    await db.close()
+  })
+
+  test('a held write runs after the flush of its commit, on rows the commit adds', {
+    requires: ['batchOnly'],
+  }, async () => {
+    const db = session()
+    const batch = crypto.randomUUID()
+    const added = new Gadget({ id: s.nextId(), batch, label: 'new', qty: 1 })
+    db.add(added)
+    await db.execute(update(Gadget).where(Gadget.c.batch.eq(batch)).values({ qty: 5 }))
+    await db.commit()
+    expect(await stored(batch)).toEqual([['new', 5]])
+    expect(inspect(added).unloaded).toContain('qty') // written by the held UPDATE after the INSERT
+    await db.refresh(added)
+    expect(added.qty).toBe(5)
+    await db.close()
+  })
+
   test('a versioned row starts at version 1 and counts up with each UPDATE', async () => {
     const db = session()
     const ledger = new Ledger({ owner: 'v', balance: 10 })
