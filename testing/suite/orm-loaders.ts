@@ -442,6 +442,29 @@ export function ormLoadersTopic(s: Topic): void {
     await db.close()
   })
 
+  test('jsonload and column options stream: each chunk comes with its children', {
+    requires: ['streaming', 'jsonAggregation'],
+  }, async () => {
+    const seeded = [await seedBlog([1, 2]), await seedBlog([3]), await seedBlog([])]
+    const db = session()
+    const stream = await db.stream(
+      select(Blog)
+        .where(Blog.c.id.in(seeded.map((b) => b.blog)))
+        .orderBy(Blog.c.id)
+        .options(jsonload(Blog.posts).selectinload(BlogPost.tags), defer(Blog.c.bio)),
+      { chunkSize: 2 },
+    )
+    const seen: [string, string[], string[]][] = []
+    for await (const b of stream.scalars())
+      seen.push([b.name, b.posts.map((p) => p.title), b.posts.flatMap((p) => p.tags.map((t) => t.label))])
+    expect(seen).toEqual([
+      [`blog ${seeded[0]!.blog}`, ['p1', 'p0'], ['t0', 't1', 't0', 't1']],
+      [`blog ${seeded[1]!.blog}`, ['p0'], ['t0', 't1']],
+      [`blog ${seeded[2]!.blog}`, [], []],
+    ])
+    await db.close()
+  })
+
   test('options that cannot apply are refused before anything is sent', async () => {
     const db = session()
     const wrongRoot = await caught(db.scalars(select(Blog).options(selectinload(BlogPost.tags))))
