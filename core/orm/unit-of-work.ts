@@ -8,7 +8,6 @@
 import { FlushError } from '../errors.js'
 import type { Column } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
-import { rawList } from './collections.js'
 import { currentMembers, groupByTable, orderDeletes, orderSaves } from './commit-order.js'
 import type { Mapper } from './mapper.js'
 import type { Relationship } from './relationship.js'
