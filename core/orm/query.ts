@@ -164,7 +164,7 @@ export async function runOrmSelect(
   params: ExecuteArgs | undefined,
   options: RunOptions,
 ): Promise<Result<any> | undefined> {
-  const plan = planOrmSelect(stmt, host.bind.dialect, options.trees, options.path)
+  const plan = planOrmSelect(stmt, host.bind.dialect, options)
   if (plan === undefined) return undefined
   const raw = await host.runRead(plan.statement, params)
   const run = new RowRun(host, plan, { populateExisting: options.populateExisting })
@@ -199,7 +199,7 @@ export function ormChunkMapper(
 ):
   | { readonly statement: Select; readonly names: readonly string[]; map(chunk: Values[]): Promise<Values[]> }
   | undefined {
-  const plan = planOrmSelect(stmt, host.bind.dialect)
+  const plan = planOrmSelect(stmt, host.bind.dialect, { streaming: true })
   if (plan === undefined) return undefined
   if (plan.unique)
     throw new InvalidRequestError(

@@ -97,7 +97,7 @@ function strategyName(s: LoaderStrategy): string {
   return s === 'json' ? 'jsonload' : s === 'containsEager' ? 'containsEager' : `${s}load`
 }
 
-function makeContext(dialect: Dialect, nested: boolean): PlanContext {
+function makeContext(dialect: Dialect, nested: boolean, streaming: boolean): PlanContext {
   let n = 0
   const nodes: EntityNode[] = []
   return {
@@ -116,6 +116,8 @@ function makeContext(dialect: Dialect, nested: boolean): PlanContext {
             )
           s = 'selectin'
         }
+        // a collection joined by default would repeat parents across chunks of a stream
+        if (streaming && s === 'joined' && rel.uselist && rl?.strategy !== 'joined') s = 'selectin'
         if (s === 'containsEager' && nested)
           throw new ArgumentError(
             `containsEager(${rel}) fills a relationship from joins written in the statement; it can only follow containsEager or start an option`,
@@ -222,20 +224,27 @@ function wrapForLimit(
   return { froms: [anon], cols: anon.columns.slice(0, cols.length) as ColumnElement[], orderBy }
 }
 
-/**
- * Plans `stmt` (undefined when it selects no mapped class). `trees` are the options per queried
- * class (from the statement's own options when omitted); `path` is the way a nested load came.
- */
+/** Options of {@link planOrmSelect}. */
+export interface PlanOptions {
+  /** Options per queried class (a nested load); the statement's own options otherwise. */
+  readonly trees?: ReadonlyMap<Mapper, LoadTree> | undefined
+  /** The relationships a nested load came through. */
+  readonly path?: readonly Relationship<any>[] | undefined
+  /** The rows are streamed: collections joined by default load with selectinload instead. */
+  readonly streaming?: boolean
+}
+
+/** Plans `stmt` (undefined when it selects no mapped class). */
 export function planOrmSelect(
   stmt: Select,
   dialect: Dialect,
-  trees?: ReadonlyMap<Mapper, LoadTree>,
-  path: readonly Relationship<any>[] = [],
+  options: PlanOptions = {},
 ): OrmPlan | undefined {
   if (!stmt.args.some(isEntity)) return undefined
+  const { trees, path = [] } = options
   const mappers = stmt.args.filter(isEntity).map((a) => mapperOf(a))
   const optionTrees = trees ?? buildTrees(stmt.loaderOptions, mappers)
-  const ctx = makeContext(dialect, trees !== undefined)
+  const ctx = makeContext(dialect, trees !== undefined, options.streaming === true)
   const cols: ColumnElement[] = []
   const outputs: (EntityNode | number)[] = []
   const names: (string | undefined)[] = []
@@ -289,8 +298,11 @@ export function planOrmSelect(
     n.column = (key) => c[key]!
   }
   let target: JoinTarget = { froms: [...stmt.explicitFroms], cols, orderBy: [...stmt.orderByClauses] }
-  const wrap =
-    (stmt.limitClause !== undefined || stmt.offsetClause !== undefined) && top.some(joinsCollection)
+  // the parents go in a subquery where joined rows would change what the statement counts or groups
+  const grouped = stmt.groupByClauses.length > 0 || stmt.distinctOn !== false
+  const limited = stmt.limitClause !== undefined || stmt.offsetClause !== undefined
+  const joins = ctx.nodes.some((n) => n.joined.some((j) => j.kind === 'joined'))
+  const wrap = (limited && top.some(joinsCollection)) || (grouped && joins)
   if (wrap) target = wrapForLimit(stmt, cols, sourced)
   for (const node of sourced) addJoinedLoads(ctx, target, node, wrap ? target.froms[0]! : node.source!)
   for (const node of [...ctx.nodes]) addJsonLoads(ctx, node, target.cols)

@@ -1,16 +1,30 @@
 /** ORM loaders: the SQL each loader makes per dialect, and behaviours that need no server. */
-import { describe, expect, it } from 'vitest'
+import { mkdirSync, rmSync } from 'node:fs'
+import { describe, expect, it, onTestFinished } from 'vitest'
+import { libsql } from '../../adapters/libsql/node.js'
 import type { Dialect } from '../../core/dialects/dialect.js'
 import {
   ArgumentError,
+  createAsyncEngine,
+  ForeignKey,
   func,
   mysql,
   postgresql,
   select,
   sqlite,
+  t,
   UnsupportedCapabilityError,
 } from '../../core/index.js'
-import { AsyncSession, joinedload, jsonload, loadOnly } from '../../core/orm/index.js'
+import {
+  AsyncSession,
+  DeclarativeBase,
+  joinedload,
+  jsonload,
+  loadOnly,
+  mappedColumn,
+  type Relationship,
+  relationship,
+} from '../../core/orm/index.js'
 import { planOrmSelect } from '../../core/orm/select-plan.js'
 import { Blog, BlogPost, BlogTag, OrmBase, TreeNode } from '../../testing/suite/orm-schema.js'
 import { memoryEngine } from './support.js'
@@ -57,6 +71,16 @@ describe('ORM loaders: SQL', () => {
     expect(sql(byExpr, postgresql)).toContain('ORDER BY anon_1.ea_order_1,')
     // many-to-one repeats no parent row: no subquery
     expect(sql(select(BlogPost).limit(3).options(joinedload(BlogPost.blog)), sqlite)).not.toContain('anon_1')
+  })
+
+  it('with GROUP BY or DISTINCT the parents go in a subquery before the join', () => {
+    const grouped = select(Blog).groupBy(Blog.c.id, Blog.c.name, Blog.c.bio).options(joinedload(Blog.posts))
+    expect(sql(grouped, postgresql)).toContain(
+      'GROUP BY ea_orm_blogs.id, ea_orm_blogs.name, ea_orm_blogs.bio) AS anon_1',
+    )
+    expect(sql(select(Blog).distinct().options(joinedload(Blog.posts)), sqlite)).toContain(
+      'FROM (SELECT DISTINCT ea_orm_blogs.id',
+    )
   })
 
   it('a self-referential joinedload joins the table to an alias of itself', () => {
@@ -116,6 +140,46 @@ describe('ORM loaders: behaviour', () => {
     await db.commit()
     expect((await db.execute(select(Blog))).unique().scalars().all()).toHaveLength(2)
     expect((await db.execute(select(Blog, Blog.c.name))).unique().all()).toHaveLength(2)
+  })
+
+  it("a stream loads collections declared lazy: 'joined' with selectinload (chunks cannot split a parent)", async () => {
+    class Base extends DeclarativeBase {}
+    class Parent extends Base.mapped('parents', { id: mappedColumn(t.Integer, { primaryKey: true }) }) {
+      declare kids: Kid[]
+      static kids: Relationship<Kid> = relationship(() => Kid, { lazy: 'joined' })
+    }
+    class Kid extends Base.mapped('kids', {
+      id: mappedColumn(t.Integer, { primaryKey: true }),
+      parentId: mappedColumn(t.Integer, { foreignKey: new ForeignKey(() => Parent.c.id) }),
+    }) {}
+    // a file: the stream's connection and the select-in loads' are two (':memory:' has one)
+    mkdirSync('.tmp', { recursive: true })
+    const file = `.tmp/orm-loaders-stream-${process.pid}.db`
+    rmSync(file, { force: true })
+    const log: string[] = []
+    const engine = createAsyncEngine(libsql(`file:${file}`), { echo: true, logger: (l) => log.push(l) })
+    onTestFinished(async () => {
+      await engine.dispose()
+      rmSync(file, { force: true })
+    })
+    await Base.metadata.createAll(engine)
+    const db = new AsyncSession(engine)
+    db.addAll([new Parent({ id: 1, kids: [new Kid({ id: 1 }), new Kid({ id: 2 })] }), new Parent({ id: 2 })])
+    await db.commit()
+    db.expungeAll()
+    log.length = 0
+    expect((await db.scalars(select(Parent).orderBy(Parent.c.id))).all().map((p) => p.kids.length)).toEqual([
+      2, 0,
+    ])
+    expect(log).toHaveLength(1)
+    db.expungeAll()
+    const counts: number[] = []
+    for await (const p of (await db.stream(select(Parent).orderBy(Parent.c.id), { chunkSize: 1 })).scalars())
+      counts.push(p.kids.length)
+    expect(counts).toEqual([2, 0])
+    await expect(db.stream(select(Parent).options(joinedload(Parent.kids)))).rejects.toThrow(
+      /cannot be streamed/,
+    )
   })
 
   it("lazy: 'noload' reads as empty on a loaded object, without a query", async () => {
