@@ -180,6 +180,7 @@ describe('ORM loaders: behaviour', () => {
     await expect(db.stream(select(Parent).options(joinedload(Parent.kids)))).rejects.toThrow(
       /cannot be streamed/,
     )
+    await db.close()
   })
 
   it("lazy: 'noload' reads as empty on a loaded object, without a query", async () => {
