@@ -221,6 +221,12 @@ export class DeclarativeBase {
         mapperOf(this)
         return table
       }
+      /** A subclass (single-table inheritance): UPDATE/DELETE touch only its rows. */
+      static __dmlCriteria__(this: Function) {
+        const m = mapperOf(this)
+        if (m.inherits === undefined || m.polymorphicOn === undefined) return undefined
+        return table.columnByKey(m.polymorphicOn).in(m.polymorphicIdentities() as never[])
+      }
     }
     Object.defineProperty(generated, GENERATED, { value: info })
     Object.defineProperty(generated, 'name', { value: `Mapped_${table.name}` })

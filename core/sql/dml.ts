@@ -446,6 +446,13 @@ export class Delete<T extends Table = Table, R extends readonly unknown[] = []> 
  */
 export interface TableEntity<T extends Table = Table> {
   __clauseElement__(): T
+  /** Criteria every UPDATE/DELETE of the entity carries (a subclass's discriminator values). */
+  __dmlCriteria__?(): ColumnElement<boolean> | undefined
+}
+
+function entityCriteria(target: unknown): ColumnElement<boolean> | undefined {
+  const hook = (target as { __dmlCriteria__?: unknown } | null)?.__dmlCriteria__
+  return typeof hook === 'function' ? (hook.call(target) as ColumnElement<boolean> | undefined) : undefined
 }
 
 function targetTable<T extends Table>(target: T | TableEntity<T>, what: string): T {
@@ -475,7 +482,9 @@ export function insert<T extends Table>(target: T | TableEntity<T>): Insert<T> {
  * ```
  */
 export function update<T extends Table>(target: T | TableEntity<T>): Update<T> {
-  return new Update(targetTable(target, 'update'))
+  const stmt = new Update(targetTable(target, 'update'))
+  const criteria = entityCriteria(target)
+  return criteria === undefined ? stmt : stmt.where(criteria)
 }
 /**
  * `DELETE FROM table ...` (`delete` is reserved in JavaScript); takes a table or a mapped class.
@@ -485,5 +494,7 @@ export function update<T extends Table>(target: T | TableEntity<T>): Update<T> {
  * ```
  */
 export function delete_<T extends Table>(target: T | TableEntity<T>): Delete<T> {
-  return new Delete(targetTable(target, 'delete_'))
+  const stmt = new Delete(targetTable(target, 'delete_'))
+  const criteria = entityCriteria(target)
+  return criteria === undefined ? stmt : stmt.where(criteria)
 }

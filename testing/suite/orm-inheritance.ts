@@ -1,5 +1,5 @@
 /** Single-table inheritance, streaming objects with yieldPer, and inspect() history. */
-import { func, select } from '../../core/index.js'
+import { delete_, func, select, update } from '../../core/index.js'
 import { AsyncSession, inspect } from '../../core/orm/index.js'
 import { Engineer, LeadEngineer, Manager, Owner, Pet, Staff } from './orm-schema.js'
 import type { Topic } from './types.js'
@@ -55,6 +55,37 @@ export function ormInheritanceTopic(s: Topic): void {
     await db.delete(e)
     await db.commit()
     expect(await s.engine.scalar(select(Staff.c.id).where(Staff.c.id.eq(id)))).toBeNull()
+    await db.close()
+  })
+
+  test('update(Subclass) and delete_(Subclass) touch only the rows of that class', async () => {
+    const db = session()
+    const ids = [s.nextId(), s.nextId(), s.nextId()]
+    db.addAll([
+      new Manager({ id: ids[0]!, name: 'dml-m' }),
+      new Engineer({ id: ids[1]!, name: 'dml-e' }),
+      new LeadEngineer({ id: ids[2]!, name: 'dml-l' }),
+    ])
+    await db.commit()
+    await db.execute(
+      update(Engineer)
+        .where(Staff.c.id.in(ids))
+        .values({ language: 'ocaml' })
+        .executionOptions({ synchronizeSession: 'fetch' }),
+    )
+    await db.execute(
+      delete_(Manager).where(Staff.c.id.in(ids)).executionOptions({ synchronizeSession: 'fetch' }),
+    )
+    await db.commit()
+    const rows = (
+      await s.engine.execute(
+        select(Staff.c.kind, Staff.c.language).where(Staff.c.id.in(ids)).orderBy(Staff.c.id),
+      )
+    ).all()
+    expect(rows.map((r) => [r.kind, r.language])).toEqual([
+      ['engineer', 'ocaml'],
+      ['lead', 'ocaml'],
+    ])
     await db.close()
   })
 
