@@ -6,7 +6,8 @@
 
 import type { AsyncTransaction } from '../engine/transaction.js'
 import { InvalidRequestError } from '../errors.js'
-import type { AsyncSession, RollbackFrame } from './session.js'
+import type { AsyncSession } from './session.js'
+import type { RollbackFrame } from './session-objects.js'
 
 /** A savepoint and the in-memory changes made since it. */
 export interface NestedParts {

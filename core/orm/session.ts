@@ -17,31 +17,26 @@ import {
 } from '../errors.js'
 import { AsyncResult, type ChunkSource } from '../result/async-result.js'
 import type { Result } from '../result/result.js'
-import { and, text } from '../sql/constructors.js'
+import { and } from '../sql/constructors.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
 import { ClauseElement } from '../sql/elements.js'
 import { type Select, Select as SelectClass, select } from '../sql/select.js'
-import { instrumentedList, rawList } from './collections.js'
+import { rawList } from './collections.js'
 import { type FlushTarget, runBatch, runInteractive } from './flush.js'
 import { HeldWrites } from './held-writes.js'
-import { IdentityMap } from './identity-map.js'
 import { withInheritanceCriteria } from './inheritance.js'
+import { prefetchKeys } from './key-prefetch.js'
 import { loadRelationship } from './loader-options.js'
 import { hydrateResult, mapRow, rowLayout } from './loading.js'
 import { type Mapper, mapperOf } from './mapper.js'
+import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
 import { executeOrmSelect, ormChunkMapper } from './query.js'
 import type { Relationship } from './relationship.js'
+import { newFrame, type RollbackFrame, SessionObjects } from './session-objects.js'
 import { SessionTransaction } from './session-transaction.js'
-import { type InstanceState, type SessionLink, sameValue, stateOf } from './state.js'
-import {
-  type FlushPlan,
-  isEmptyPlan,
-  keysNeededFirst,
-  planFlush,
-  type RowOp,
-  resolveSource,
-} from './unit-of-work.js'
+import { type InstanceState, type SessionLink, stateOf } from './state.js'
+import { type FlushPlan, isEmptyPlan, keysNeededFirst, planFlush } from './unit-of-work.js'
 
 /** Options of {@link AsyncSession}. */
 export interface SessionOptions {
@@ -59,22 +54,6 @@ export interface GetOptions {
 
 type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, unknown>
 
-interface Recorded {
-  readonly value: unknown
-  readonly loaded: boolean
-}
-
-/** Changes since a transaction or savepoint began, to undo them in memory on rollback. */
-export interface RollbackFrame {
-  readonly records: Map<InstanceState, Map<string, Recorded>>
-  readonly added: Set<InstanceState>
-  readonly deleted: Set<InstanceState>
-}
-
-function newFrame(): RollbackFrame {
-  return { records: new Map(), added: new Set(), deleted: new Set() }
-}
-
 /**
  * A unit of work over an engine.
  *
@@ -88,12 +67,8 @@ function newFrame(): RollbackFrame {
 export class AsyncSession implements SessionLink {
   readonly autoflush: boolean
   readonly expireOnCommit: boolean
-  #identity = new IdentityMap()
-  #pending = new Set<InstanceState>()
-  #deleted = new Set<InstanceState>()
-  #dirty = new Set<InstanceState>()
-  #flushedDeletes = new Set<InstanceState>()
-  #frames: RollbackFrame[] = [newFrame()]
+  /** @internal The identity map, new/dirty/deleted sets and rollback frames. */
+  readonly objects = new SessionObjects(this)
   #conn: AsyncConnection | undefined
   #failed: unknown
   #bulkWrites = false
@@ -126,49 +101,29 @@ export class AsyncSession implements SessionLink {
 
   /** @internal */
   markDirty(state: InstanceState): void {
-    if (state.key === undefined || state.deletedFlushed) return
-    this.#dirty.add(state)
-    // an object a stream released comes back into the identity map when it changes
-    if (this.#identity.get(state.key) === undefined) this.#identity.set(state.key, state)
+    this.objects.markDirty(state)
   }
 
-  /**
-   * Takes the clean objects of a streamed chunk out of the identity map once the stream has
-   * moved on, so a long stream holds one chunk. They stay attached: a change to one is flushed.
-   */
-  private releaseStreamed(rows: readonly unknown[][]): void {
-    for (const row of rows)
-      for (const v of row) {
-        const state = stateOf(v)
-        if (state === undefined || state.session !== this || state.key === undefined) continue
-        if (state.modified || this.#dirty.has(state) || state.markedDeleted) continue
-        if (this.#identity.get(state.key) === state) this.#identity.delete(state.key)
-      }
-  }
   /** @internal */
   cascadeAdd(state: InstanceState): void {
     if (state.session !== this) this.addState(state)
   }
   /** @internal */
   recordForRollback(state: InstanceState, key: string, value: unknown, loaded: boolean): void {
-    for (const frame of this.#frames) {
-      let rec = frame.records.get(state)
-      if (rec === undefined) frame.records.set(state, (rec = new Map()))
-      if (!rec.has(key)) rec.set(key, { value, loaded })
-    }
+    this.objects.recordForRollback(state, key, value, loaded)
   }
   /** @internal */
   lookupState(key: string): InstanceState | undefined {
-    return this.#identity.get(key)
+    return this.objects.identity.get(key)
   }
   /** @internal */
   lookupIdentity(key: string): object | undefined {
-    return this.#identity.get(key)?.obj
+    return this.objects.identity.get(key)?.obj
   }
   /** @internal */
   attachLoaded(state: InstanceState): void {
     state.session = this
-    this.#identity.set(state.key!, state)
+    this.objects.identity.set(state.key!, state)
   }
   /** @internal The adapter's parameter limit, for loaders. */
   get maxParams(): number {
@@ -179,15 +134,15 @@ export class AsyncSession implements SessionLink {
 
   /** Objects added and not yet flushed. */
   get new(): ReadonlySet<object> {
-    return new Set([...this.#pending].map((s) => s.obj))
+    return new Set([...this.objects.pending].map((s) => s.obj))
   }
   /** Persistent objects with attributes changed since the last flush. */
   get dirty(): ReadonlySet<object> {
-    return new Set([...this.#dirty].filter((s) => s.modified && s.session === this).map((s) => s.obj))
+    return new Set([...this.objects.dirty].filter((s) => s.modified && s.session === this).map((s) => s.obj))
   }
   /** Objects marked for deletion and not yet flushed. */
   get deleted(): ReadonlySet<object> {
-    return new Set([...this.#deleted].map((s) => s.obj))
+    return new Set([...this.objects.deleted].map((s) => s.obj))
   }
   /** True when the object has column changes not yet flushed (values that differ, not just assignments). */
   isModified(obj: object): boolean {
@@ -202,19 +157,14 @@ export class AsyncSession implements SessionLink {
   }
   /** Every object in the identity map. */
   get identityMap(): ReadonlyMap<string, object> {
-    return new Map([...this.#identity].map(([k, s]) => [k, s.obj]))
+    return new Map([...this.objects.identity].map(([k, s]) => [k, s.obj]))
   }
   /** True while a transaction (or changes waiting for commit) is open. */
   inTransaction(): boolean {
     return this.#conn?.inTransaction() === true || this.hasChanges() || this.#explicit !== undefined
   }
   private hasChanges(): boolean {
-    return (
-      this.#pending.size > 0 ||
-      this.#deleted.size > 0 ||
-      this.#held.size > 0 ||
-      [...this.#dirty].some((s) => s.modified)
-    )
+    return this.#held.size > 0 || this.objects.hasChanges()
   }
 
   private checkUsable(): void {
@@ -261,18 +211,18 @@ export class AsyncSession implements SessionLink {
       )
     this.checkFields(state)
     if (state.key !== undefined) {
-      const other = this.#identity.get(state.key)
+      const other = this.objects.identity.get(state.key)
       if (other !== undefined && other !== state)
         throw new InvalidRequestError(
           `Another ${state.mapper.name} with the same primary key is already in this session; use merge() instead of add()`,
         )
       state.session = this
-      this.#identity.set(state.key, state)
-      if (state.modified) this.#dirty.add(state)
+      this.objects.identity.set(state.key, state)
+      if (state.modified) this.objects.dirty.add(state)
     } else {
       state.session = this
-      this.#pending.add(state)
-      for (const f of this.#frames) f.added.add(state)
+      this.objects.pending.add(state)
+      for (const f of this.objects.frames) f.added.add(state)
     }
     this.cascadeFrom(state)
   }
@@ -307,8 +257,8 @@ export class AsyncSession implements SessionLink {
     seen.add(state)
     if (!state.markedDeleted) {
       state.markedDeleted = true
-      this.#deleted.add(state)
-      for (const f of this.#frames) f.deleted.add(state)
+      this.objects.deleted.add(state)
+      for (const f of this.objects.frames) f.deleted.add(state)
     }
     for (const rel of state.mapper.relationshipList) {
       if (!rel.cascade.has('delete')) {
@@ -355,28 +305,12 @@ export class AsyncSession implements SessionLink {
   }
 
   private expungeState(state: InstanceState): void {
-    if (state.key !== undefined && this.#identity.get(state.key) === state) this.#identity.delete(state.key)
-    this.#pending.delete(state)
-    this.#deleted.delete(state)
-    this.#dirty.delete(state)
-    this.#flushedDeletes.delete(state)
-    for (const f of this.#frames) {
-      f.added.delete(state)
-      f.records.delete(state)
-    }
-    state.markedDeleted = false
-    state.session = undefined
+    this.objects.forget(state)
   }
 
   /** Removes every object from the session. */
   expungeAll(): void {
-    for (const s of [...this.#identity.values(), ...this.#pending, ...this.#deleted]) s.session = undefined
-    this.#identity.clear()
-    this.#pending.clear()
-    this.#deleted.clear()
-    this.#dirty.clear()
-    this.#flushedDeletes.clear()
-    this.#frames = this.#frames.map(() => newFrame())
+    this.objects.forgetAll()
   }
 
   // ---- queries -----------------------------------------------------------------------------
@@ -453,8 +387,8 @@ export class AsyncSession implements SessionLink {
       markFailed: (err) => {
         this.#failed ??= err
       },
-      identityStates: () => this.#identity.values(),
-      lookupState: (key) => this.#identity.get(key),
+      identityStates: () => this.objects.identity.values(),
+      lookupState: (key) => this.objects.identity.get(key),
       recordForRollback: (state, key, value, loaded) => this.recordForRollback(state, key, value, loaded),
       noteDeletedByWrite: (state) => this.noteDeletedByWrite(state),
     }
@@ -468,13 +402,13 @@ export class AsyncSession implements SessionLink {
     if (state.session !== this || state.deletedFlushed) return
     state.deletedFlushed = true
     state.markedDeleted = false
-    this.#deleted.delete(state)
-    this.#dirty.delete(state)
+    this.objects.deleted.delete(state)
+    this.objects.dirty.delete(state)
     const held = !this.caps.interactiveTransactions
-    if (!held && state.key !== undefined && this.#identity.get(state.key) === state)
-      this.#identity.delete(state.key)
-    this.#flushedDeletes.add(state)
-    for (const f of this.#frames) f.deleted.add(state)
+    if (!held && state.key !== undefined && this.objects.identity.get(state.key) === state)
+      this.objects.identity.delete(state.key)
+    this.objects.flushedDeletes.add(state)
+    for (const f of this.objects.frames) f.deleted.add(state)
   }
 
   /** The first column of the first row. */
@@ -501,7 +435,7 @@ export class AsyncSession implements SessionLink {
     const key = mapper.identityKey(pk)
     if (key === undefined)
       throw new ArgumentError(`get(${mapper.name}) needs a value for every primary key column`)
-    const found = this.#identity.get(key)
+    const found = this.objects.identity.get(key)
     if (found !== undefined && !options.populateExisting) {
       if (found.markedDeleted || found.deletedFlushed || !found.mapper.isA(mapper)) return null
       if (mapper.columnKeys.every((k) => k in found.dict)) return found.obj as T
@@ -547,7 +481,7 @@ export class AsyncSession implements SessionLink {
         }
         if (orm === undefined) return chunk
         const rows = await orm.map(chunk)
-        if (previous !== undefined) this.releaseStreamed(previous)
+        if (previous !== undefined) this.objects.releaseStreamed(previous)
         previous = rows
         return rows
       },
@@ -605,49 +539,30 @@ export class AsyncSession implements SessionLink {
    */
   async merge<T extends object>(obj: T, options: { load?: boolean } = {}): Promise<T> {
     this.checkUsable()
-    return (await this.mergeState(this.stateFor(obj, 'merge'), options.load ?? true, new Map())) as T
+    return (await mergeInto(
+      this.mergeHost(),
+      this.stateFor(obj, 'merge'),
+      options.load ?? true,
+      new Map(),
+    )) as T
   }
 
-  private async mergeState(
-    state: InstanceState,
-    load: boolean,
-    memo: Map<InstanceState, object>,
-  ): Promise<object> {
-    if (state.session === this) return state.obj
-    const done = memo.get(state)
-    if (done !== undefined) return done
-    const mapper = state.mapper
-    const pk = mapper.pkKeys.map((k) => state.dict[k])
-    let target: object | null = null
-    const key = mapper.identityKey(pk)
-    if (key !== undefined) {
-      target = this.#identity.get(key)?.obj ?? null
-      if (target === null && load) target = (await this.get(mapper.cls as never, pk)) as object | null
+  private mergeHost(): MergeHost {
+    return {
+      session: this,
+      lookup: (key) => this.objects.identity.get(key)?.obj,
+      load: (cls, pk) => this.get(cls as never, pk) as Promise<object | null>,
+      add: (obj) => this.add(obj),
     }
-    if (target === null) {
-      target = new (mapper.cls as new () => object)()
-      this.add(target)
-    }
-    memo.set(state, target)
-    const out = target as Record<string, unknown>
-    for (const k of mapper.columnKeys)
-      if (k in state.dict && !sameValue(stateOf(target)!.dict[k], state.dict[k])) out[k] = state.dict[k]
-    for (const rel of mapper.relationshipList) {
-      if (!rel.cascade.has('merge') || !(rel.key in state.dict)) continue
-      const merged: object[] = []
-      for (const o of members(state, rel)) merged.push(await this.mergeState(stateOf(o)!, load, memo))
-      out[rel.key] = rel.uselist ? merged : (merged[0] ?? null)
-    }
-    return target
   }
 
   // ---- flush and transactions -----------------------------------------------------------------
 
   private plan(): FlushPlan {
-    const persistent = [...this.#dirty].filter((s) => s.session === this)
+    const persistent = [...this.objects.dirty].filter((s) => s.session === this)
     // objects whose collections changed are dirty through recordChange; loaded collections of
     // clean objects need no look
-    return planFlush({ pending: [...this.#pending], persistent, deleted: [...this.#deleted] })
+    return planFlush({ pending: [...this.objects.pending], persistent, deleted: [...this.objects.deleted] })
   }
 
   /**
@@ -683,36 +598,7 @@ export class AsyncSession implements SessionLink {
     } finally {
       this.#flushing = false
     }
-    this.applyFlush(plan)
-  }
-
-  /** Nextval prefetch on PostgreSQL: keys for rows other rows of the batch depend on. */
-  private async prefetchKeys(ops: readonly RowOp[]): Promise<void> {
-    const byTable = new Map<string, RowOp[]>()
-    for (const op of ops) {
-      const list = byTable.get(op.mapper.table.name)
-      if (list) list.push(op)
-      else byTable.set(op.mapper.table.name, [op])
-    }
-    for (const [, list] of byTable) {
-      const table = list[0]!.mapper.table
-      const pk = table.primaryKeyColumns
-      if (pk.length !== 1 || !pk[0]!.isAutoincrement)
-        throw new InvalidRequestError(
-          `${list[0]!.mapper.name}: its key is needed by other rows but is neither given nor generated`,
-        )
-      const stmt = text(
-        'SELECT nextval(pg_get_serial_sequence(:t, :c)) FROM generate_series(1, :n)',
-      ).bindparams({
-        t: this.bind.dialect.quote(table.name),
-        c: pk[0]!.name,
-        n: list.length,
-      })
-      const keys = (await this.bind.execute(stmt))
-        .all()
-        .map((r) => Number((r as unknown as { _values: unknown[] })._values[0]))
-      for (const [i, op] of list.entries()) op.values.set(pk[0]!.key, keys[i])
-    }
+    this.objects.applyFlush(plan)
   }
 
   /** Commits: flushes what is pending and ends the transaction (one atomic batch where the adapter allows). */
@@ -744,7 +630,7 @@ export class AsyncSession implements SessionLink {
     let requests = 1
     if (needed.length > 0) {
       if (this.bind.dialect.name === 'postgresql') {
-        await this.prefetchKeys(needed)
+        await prefetchKeys(this.bind, needed)
         requests++
       } else if (this.caps.interactiveTransactions) {
         // libsql: a key the database generates must come back before its children are sent
@@ -771,64 +657,8 @@ export class AsyncSession implements SessionLink {
     } finally {
       this.#flushing = false
     }
-    this.applyFlush(plan)
+    this.objects.applyFlush(plan)
     this.#held.afterCommit(plan.touched)
-  }
-
-  /** Writes what the flush produced into the objects, and moves them along their lifecycle. */
-  private applyFlush(plan: FlushPlan): void {
-    const write = (state: InstanceState, key: string, value: unknown) => {
-      if (sameValue(state.dict[key], value) && key in state.dict) return
-      this.recordForRollback(state, key, state.dict[key], key in state.dict)
-      state.dict[key] = value
-    }
-    for (const group of plan.saves)
-      for (const op of group) {
-        const state = op.state
-        for (const [k, v] of op.values) write(state, k, v)
-        for (const [k, src] of op.syncs) write(state, k, resolveSource(src))
-        for (const [k, v] of op.generated) write(state, k, v)
-        if (op.kind === 'insert') {
-          for (const col of op.mapper.columns) {
-            if (col.key in state.dict || op.generated.has(col.key)) continue
-            if (col.options.serverDefault !== undefined || col.isAutoincrement) continue // expired: reload on refresh
-            write(state, col.key, null)
-          }
-          const pk = op.mapper.pkKeys.map((k) => state.dict[k])
-          const key = op.mapper.identityKey(pk)
-          if (key === undefined)
-            throw new InvalidRequestError(
-              `${op.mapper.name}: the database returned no primary key for a new row`,
-            )
-          state.key = key
-          state.identity = pk
-          this.#pending.delete(state)
-          this.#identity.set(key, state)
-          initEmptyCollections(state, plan)
-        } else {
-          const pk = op.mapper.pkKeys.map((k) => state.dict[k])
-          const key = op.mapper.identityKey(pk)
-          if (key !== undefined && key !== state.key) {
-            this.#identity.delete(state.key!)
-            state.key = key
-            state.identity = pk
-            this.#identity.set(key, state)
-          }
-        }
-      }
-    for (const pu of plan.postUpdates) write(pu.op.state, pu.column, resolveSource(pu.source))
-    for (const group of plan.deletes)
-      for (const state of group) {
-        state.deletedFlushed = true
-        state.markedDeleted = false
-        this.#deleted.delete(state)
-        this.#dirty.delete(state)
-        if (state.key !== undefined) this.#identity.delete(state.key)
-        this.#flushedDeletes.add(state)
-        for (const f of this.#frames) f.deleted.add(state)
-      }
-    for (const state of [...plan.touched, ...this.#dirty]) if (!state.deletedFlushed) state.commitAll()
-    this.#dirty.clear()
   }
 
   private async endTransaction(): Promise<void> {
@@ -839,15 +669,8 @@ export class AsyncSession implements SessionLink {
   }
 
   private afterCommit(): void {
-    for (const state of this.#flushedDeletes) {
-      if (state.key !== undefined && this.#identity.get(state.key) === state) this.#identity.delete(state.key)
-      state.session = undefined
-      state.deletedFlushed = false
-    }
-    this.#flushedDeletes.clear()
-    this.#frames = [newFrame()]
+    this.objects.afterCommit(this.expireOnCommit)
     this.#bulkWrites = false
-    if (this.expireOnCommit) for (const state of this.#identity.values()) state.expire()
   }
 
   /**
@@ -862,47 +685,12 @@ export class AsyncSession implements SessionLink {
       await conn.rollback().catch(() => undefined)
       await conn.close()
     }
-    this.restore(this.#frames[0]!)
-    this.#frames = [newFrame()]
+    this.objects.restore(this.objects.frames[0]!)
+    this.objects.frames = [newFrame()]
     this.#failed = undefined
     this.#held.clear()
-    if (this.#bulkWrites) for (const state of this.#identity.values()) state.expire()
+    if (this.#bulkWrites) this.objects.expireAll()
     this.#bulkWrites = false
-  }
-
-  /** @internal Undoes the changes recorded in `frame`. */
-  restore(frame: RollbackFrame): void {
-    for (const [state, rec] of frame.records)
-      for (const [key, { value, loaded }] of rec) {
-        if (!loaded) delete state.dict[key]
-        else {
-          const rel = state.mapper.relationships.get(key)
-          state.dict[key] =
-            rel?.uselist && Array.isArray(value) ? instrumentedList(state, rel, [...value]) : value
-        }
-      }
-    for (const state of frame.deleted) {
-      state.deletedFlushed = false
-      state.markedDeleted = false
-      this.#deleted.delete(state)
-      this.#flushedDeletes.delete(state)
-      if (state.key !== undefined && state.session === this) this.#identity.set(state.key, state)
-    }
-    for (const state of frame.added) {
-      if (state.session !== this) continue
-      if (state.key !== undefined) this.#identity.delete(state.key)
-      this.#pending.delete(state)
-      this.#dirty.delete(state)
-      state.key = undefined
-      state.identity = undefined
-      state.session = undefined
-    }
-    for (const state of frame.records.keys()) {
-      state.commitAll()
-      this.#dirty.delete(state)
-    }
-    for (const state of this.#dirty) if (!frame.added.has(state)) state.commitAll()
-    this.#dirty.clear()
   }
 
   /**
@@ -944,7 +732,7 @@ export class AsyncSession implements SessionLink {
     const conn = await this.connection()
     const sp = await conn.beginNested()
     const frame = newFrame()
-    this.#frames.push(frame)
+    this.objects.frames.push(frame)
     const tx = new SessionTransaction(this, { savepoint: sp, frame })
     if (fn === undefined) return tx
     try {
@@ -968,11 +756,11 @@ export class AsyncSession implements SessionLink {
       await savepoint.commit()
     } else {
       await savepoint.rollback()
-      this.restore(frame)
+      this.objects.restore(frame)
       this.#failed = undefined
     }
-    const i = this.#frames.indexOf(frame)
-    if (i > 0) this.#frames.splice(i, 1)
+    const i = this.objects.frames.indexOf(frame)
+    if (i > 0) this.objects.frames.splice(i, 1)
   }
 
   /** @internal Ends the explicit transaction (SessionTransaction). */
@@ -994,23 +782,6 @@ export class AsyncSession implements SessionLink {
   }
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
-  }
-}
-
-/**
- * A row just inserted has no children yet, unless this same flush wrote rows of the related
- * table: its untouched collections start loaded and empty (no NotLoadedError for a new object).
- */
-function initEmptyCollections(state: InstanceState, plan: FlushPlan): void {
-  for (const rel of state.mapper.relationshipList) {
-    if (rel.direction === 'many-to-one' || rel.key in state.dict) continue
-    const related =
-      rel.direction === 'many-to-many'
-        ? plan.secondaryInserts.some((r) => r.table === rel.secondary)
-        : plan.saves.some((g) => g.some((op) => op.mapper.table === rel.target.table))
-    if (related) continue
-    state.dict[rel.key] = rel.uselist ? instrumentedList(state, rel, []) : null
-    state.snapshotCollection(rel)
   }
 }
 

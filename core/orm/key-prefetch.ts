@@ -1,0 +1,39 @@
+/**
+ * Keys a one-shot batch needs before it is sent: on PostgreSQL (neon-http) the rows whose
+ * generated key other rows of the commit refer to get keys from their sequence first (one
+ * request), then the whole commit goes as one batch.
+ * @module
+ */
+import type { AsyncEngine } from '../engine/engine.js'
+import { InvalidRequestError } from '../errors.js'
+import { text } from '../sql/constructors.js'
+import type { RowOp } from './unit-of-work.js'
+
+/** Nextval prefetch: fills the key of each op from its table's sequence. */
+export async function prefetchKeys(engine: AsyncEngine, ops: readonly RowOp[]): Promise<void> {
+  const byTable = new Map<string, RowOp[]>()
+  for (const op of ops) {
+    const list = byTable.get(op.mapper.table.name)
+    if (list) list.push(op)
+    else byTable.set(op.mapper.table.name, [op])
+  }
+  for (const [, list] of byTable) {
+    const table = list[0]!.mapper.table
+    const pk = table.primaryKeyColumns
+    if (pk.length !== 1 || !pk[0]!.isAutoincrement)
+      throw new InvalidRequestError(
+        `${list[0]!.mapper.name}: its key is needed by other rows but is neither given nor generated`,
+      )
+    const stmt = text(
+      'SELECT nextval(pg_get_serial_sequence(:t, :c)) FROM generate_series(1, :n)',
+    ).bindparams({
+      t: engine.dialect.quote(table.name),
+      c: pk[0]!.name,
+      n: list.length,
+    })
+    const keys = (await engine.execute(stmt))
+      .all()
+      .map((r) => Number((r as unknown as { _values: unknown[] })._values[0]))
+    for (const [i, op] of list.entries()) op.values.set(pk[0]!.key, keys[i])
+  }
+}
