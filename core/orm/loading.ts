@@ -112,7 +112,9 @@ export function hydrate(
   loaded?: Map<Mapper, InstanceState[]>,
 ): object | null {
   const { mapper, start, keys } = span
-  const pk = span.pkIndexes.map((i) => values[i])
+  const pkIndexes = span.pkIndexes
+  const pk = new Array<unknown>(pkIndexes.length)
+  for (let i = 0; i < pkIndexes.length; i++) pk[i] = values[pkIndexes[i]!]
   const key = mapper.identityKey(pk)
   if (key === undefined) return null
   let state = session.lookupState(key)

@@ -192,13 +192,26 @@ export class Mapper {
 
   /** The identity key of a row of this mapper from its primary key values; undefined if any is null. */
   identityKey(pk: readonly unknown[]): string | undefined {
-    let key = this.table.name
-    for (const v of pk) {
+    // a short per-table prefix: the key is built and hashed once per loaded row
+    this.#keyPrefix ??= tablePrefix(this.table)
+    let key = this.#keyPrefix
+    for (let i = 0; i < pk.length; i++) {
+      const v = pk[i]
       if (v === null || v === undefined) return undefined
-      key += `\u0000${identityPart(v)}`
+      key += i === 0 ? identityPart(v) : `\u0000${identityPart(v)}`
     }
     return key
   }
+  #keyPrefix: string | undefined
+}
+
+let tableCount = 0
+const tablePrefixes = new WeakMap<Table, string>()
+/** A short identity-key prefix per table (shared by a hierarchy's mappers, which share the table). */
+function tablePrefix(table: Table): string {
+  let p = tablePrefixes.get(table)
+  if (p === undefined) tablePrefixes.set(table, (p = `${(++tableCount).toString(36)}:`))
+  return p
 }
 
 const INTEGER_KINDS = new Set(['integer', 'smallint', 'bigint'])
