@@ -1,5 +1,5 @@
 /**
- * The main job (`npm start`) until the edge examples exist: a short tour on embedded libSQL.
+ * The main job (`npm start`): a short tour on embedded libSQL.
  * It creates a schema with our DDL, runs a few statements through the engine and prints the
  * SQL (the engine's echo) and the rows.
  */
@@ -17,6 +17,13 @@ import {
   t,
   update,
 } from '../core/index.js'
+import {
+  AsyncSession,
+  DeclarativeBase,
+  type Relationship,
+  relationship,
+  selectinload,
+} from '../core/orm/index.js'
 
 const metadata = new MetaData({
   namingConvention: { fk: 'fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s' },
@@ -106,5 +113,34 @@ show(
     )
   ).all(),
 )
+
+section('the ORM: classes mapped onto the same tables, one unit of work')
+class Base extends DeclarativeBase {}
+class User extends Base.mapped(users) {
+  declare posts: Post[]
+  static posts: Relationship<Post> = relationship(() => Post, {
+    backPopulates: 'author',
+    cascade: 'all, delete-orphan',
+  })
+}
+class Post extends Base.mapped(posts) {
+  declare author: User | null
+  static author: Relationship<User> = relationship(() => User, { backPopulates: 'posts' })
+}
+{
+  await using session = new AsyncSession(engine, { expireOnCommit: false })
+  const ada = (
+    await session.scalars(select(User).where(User.c.name.eq('Ada')).options(selectinload(User.posts)))
+  ).one()
+  console.log('   Ada wrote:', JSON.stringify(ada.posts.map((p) => p.title)))
+  ada.name = 'Ada Lovelace'
+  ada.posts.push(new Post({ title: 'Sketch of the Analytical Engine' }))
+  console.log(
+    `   new post's author: ${ada.posts[2]!.author?.name}; dirty: ${session.dirty.size}, new: ${session.new.size}`,
+  )
+  await session.commit() // the UPDATE, its guard and the INSERT as one atomic batch
+  console.log(`   committed: post ${ada.posts[2]!.id} by user ${ada.posts[2]!.userId}`)
+  console.log('   same object from the identity map:', (await session.get(User, ada.id)) === ada)
+}
 
 await engine.dispose()
