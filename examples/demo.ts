@@ -1,7 +1,8 @@
 /**
  * The main job (`npm start`): a short tour on embedded libSQL.
  * It creates a schema with our DDL, runs a few statements through the engine and prints the
- * SQL (the engine's echo) and the rows.
+ * SQL (the engine's echo) and the rows; then maps classes onto the same tables and runs an ORM
+ * session whose commit is one atomic batch.
  */
 import { libsql } from '../adapters/libsql/node.js'
 import {
