@@ -1,6 +1,14 @@
 /** What an ORM commit sends: round trips, keys, stale-row guards, chunking. */
-import { delete_, func, StaleDataError, select, UnsupportedCapabilityError } from '../../core/index.js'
-import { AsyncSession } from '../../core/orm/index.js'
+import {
+  delete_,
+  func,
+  OperationalError,
+  PendingRollbackError,
+  StaleDataError,
+  select,
+  UnsupportedCapabilityError,
+} from '../../core/index.js'
+import { AsyncSession, inspect } from '../../core/orm/index.js'
 import { caught } from './helpers.js'
 import { Author, Book, Chapter, Owner, Pet, Reading } from './orm-schema.js'
 import type { Topic } from './types.js'
@@ -124,6 +132,45 @@ export function ormCommitTopic(s: Topic): void {
     expect(await caught(db.commit())).toBeInstanceOf(StaleDataError)
     expect(await s.engine.scalar(select(Author.c.name).where(Author.c.id.eq(a.id)))).toBe('stale-delete')
     await db.rollback()
+    await db.close()
+  })
+
+  test('a commit whose request is lost raises OperationalError, writes nothing, and commits once after rollback', {
+    requires: ['networkFaults'],
+    timeout: 60_000,
+  }, async () => {
+    const db = session()
+    const a = new Author({ name: `lost-${s.nextId()}` })
+    a.books.push(new Book({ title: 'lost' }))
+    db.add(a)
+    await s.config.injectNetworkFault!()
+    expect(await caught(db.commit())).toBeInstanceOf(OperationalError)
+    expect(await caught(db.commit())).toBeInstanceOf(PendingRollbackError)
+    await db.rollback()
+    expect(inspect(a).status).toBe('transient')
+    const count = () =>
+      s.engine.scalar(select(func.count()).selectFrom(Author.__table__).where(Author.c.name.eq(a.name)))
+    // the lost request may hold SQLite's write lock until the server drops its stream: retry
+    const deadline = Date.now() + 30_000
+    while ((await count().catch(() => -1)) === -1 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 200))
+    expect(await count()).toBe(0)
+    db.add(a)
+    for (;;) {
+      const err = await db.commit().then(
+        () => undefined,
+        (e: unknown) => e,
+      )
+      if (err === undefined) break
+      if (!(err instanceof OperationalError) || Date.now() > deadline) throw err
+      await db.rollback()
+      db.add(a)
+      await new Promise((r) => setTimeout(r, 200))
+    }
+    expect(await count()).toBe(1)
+    expect(
+      await s.engine.scalar(select(func.count()).selectFrom(Book.__table__).where(Book.c.authorId.eq(a.id))),
+    ).toBe(1)
     await db.close()
   })
 
