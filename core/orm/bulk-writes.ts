@@ -11,7 +11,7 @@ import { ArgumentError } from '../errors.js'
 import type { Column } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
 import { and, bindparam } from '../sql/constructors.js'
-import { Insert, Update } from '../sql/dml.js'
+import { Insert, Update, withEntityValues } from '../sql/dml.js'
 import type { ColumnElement } from '../sql/elements.js'
 import type { Step } from './flush-steps.js'
 import type { Mapper } from './mapper.js'
@@ -56,10 +56,11 @@ export function bulkInsertSteps(
   const table = stmt.table
   checkRows(rows, table, 'A bulk INSERT')
   const version = mapper?.versionColumn
+  const withEntity = withEntityValues(stmt.executionOptionsMap, rows as Record<string, unknown>[])
   const filled =
     version === undefined
-      ? rows
-      : rows.map((r) => ((r[version.key] ?? null) === null ? { ...r, [version.key]: 1 } : r))
+      ? withEntity
+      : withEntity.map((r) => ((r[version.key] ?? null) === null ? { ...r, [version.key]: 1 } : r))
   const steps: Step[] = []
   for (const group of runsByKeys(filled, given)) {
     const width = Math.max(1, new Insert(table).values(group[0] as never).columns.length)

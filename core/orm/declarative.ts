@@ -221,6 +221,12 @@ export class DeclarativeBase {
         mapperOf(this)
         return table
       }
+      /** Single-table inheritance: an INSERT of the class carries its discriminator value. */
+      static __insertValues__(this: Function) {
+        const m = mapperOf(this)
+        if (m.polymorphicOn === undefined || m.polymorphicIdentity === undefined) return undefined
+        return { [m.polymorphicOn]: m.polymorphicIdentity }
+      }
       /** A subclass (single-table inheritance): UPDATE/DELETE touch only its rows. */
       static __dmlCriteria__(this: Function) {
         const m = mapperOf(this)

@@ -169,7 +169,10 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
 
   /** One row (object) or several (array of objects with the same keys). */
   values(rows: InsertRow<T> | readonly InsertRow<T>[]): Insert<T, R> {
-    const list = (Array.isArray(rows) ? rows : [rows]) as Record<string, unknown>[]
+    const list = withEntityValues(
+      this.executionOptionsMap,
+      (Array.isArray(rows) ? rows : [rows]) as Record<string, unknown>[],
+    )
     if (list.length === 0) throw new ArgumentError(`values() got an empty list for table ${this.table.name}`)
     if (this.fromSelect) throw new ArgumentError('values() cannot follow fromSelect()')
     const firstCols = checkedColumns(this.table, list[0]!).map(([c]) => c)
@@ -448,6 +451,24 @@ export interface TableEntity<T extends Table = Table> {
   __clauseElement__(): T
   /** Criteria every UPDATE/DELETE of the entity carries (a subclass's discriminator values). */
   __dmlCriteria__?(): ColumnElement<boolean> | undefined
+  /** Values every INSERT of the entity carries unless given (a class's discriminator). */
+  __insertValues__?(): Record<string, unknown> | undefined
+}
+
+/**
+ * The values an entity's INSERT carries by itself (a subclass's discriminator), kept in the
+ * execution options as `entityValues` and added to rows that do not give them.
+ */
+export function withEntityValues(
+  options: Readonly<Record<string, unknown>>,
+  rows: readonly Record<string, unknown>[],
+): Record<string, unknown>[] {
+  const values = options.entityValues as Record<string, unknown> | undefined
+  if (values === undefined) return rows as Record<string, unknown>[]
+  return rows.map((row) => {
+    const missing = Object.keys(values).filter((k) => !(k in row))
+    return missing.length === 0 ? row : { ...row, ...Object.fromEntries(missing.map((k) => [k, values[k]])) }
+  })
 }
 
 function entityCriteria(target: unknown): ColumnElement<boolean> | undefined {
@@ -471,7 +492,11 @@ function targetTable<T extends Table>(target: T | TableEntity<T>, what: string):
  * ```
  */
 export function insert<T extends Table>(target: T | TableEntity<T>): Insert<T> {
-  return new Insert(targetTable(target, 'insert'))
+  const stmt = new Insert(targetTable(target, 'insert'))
+  const hook = (target as { __insertValues__?: unknown } | null)?.__insertValues__
+  const values =
+    typeof hook === 'function' ? (hook.call(target) as Record<string, unknown> | undefined) : undefined
+  return values === undefined ? stmt : stmt.executionOptions({ entityValues: values })
 }
 /**
  * `UPDATE table ...`; takes a table or a mapped class.

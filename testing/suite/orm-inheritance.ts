@@ -1,5 +1,5 @@
 /** Single-table inheritance, streaming objects with yieldPer, and inspect() history. */
-import { delete_, func, select, update } from '../../core/index.js'
+import { delete_, func, insert, select, update } from '../../core/index.js'
 import { AsyncSession, inspect } from '../../core/orm/index.js'
 import { Engineer, LeadEngineer, Manager, Owner, Pet, Staff } from './orm-schema.js'
 import type { Topic } from './types.js'
@@ -85,6 +85,23 @@ export function ormInheritanceTopic(s: Topic): void {
     expect(rows.map((r) => [r.kind, r.language])).toEqual([
       ['engineer', 'ocaml'],
       ['lead', 'ocaml'],
+    ])
+    await db.close()
+  })
+
+  test('insert(Subclass) writes the discriminator: a bulk INSERT of dicts loads back as the subclass', async () => {
+    const db = session()
+    const ids = [s.nextId(), s.nextId()]
+    await db.execute(insert(Manager), [
+      { id: ids[0]!, name: 'bulk-m', reports: 2 },
+      { id: ids[1]!, name: 'bulk-m2' },
+    ])
+    await db.commit()
+    db.expungeAll()
+    const loaded = (await db.scalars(select(Staff).where(Staff.c.id.in(ids)).orderBy(Staff.c.id))).all()
+    expect(loaded.map((x) => [x.constructor.name, x.kind])).toEqual([
+      ['Manager', 'manager'],
+      ['Manager', 'manager'],
     ])
     await db.close()
   })
