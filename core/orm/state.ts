@@ -34,6 +34,16 @@ EMPTY.set = () => {
   throw new Error('internal: write through InstanceState.noteCommitted')
 }
 
+const MARKED_DELETED = 1
+const DELETED_FLUSHED = 2
+const MODIFIED = 4
+
+interface StateExtra {
+  committed: Map<string, unknown> | undefined
+  collectionSnapshots: Map<string, readonly object[]> | undefined
+  raiseOnLoad: Set<string> | undefined
+}
+
 /** Per-object ORM state. */
 export class InstanceState {
   /** The session that holds the object, if any. */
@@ -44,22 +54,56 @@ export class InstanceState {
   identity: readonly unknown[] | undefined = undefined
   /** Loaded values by attribute key; an absent key is not loaded (or expired). */
   readonly dict: Record<string, unknown> = {}
+  /** markedDeleted / deletedFlushed / modified, as bits (fewer fields: a state is made per loaded row). */
+  #flags = 0
+  /** History and options most loaded objects never need, made on first use. */
+  #extra: StateExtra | undefined = undefined
+
   /**
    * Values as of the last load or flush, for attributes changed since then (the "committed"
    * side of the history); an UPDATE writes exactly these attributes.
    */
-  committed: ReadonlyMap<string, unknown> & Pick<Map<string, unknown>, 'delete' | 'clear'> = EMPTY
+  get committed(): ReadonlyMap<string, unknown> & Pick<Map<string, unknown>, 'delete' | 'clear'> {
+    return this.#extra?.committed ?? EMPTY
+  }
   /** Collections as loaded or last flushed, to compute added / removed members. */
-  collectionSnapshots: ReadonlyMap<string, readonly object[]> &
-    Pick<Map<string, unknown>, 'delete' | 'clear'> = EMPTY as never
+  get collectionSnapshots(): ReadonlyMap<string, readonly object[]> &
+    Pick<Map<string, unknown>, 'delete' | 'clear'> {
+    return (this.#extra?.collectionSnapshots ?? EMPTY) as never
+  }
   /** Attribute keys explicitly marked to raise when read unloaded (`raiseload`). */
-  raiseOnLoad: Set<string> | undefined = undefined
+  get raiseOnLoad(): Set<string> | undefined {
+    return this.#extra?.raiseOnLoad
+  }
+  set raiseOnLoad(value: Set<string> | undefined) {
+    this.extra().raiseOnLoad = value
+  }
   /** Marked for deletion, not yet flushed. */
-  markedDeleted = false
+  get markedDeleted(): boolean {
+    return (this.#flags & MARKED_DELETED) !== 0
+  }
+  set markedDeleted(on: boolean) {
+    this.#flags = on ? this.#flags | MARKED_DELETED : this.#flags & ~MARKED_DELETED
+  }
   /** DELETE was flushed; the object becomes detached at commit. */
-  deletedFlushed = false
+  get deletedFlushed(): boolean {
+    return (this.#flags & DELETED_FLUSHED) !== 0
+  }
+  set deletedFlushed(on: boolean) {
+    this.#flags = on ? this.#flags | DELETED_FLUSHED : this.#flags & ~DELETED_FLUSHED
+  }
   /** Set when any attribute was assigned since the last flush (SQLAlchemy's `modified`). */
-  modified = false
+  get modified(): boolean {
+    return (this.#flags & MODIFIED) !== 0
+  }
+  set modified(on: boolean) {
+    this.#flags = on ? this.#flags | MODIFIED : this.#flags & ~MODIFIED
+  }
+
+  private extra(): StateExtra {
+    this.#extra ??= { committed: undefined, collectionSnapshots: undefined, raiseOnLoad: undefined }
+    return this.#extra
+  }
 
   constructor(
     readonly mapper: Mapper,
@@ -68,8 +112,9 @@ export class InstanceState {
 
   /** Records the committed value of `key` before its first change (maps are made on first need). */
   noteCommitted(key: string, value: unknown): void {
-    if (this.committed === EMPTY) this.committed = new Map()
-    ;(this.committed as Map<string, unknown>).set(key, value)
+    const extra = this.extra()
+    extra.committed ??= new Map()
+    extra.committed.set(key, value)
   }
 
   /** The object's lifecycle state. */
@@ -106,8 +151,9 @@ export class InstanceState {
   snapshotCollection(rel: Relationship<any>): void {
     if (rel.direction === 'many-to-one' || !(rel.key in this.dict)) return
     const v = this.dict[rel.key]
-    if (this.collectionSnapshots === EMPTY) this.collectionSnapshots = new Map()
-    ;(this.collectionSnapshots as Map<string, readonly object[]>).set(
+    const extra = this.extra()
+    extra.collectionSnapshots ??= new Map()
+    extra.collectionSnapshots.set(
       rel.key,
       Array.isArray(v) ? [...rawList(v)] : v === null || v === undefined ? [] : [v as object],
     )
