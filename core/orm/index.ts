@@ -3,6 +3,8 @@
  * work), loader options and session factories.
  * @module
  */
+
+export type { RelatedCriterion, RelatedRows } from './comparators.js'
 export {
   type AwaitableAttrs,
   DeclarativeBase,

@@ -13,6 +13,7 @@ import { type JoinKind, joinOf } from '../sql/from-clauses.js'
 import type { EntityType } from '../sql/row-types.js'
 import type { OrderByArg } from '../sql/select.js'
 import { instrumentedList, rawList } from './collections.js'
+import { anyRelated, containsRelated, hasRelated, type RelatedCriterion, refersTo } from './comparators.js'
 import { type Mapper, mapperOf } from './mapper.js'
 import { type InstanceState, NOT_LOADED, STATE, stateOf } from './state.js'
 import { unloadedRelationship } from './unloaded.js'
@@ -206,6 +207,27 @@ export class Relationship<T = unknown> {
     if (this.direction !== 'many-to-many') return joinOf(left, target, eq(this.pairs), kind)
     const viaSecondary = joinOf(left, this.secondary!, eq(this.pairs), kind)
     return joinOf(viaSecondary, target, eq(this.secondaryPairs), kind)
+  }
+
+  /**
+   * `EXISTS` a related row (one-to-many, many-to-many), optionally matching a condition:
+   * `select(User).where(User.addresses.any(Address.c.email.like('%@x.org')))`. For a table that
+   * refers to itself, give a function of the related rows: `Node.children.any((c) => c.c.name.eq('x'))`.
+   */
+  any(criterion?: RelatedCriterion): ColumnElement<boolean> {
+    return anyRelated(this, criterion)
+  }
+  /** `EXISTS` the related row of a many-to-one, optionally matching a condition: `Address.user.has(User.c.name.eq('Ann'))`. */
+  has(criterion?: RelatedCriterion): ColumnElement<boolean> {
+    return hasRelated(this, criterion)
+  }
+  /** Rows whose collection holds `obj`: `select(User).where(User.addresses.contains(address))`. */
+  contains(obj: T): ColumnElement<boolean> {
+    return containsRelated(this, obj as object)
+  }
+  /** Rows whose many-to-one is `obj` (compares the foreign key), or is empty for null. */
+  eq(obj: T | null): ColumnElement<boolean> {
+    return refersTo(this, obj as object | null)
   }
 
   /** `Class.key`, for messages. */

@@ -1,5 +1,5 @@
 /** ORM relationships: every kind, backPopulates in memory, cascades, selectinload and raiseload. */
-import { NotLoadedError, select } from '../../core/index.js'
+import { NotLoadedError, not, select } from '../../core/index.js'
 import { AsyncSession, inspect, raiseload, selectinload } from '../../core/orm/index.js'
 import { caught } from './helpers.js'
 import { Article, Author, articleTags, Book, Chapter, Owner, Pet, Tag, Toy, TreeNode } from './orm-schema.js'
@@ -248,6 +248,70 @@ export function ormRelationshipsTopic(s: Topic): void {
     expect(r!.children.map((c) => c.name)).toEqual(['child'])
     expect(r!.children[0]!.children.map((c) => c.name)).toEqual(['grandchild'])
     expect(r!.children[0]!.parent).toBe(r)
+    await db.close()
+  })
+
+  test('any(), has(), contains() and eq() filter by related rows', async () => {
+    const db = session()
+    const tag = `cmp-${s.nextId()}`
+    const ann = owner(`${tag}-ann`)
+    const bob = owner(`${tag}-bob`)
+    const cyd = owner(`${tag}-cyd`)
+    ann.pets.push(pet('rex'), pet('tom'))
+    bob.pets.push(pet('fido'))
+    db.addAll([ann, bob, cyd])
+    const a = new Article({ id: s.nextId(), title: `${tag}-a` })
+    const t1 = new Tag({ id: s.nextId(), name: `${tag}-t1` })
+    a.tags.push(t1)
+    db.addAll([a, new Article({ id: s.nextId(), title: `${tag}-b` })])
+    await db.commit()
+    const names = async (where: Parameters<ReturnType<typeof select>['where']>[0]) =>
+      (await db.scalars(select(Owner).where(Owner.c.name.startsWith(tag)).where(where).orderBy(Owner.c.id)))
+        .all()
+        .map((o) => o.name.slice(tag.length + 1))
+    expect(await names(Owner.pets.any())).toEqual(['ann', 'bob'])
+    expect(await names(Owner.pets.any(Pet.c.name.eq('fido')))).toEqual(['bob'])
+    expect(await names(Owner.pets.contains(ann.pets[1]!))).toEqual(['ann'])
+    const petsOfBob = (await db.scalars(select(Pet).where(Pet.owner.eq(bob)))).all()
+    expect(petsOfBob.map((p) => p.name)).toEqual(['fido'])
+    const withOwner = (
+      await db.scalars(
+        select(Pet)
+          .where(Pet.owner.has(Owner.c.name.eq(`${tag}-ann`)))
+          .orderBy(Pet.c.id),
+      )
+    ).all()
+    expect(withOwner.map((p) => p.name)).toEqual(['rex', 'tom'])
+    const tagged = (
+      await db.scalars(select(Article).where(Article.c.title.startsWith(tag)).where(Article.tags.any()))
+    ).all()
+    expect(tagged.map((x) => x.title)).toEqual([`${tag}-a`])
+    const holding = (await db.scalars(select(Article).where(Article.tags.contains(t1)))).all()
+    expect(holding).toEqual([a])
+    await db.close()
+  })
+
+  test('any() on a table that refers to itself takes a function of the related rows', async () => {
+    const db = session()
+    const tag = `self-${s.nextId()}`
+    const root = new TreeNode({ name: `${tag}-root` })
+    new TreeNode({ name: `${tag}-leaf`, parent: root })
+    db.add(root)
+    await db.commit()
+    const withLeaf = (
+      await db.scalars(
+        select(TreeNode)
+          .where(TreeNode.c.name.startsWith(tag))
+          .where(TreeNode.children.any((child) => child.c.name!.eq(`${tag}-leaf`))),
+      )
+    ).all()
+    expect(withLeaf.map((n) => n.name)).toEqual([`${tag}-root`])
+    const childless = (
+      await db.scalars(
+        select(TreeNode).where(TreeNode.c.name.startsWith(tag)).where(not(TreeNode.children.any())),
+      )
+    ).all()
+    expect(childless.map((n) => n.name)).toEqual([`${tag}-leaf`])
     await db.close()
   })
 
