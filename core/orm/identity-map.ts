@@ -4,19 +4,20 @@
  * it moves on (see `AsyncSession.stream`), which keeps streaming memory bounded.
  * @module
  */
+import type { IdentityKey } from './mapper.js'
 import type { InstanceState } from './state.js'
 
 /** A map from identity key to object state. */
 export class IdentityMap {
-  readonly #states = new Map<string, InstanceState>()
+  readonly #states = new Map<IdentityKey, InstanceState>()
 
-  get(key: string): InstanceState | undefined {
+  get(key: IdentityKey): InstanceState | undefined {
     return this.#states.get(key)
   }
-  set(key: string, state: InstanceState): void {
+  set(key: IdentityKey, state: InstanceState): void {
     this.#states.set(key, state)
   }
-  delete(key: string): void {
+  delete(key: IdentityKey): void {
     this.#states.delete(key)
   }
   clear(): void {
@@ -28,7 +29,7 @@ export class IdentityMap {
   values(): IterableIterator<InstanceState> {
     return this.#states.values()
   }
-  [Symbol.iterator](): IterableIterator<[string, InstanceState]> {
+  [Symbol.iterator](): IterableIterator<[IdentityKey, InstanceState]> {
     return this.#states.entries()
   }
 }

@@ -8,12 +8,12 @@ import { ArgumentError } from '../errors.js'
 import { Result } from '../result/result.js'
 import { ColumnsSource } from '../sql/from-clauses.js'
 import { dedupeNames, resolveClauseElement, type Select } from '../sql/select.js'
-import { type Mapper, mapperOf } from './mapper.js'
+import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { InstanceState, STATE } from './state.js'
 
 /** What hydration needs of the session. */
 export interface Hydrator {
-  lookupState(key: string): InstanceState | undefined
+  lookupState(key: IdentityKey): InstanceState | undefined
   /** Registers an object just loaded (persistent in this session). */
   attachLoaded(state: InstanceState): void
 }

@@ -191,10 +191,16 @@ export class Mapper {
   }
 
   /** The identity key of a row of this mapper from its primary key values; undefined if any is null. */
-  identityKey(pk: readonly unknown[]): string | undefined {
-    // a short per-table prefix: the key is built and hashed once per loaded row
-    this.#keyPrefix ??= tablePrefix(this.table)
-    let key = this.#keyPrefix
+  identityKey(pk: readonly unknown[]): IdentityKey | undefined {
+    this.#keySlot ??= tableSlot(this.table)
+    if (pk.length === 1) {
+      // the common case, a small non-negative integer key: a number, no string built or hashed per row
+      const v = pk[0]
+      const n = typeof v === 'bigint' && v >= 0n && v < SMALL_KEY ? Number(v) : v
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < SMALL_KEY_NUMBER)
+        return this.#keySlot * SMALL_KEY_NUMBER + n
+    }
+    let key = `${this.#keySlot}:`
     for (let i = 0; i < pk.length; i++) {
       const v = pk[i]
       if (v === null || v === undefined) return undefined
@@ -202,17 +208,26 @@ export class Mapper {
     }
     return key
   }
-  #keyPrefix: string | undefined
+  #keySlot: number | undefined
 }
 
 let tableCount = 0
-const tablePrefixes = new WeakMap<Table, string>()
-/** A short identity-key prefix per table (shared by a hierarchy's mappers, which share the table). */
-function tablePrefix(table: Table): string {
-  let p = tablePrefixes.get(table)
-  if (p === undefined) tablePrefixes.set(table, (p = `${(++tableCount).toString(36)}:`))
-  return p
+const tableSlots = new WeakMap<Table, number>()
+/** A number per table for identity keys (shared by a hierarchy's mappers, which share the table). */
+function tableSlot(table: Table): number {
+  let n = tableSlots.get(table)
+  if (n === undefined) tableSlots.set(table, (n = ++tableCount))
+  return n
 }
+/** Integer keys below this are folded with the table's slot into one number. */
+const SMALL_KEY_NUMBER = 2 ** 31
+const SMALL_KEY = 2n ** 31n
+
+/**
+ * The identity of a row in a session: a number for a small integer key (table slot and key
+ * folded together), else a string; compare with `===`, use as a Map key.
+ */
+export type IdentityKey = string | number
 
 const INTEGER_KINDS = new Set(['integer', 'smallint', 'bigint'])
 const mappersByTable = new WeakMap<Table, Mapper>()

@@ -4,12 +4,13 @@
  * @module
  */
 import { rawList } from './collections.js'
+import type { IdentityKey } from './mapper.js'
 import { type InstanceState, sameValue, stateOf } from './state.js'
 
 /** What merging needs of the session. */
 export interface MergeHost {
   readonly session: object
-  lookup(key: string): object | undefined
+  lookup(key: IdentityKey): object | undefined
   load(cls: Function, pk: readonly unknown[]): Promise<object | null>
   add(obj: object): void
 }

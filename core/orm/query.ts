@@ -15,7 +15,7 @@ import type { JoinedChild } from './joined-loading.js'
 import { decodeJsonArray, type JsonChild } from './json-loading.js'
 import type { LoadTree } from './load-tree.js'
 import { type Hydrator, hydrate, type LoadOptions } from './loading.js'
-import type { Mapper } from './mapper.js'
+import type { IdentityKey, Mapper } from './mapper.js'
 import type { Relationship } from './relationship.js'
 import { type EntityNode, type OrmPlan, planOrmSelect } from './select-plan.js'
 import { applyStrategies } from './selectin-loading.js'
@@ -28,7 +28,7 @@ type Values = unknown[]
 export interface QueryHost extends Hydrator {
   /** Runs a statement in the session's transaction, or on its own where the session holds none. */
   runRead(stmt: Select, params?: ExecuteArgs): Promise<Result<any>>
-  lookupState(key: string): InstanceState | undefined
+  lookupState(key: IdentityKey): InstanceState | undefined
   /** The adapter's parameter limit, for IN lists. */
   readonly maxParams: number
   readonly bind: { readonly dialect: Dialect }

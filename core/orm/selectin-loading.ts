@@ -12,6 +12,7 @@ import { instrumentedList } from './collections.js'
 import { withInheritanceCriteria } from './inheritance.js'
 import { EMPTY_TREE, type LoadTree, strategiesOf } from './load-tree.js'
 import type { LoaderStrategy } from './loader-options.js'
+import type { IdentityKey } from './mapper.js'
 import type { LoadContext, QueryHost } from './query.js'
 import { runOrmSelect } from './query.js'
 import type { Relationship } from './relationship.js'
@@ -80,7 +81,7 @@ export async function loadRelationship(
   if (rel.direction === 'many-to-one') {
     const fkCols = target.pkKeys.map((k) => rel.pairs.find(([, r]) => r.key === k)?.[0])
     const keyOf = (p: InstanceState) => fkCols.map((c) => (c === undefined ? undefined : p.dict[c.key]))
-    const missing = new Map<string, unknown[]>()
+    const missing = new Map<IdentityKey, unknown[]>()
     for (const p of todo) {
       const k = keyOf(p)
       const idKey = target.identityKey(k)

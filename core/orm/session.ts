@@ -28,7 +28,7 @@ import { withInheritanceCriteria } from './inheritance.js'
 import { prefetchKeys } from './key-prefetch.js'
 import { loadRelationship } from './loader-options.js'
 import { hydrateResult, mapRow, rowLayout } from './loading.js'
-import { type Mapper, mapperOf } from './mapper.js'
+import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
 import { executeOrmSelect, ormChunkMapper } from './query.js'
@@ -113,11 +113,11 @@ export class AsyncSession implements SessionLink {
     this.objects.recordForRollback(state, key, value, loaded)
   }
   /** @internal */
-  lookupState(key: string): InstanceState | undefined {
+  lookupState(key: IdentityKey): InstanceState | undefined {
     return this.objects.identity.get(key)
   }
   /** @internal */
-  lookupIdentity(key: string): object | undefined {
+  lookupIdentity(key: IdentityKey): object | undefined {
     return this.objects.identity.get(key)?.obj
   }
   /** @internal */
@@ -156,7 +156,7 @@ export class AsyncSession implements SessionLink {
     return stateOf(obj)?.session === this
   }
   /** Every object in the identity map. */
-  get identityMap(): ReadonlyMap<string, object> {
+  get identityMap(): ReadonlyMap<IdentityKey, object> {
     return new Map([...this.objects.identity].map(([k, s]) => [k, s.obj]))
   }
   /** True while a transaction (or changes waiting for commit) is open. */

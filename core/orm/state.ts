@@ -5,7 +5,7 @@
  * @module
  */
 import { rawList } from './collections.js'
-import type { Mapper } from './mapper.js'
+import type { IdentityKey, Mapper } from './mapper.js'
 import type { Relationship } from './relationship.js'
 
 /** The key under which an object keeps its {@link InstanceState}. */
@@ -49,7 +49,7 @@ export class InstanceState {
   /** The session that holds the object, if any. */
   session: SessionLink | undefined = undefined
   /** The identity key (mapper-qualified primary key) once the row exists. */
-  key: string | undefined = undefined
+  key: IdentityKey | undefined = undefined
   /** The primary key values of the identity. */
   identity: readonly unknown[] | undefined = undefined
   /** Loaded values by attribute key; an absent key is not loaded (or expired). */

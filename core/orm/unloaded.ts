@@ -7,12 +7,13 @@
  */
 import { DetachedInstanceError, NotLoadedError } from '../errors.js'
 import { instrumentedList } from './collections.js'
+import type { IdentityKey } from './mapper.js'
 import type { Relationship } from './relationship.js'
 import type { InstanceState } from './state.js'
 
 /** Looks an identity up in the object's session (set by the session module). */
 export interface IdentityLookup {
-  lookupIdentity(mapperKey: string): object | undefined
+  lookupIdentity(key: IdentityKey): object | undefined
 }
 
 /** The value of an unloaded column: undefined for a new object, else an error. */

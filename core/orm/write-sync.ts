@@ -11,7 +11,7 @@ import type { ExecuteParams } from '../sql/compiled.js'
 import { type Delete, Update } from '../sql/dml.js'
 import type { DialectName } from '../sql/types.js'
 import { compileEvaluator, type Evaluator, truth, UNKNOWN, UnevaluatableError } from './evaluator.js'
-import { mapperForTable } from './mapper.js'
+import { type IdentityKey, mapperForTable } from './mapper.js'
 import type { InstanceState } from './state.js'
 
 /**
@@ -29,7 +29,7 @@ export type SynchronizeSession = 'auto' | 'evaluate' | 'fetch' | false
 export interface SyncHost {
   /** Every object in the identity map. */
   identityStates(): Iterable<InstanceState>
-  lookupState(key: string): InstanceState | undefined
+  lookupState(key: IdentityKey): InstanceState | undefined
   recordForRollback(state: InstanceState, key: string, value: unknown, loaded: boolean): void
   /** The write deleted this object's row: it leaves the identity map (detached at commit). */
   noteDeletedByWrite(state: InstanceState): void
