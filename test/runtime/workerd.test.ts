@@ -139,6 +139,68 @@ describe('d1 in workerd', () => {
   })
 })
 
+describe('hono with the ORM session middleware (edgealchemy/hono) in workerd, over d1', () => {
+  let mf: Miniflare
+
+  beforeAll(async () => {
+    mf = await startWorker('hono', { d1Databases: ['DB'], compatibilityFlags: ['nodejs_als'], cf: false })
+    expect(await call(mf, '/m/setup')).toMatchObject({ status: 200, ok: true })
+  })
+  afterAll(async () => {
+    await mf?.dispose()
+  })
+
+  const team = (name: string) => ({
+    id: expect.any(String),
+    name,
+    members: [`${name}-1`, `${name}-2`],
+    backRef: true,
+  })
+
+  it('commits an ORM object per request (one batch) and reads it back in a later request', async () => {
+    const written = await call(mf, '/m/write?name=hawks')
+    expect(written).toMatchObject({ status: 200, ok: true, commitRequests: 1 })
+    const read = await call(mf, '/m/teams?name=hawks')
+    expect(read).toEqual({ status: 200, teams: [{ ...team('hawks'), id: written.id }] })
+  })
+
+  it('gives concurrent requests their own sessions', async () => {
+    const names = ['p1', 'p2', 'p3', 'p4']
+    const before = (await call(mf, '/stats')).sessions
+    const replies = await Promise.all(names.map((name) => call(mf, `/m/write?name=${name}`)))
+    for (const res of replies) expect(res).toMatchObject({ status: 200, ok: true, commitRequests: 1 })
+    expect((await call(mf, '/stats')).sessions).toBe(before + names.length)
+    for (const name of names) expect((await call(mf, `/m/teams?name=${name}`)).teams).toEqual([team(name)])
+  })
+
+  it('commits nothing of a request whose handler failed: hono answers with onError', async () => {
+    const res = await call(mf, '/m/write?name=crows&fail')
+    expect(res).toMatchObject({ status: 500, ok: false, error: { name: 'Error' } })
+    expect((await call(mf, '/m/teams?name=crows')).teams).toEqual([])
+  })
+
+  it("commit: 'on-success' commits after a handler that succeeded, and not after one that failed", async () => {
+    expect(await call(mf, '/auto/write?name=wrens')).toMatchObject({ status: 201, ok: true })
+    expect((await call(mf, '/m/teams?name=wrens')).teams).toEqual([team('wrens')]) // keyed at the commit
+    expect((await call(mf, '/auto/write?name=jays&fail')).status).toBe(500)
+    expect((await call(mf, '/m/teams?name=jays')).teams).toEqual([])
+  })
+
+  it('runs with asyncScopedSession over an AsyncLocalStorage (nodejs_als)', async () => {
+    const res = await call(mf, '/scoped/write?name=rooks')
+    expect(res).toMatchObject({ status: 200, ok: true, same: true })
+    expect((await call(mf, '/m/teams?name=rooks')).teams).toEqual([{ ...team('rooks'), id: res.id }])
+    expect((await call(mf, '/scoped/write?name=terns&fail')).status).toBe(500)
+    expect((await call(mf, '/m/teams?name=terns')).teams).toEqual([])
+  })
+
+  it('calls each factory once per isolate, on its first request (the engine is reused)', async () => {
+    const stats = await call(mf, '/stats')
+    expect(stats.factoryCalls).toEqual({ manual: 1, auto: 1, scoped: 1 })
+    expect(stats.requests).toBeGreaterThan(10)
+  })
+})
+
 /** A fresh PostgreSQL schema with the items table; the URL selects it (`options=-c search_path`). */
 async function postgresSchema(prefix: string) {
   const schema = uniqueName(prefix)
