@@ -61,7 +61,9 @@ export interface OrmSessionOptions<K extends string = 'session'> {
    * `'on-success'`: after the handler, the middleware commits when the request succeeded: nothing
    * was thrown, `c.error` is unset, the handler produced a response and its status is below 400
    * (pyramid_tm's rule: a 4xx or 5xx answer commits nothing). A failing commit becomes the
-   * request's error (hono's `onError` answers it). Nothing is committed otherwise.
+   * request's error (hono's `onError` answers it). Nothing is committed otherwise. The commit
+   * comes after the response is made, so the response cannot show what the commit assigns
+   * (keys from column defaults, server values): commit in the handler when it must.
    */
   readonly commit?: 'manual' | 'on-success'
 }
