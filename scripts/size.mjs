@@ -82,6 +82,30 @@ export default { async fetch(req, env) { const session = new AsyncSession(create
     },
   ])
 
+/** The same ORM Worker as a hono app with edgealchemy/hono's per-request session middleware. */
+if ('edgealchemy/orm' in alias && 'edgealchemy/d1' in alias && 'edgealchemy/hono' in alias)
+  targets.push([
+    'worker: hono + ORM + d1',
+    {
+      stdin: {
+        contents: `import { Hono } from 'hono'
+import { createAsyncEngine, t } from 'edgealchemy'
+import { d1 } from 'edgealchemy/d1'
+import { ormSession } from 'edgealchemy/hono'
+import { asyncSessionmaker, DeclarativeBase, mappedColumn } from 'edgealchemy/orm'
+class Base extends DeclarativeBase {}
+class User extends Base.mapped('u', { id: mappedColumn(t.Integer, { primaryKey: true }), n: mappedColumn(t.Text) }) {}
+const app = new Hono()
+app.use(ormSession((c) => asyncSessionmaker(createAsyncEngine(d1(c.env.DB)))))
+app.post('/', async (c) => { const session = c.get('session'); session.add(new User({ n: 'x' })); await session.commit()
+  const u = await session.get(User, 1); return c.json({ n: u?.n ?? null }) })
+export default app`,
+        resolveDir: root,
+        loader: 'js',
+      },
+    },
+  ])
+
 const rows = []
 for (const [name, input] of targets) {
   const result = await build({
