@@ -4,10 +4,11 @@
  * session.ts; this is its bookkeeping.
  * @module
  */
-import { InvalidRequestError } from '../errors.js'
-import { instrumentedList } from './collections.js'
+import { ArgumentError, InvalidRequestError } from '../errors.js'
+import { instrumentedList, rawList } from './collections.js'
 import { IdentityMap } from './identity-map.js'
-import { type InstanceState, sameValue, stateOf } from './state.js'
+import type { Relationship } from './relationship.js'
+import { type InstanceState, type SessionLink, sameValue, stateOf } from './state.js'
 import { type FlushPlan, resolveSource } from './unit-of-work.js'
 
 interface Recorded {
@@ -41,7 +42,7 @@ export class SessionObjects {
   /** The transaction's frame, then one per open savepoint. */
   frames: RollbackFrame[] = [newFrame()]
 
-  constructor(readonly owner: object) {}
+  constructor(readonly owner: SessionLink) {}
 
   /** True when a flush would write something. */
   hasChanges(): boolean {
@@ -62,6 +63,63 @@ export class SessionObjects {
       if (rec === undefined) frame.records.set(state, (rec = new Map()))
       if (!rec.has(key)) rec.set(key, { value, loaded })
     }
+  }
+
+  /** Refuses objects whose class fields hide mapped attributes. */
+  private checkFields(state: InstanceState): void {
+    for (const key of Object.keys(state.obj))
+      if (state.mapper.hasAttribute(key))
+        throw new ArgumentError(
+          `${state.mapper.name}.${key} is a class field, which hides the mapped attribute; declare it with "declare ${key}: ..." instead`,
+        )
+  }
+
+  /** Adds an object: pending if new, persistent again if it has a row; save-update cascades follow. */
+  add(state: InstanceState): void {
+    if (state.session === this.owner) return
+    if (state.session !== undefined)
+      throw new InvalidRequestError(
+        `This ${state.mapper.name} is attached to another session; expunge it there first`,
+      )
+    this.checkFields(state)
+    if (state.key !== undefined) {
+      const other = this.identity.get(state.key)
+      if (other !== undefined && other !== state)
+        throw new InvalidRequestError(
+          `Another ${state.mapper.name} with the same primary key is already in this session; use merge() instead of add()`,
+        )
+      state.session = this.owner
+      this.identity.set(state.key, state)
+      if (state.modified) this.dirty.add(state)
+    } else {
+      state.session = this.owner
+      this.pending.add(state)
+      for (const f of this.frames) f.added.add(state)
+    }
+    this.cascadeFrom(state)
+  }
+
+  private cascadeFrom(state: InstanceState): void {
+    for (const rel of state.mapper.relationshipList) {
+      if (!rel.cascade.has('save-update') || !(rel.key in state.dict)) continue
+      for (const o of members(state, rel)) {
+        const s = stateOf(o)!
+        if (s.session !== this.owner) this.add(s)
+      }
+    }
+  }
+
+  /** Forgets an object and, through `expunge` cascades, the objects it refers to. */
+  expungeCascade(state: InstanceState, seen: Set<InstanceState>): void {
+    if (seen.has(state)) return
+    seen.add(state)
+    this.forget(state)
+    for (const rel of state.mapper.relationshipList)
+      if (rel.cascade.has('expunge') && rel.key in state.dict)
+        for (const o of members(state, rel)) {
+          const s = stateOf(o)!
+          if (s.session === this.owner) this.expungeCascade(s, seen)
+        }
   }
 
   /** Forgets an object (expunge): it leaves every set and frame. */
@@ -227,4 +285,11 @@ function initEmptyCollections(state: InstanceState, plan: FlushPlan): void {
     state.dict[rel.key] = rel.uselist ? instrumentedList(state, rel, []) : null
     state.snapshotCollection(rel)
   }
+}
+
+/** The objects a relationship holds on `state` (a collection's members, or the one object). */
+function members(state: InstanceState, rel: Relationship<any>): object[] {
+  const v = state.dict[rel.key]
+  if (v === undefined || v === null) return []
+  return Array.isArray(v) ? [...rawList(v)] : [v as object]
 }

@@ -15,9 +15,8 @@ import {
   PendingRollbackError,
   UnsupportedCapabilityError,
 } from '../errors.js'
-import { AsyncResult, type ChunkSource } from '../result/async-result.js'
+import type { AsyncResult } from '../result/async-result.js'
 import type { Result } from '../result/result.js'
-import { and } from '../sql/constructors.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
 import { ClauseElement } from '../sql/elements.js'
 import { type Select, Select as SelectClass, select } from '../sql/select.js'
@@ -27,13 +26,14 @@ import { HeldWrites } from './held-writes.js'
 import { withInheritanceCriteria } from './inheritance.js'
 import { prefetchKeys } from './key-prefetch.js'
 import { loadRelationship } from './loader-options.js'
-import { hydrateResult, mapRow, rowLayout } from './loading.js'
+import { hydrateResult, rowLayout } from './loading.js'
 import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
-import { executeOrmSelect, ormChunkMapper } from './query.js'
+import { executeOrmSelect } from './query.js'
 import type { Relationship } from './relationship.js'
 import { newFrame, type RollbackFrame, SessionObjects } from './session-objects.js'
+import { keyMatch, loadAttributes, normalizeIdent, streamObjects } from './session-reads.js'
 import { SessionTransaction } from './session-transaction.js'
 import { type InstanceState, type SessionLink, stateOf } from './state.js'
 import { type FlushPlan, isEmptyPlan, keysNeededFirst, planFlush } from './unit-of-work.js'
@@ -106,7 +106,7 @@ export class AsyncSession implements SessionLink {
 
   /** @internal */
   cascadeAdd(state: InstanceState): void {
-    if (state.session !== this) this.addState(state)
+    if (state.session !== this) this.objects.add(state)
   }
   /** @internal */
   recordForRollback(state: InstanceState, key: string, value: unknown, loaded: boolean): void {
@@ -184,57 +184,14 @@ export class AsyncSession implements SessionLink {
     return state
   }
 
-  /** Refuses objects whose class fields hide mapped attributes. */
-  private checkFields(state: InstanceState): void {
-    for (const key of Object.keys(state.obj))
-      if (state.mapper.hasAttribute(key))
-        throw new ArgumentError(
-          `${state.mapper.name}.${key} is a class field, which hides the mapped attribute; declare it with "declare ${key}: ..." instead`,
-        )
-  }
-
   /** Adds an object (and, through save-update cascades, the objects it refers to). */
   add(obj: object): void {
     this.checkUsable()
-    this.addState(this.stateFor(obj, 'add'))
+    this.objects.add(this.stateFor(obj, 'add'))
   }
   /** Adds several objects. */
   addAll(objs: Iterable<object>): void {
     for (const o of objs) this.add(o)
-  }
-
-  private addState(state: InstanceState): void {
-    if (state.session === this) return
-    if (state.session !== undefined)
-      throw new InvalidRequestError(
-        `This ${state.mapper.name} is attached to another session; expunge it there first`,
-      )
-    this.checkFields(state)
-    if (state.key !== undefined) {
-      const other = this.objects.identity.get(state.key)
-      if (other !== undefined && other !== state)
-        throw new InvalidRequestError(
-          `Another ${state.mapper.name} with the same primary key is already in this session; use merge() instead of add()`,
-        )
-      state.session = this
-      this.objects.identity.set(state.key, state)
-      if (state.modified) this.objects.dirty.add(state)
-    } else {
-      state.session = this
-      this.objects.pending.add(state)
-      for (const f of this.objects.frames) f.added.add(state)
-    }
-    this.cascadeFrom(state)
-  }
-
-  private cascadeFrom(state: InstanceState): void {
-    for (const rel of state.mapper.relationshipList) {
-      if (!rel.cascade.has('save-update') || !(rel.key in state.dict)) continue
-      for (const o of members(state, rel)) {
-        const s = stateOf(o)!
-        if (s.session !== this) this.addState(s)
-      }
-    }
   }
 
   /**
@@ -248,7 +205,7 @@ export class AsyncSession implements SessionLink {
       throw new InvalidRequestError(
         `This ${state.mapper.name} is not persisted; expunge() it instead of delete()`,
       )
-    if (state.session !== this) this.addState(state)
+    if (state.session !== this) this.objects.add(state)
     await this.deleteState(state, new Set())
   }
 
@@ -289,19 +246,7 @@ export class AsyncSession implements SessionLink {
     const state = this.stateFor(obj, 'expunge')
     if (state.session !== this)
       throw new InvalidRequestError(`This ${state.mapper.name} is not in this session`)
-    this.expungeCascade(state, new Set())
-  }
-
-  private expungeCascade(state: InstanceState, seen: Set<InstanceState>): void {
-    if (seen.has(state)) return
-    seen.add(state)
-    this.expungeState(state)
-    for (const rel of state.mapper.relationshipList)
-      if (rel.cascade.has('expunge') && rel.key in state.dict)
-        for (const o of members(state, rel)) {
-          const s = stateOf(o)!
-          if (s.session === this) this.expungeCascade(s, seen)
-        }
+    this.objects.expungeCascade(state, new Set())
   }
 
   private expungeState(state: InstanceState): void {
@@ -447,8 +392,9 @@ export class AsyncSession implements SessionLink {
   }
 
   /**
-   * Streams a select: objects go through the identity map chunk by chunk. On neon-http and d1
-   * the stream reads pages (the select needs an ORDER BY on a unique key).
+   * Streams a select: objects go through the identity map chunk by chunk (`yieldPer` or
+   * `{ chunkSize }`), and the clean objects of each chunk leave the map once the stream moves on.
+   * On neon-http and d1 the stream reads pages (the select needs an ORDER BY on a unique key).
    */
   async stream<S extends ClauseElement>(
     stmt: S,
@@ -456,40 +402,8 @@ export class AsyncSession implements SessionLink {
   ): Promise<AsyncResult<RowOfStmt<S>>> {
     this.checkUsable()
     await this.autoflushNow()
-    if (stmt instanceof SelectClass) {
-      const yieldPer = stmt.executionOptionsMap.yieldPer
-      if (typeof yieldPer === 'number' && options.chunkSize === undefined)
-        options = { ...options, chunkSize: yieldPer }
-      stmt = withInheritanceCriteria(stmt) as unknown as S
-    }
-    const orm = stmt instanceof SelectClass ? ormChunkMapper(this, stmt) : undefined
-    const own = this.#conn === undefined || this.#conn.closed ? await this.bind.connect() : undefined
-    const conn = own ?? this.#conn!
-    const inner = await conn.stream(orm?.statement ?? stmt, options).catch(async (err: unknown) => {
-      await own?.close()
-      throw err
-    })
-    if (orm === undefined && own === undefined) return inner as AsyncResult<RowOfStmt<S>>
-    const source = (inner as unknown as { handOver(): ChunkSource }).handOver()
-    let previous: unknown[][] | undefined
-    return new AsyncResult<RowOfStmt<S>>(orm?.names ?? inner.keys(), {
-      next: async () => {
-        const chunk = await source.next()
-        if (chunk === undefined) {
-          await own?.close()
-          return undefined
-        }
-        if (orm === undefined) return chunk
-        const rows = await orm.map(chunk)
-        if (previous !== undefined) this.objects.releaseStreamed(previous)
-        previous = rows
-        return rows
-      },
-      close: async () => {
-        await source.close()
-        await own?.close()
-      },
-    })
+    const conn = this.#conn !== undefined && !this.#conn.closed ? this.#conn : undefined
+    return streamObjects(this, conn, stmt, options) as Promise<AsyncResult<RowOfStmt<S>>>
   }
 
   /**
@@ -506,31 +420,7 @@ export class AsyncSession implements SessionLink {
 
   /** @internal Loads attributes of a persistent object (awaitableAttrs, refresh). */
   async loadAttributes(state: InstanceState, keys: readonly string[], force = false): Promise<void> {
-    const mapper = state.mapper
-    for (const k of keys)
-      if (!mapper.hasAttribute(k))
-        throw new ArgumentError(
-          `${mapper.name} has no attribute "${k}" (attributes: ${mapper.attributeKeys().join(', ')})`,
-        )
-    const columns = keys.filter((k) => mapper.columnSet.has(k) && (force || !(k in state.dict)))
-    if (columns.length > 0) {
-      const stmt = select(mapper.cls as never).where(keyMatch(mapper, state.identity!))
-      const layout = rowLayout(stmt)!
-      const raw = await this.runRead(stmt)
-      const rows = raw.all() as unknown as { _values: unknown[] }[]
-      if (rows.length === 0)
-        throw new InvalidRequestError(`Could not refresh this ${mapper.name}: its row no longer exists`)
-      for (const k of columns) {
-        delete state.dict[k]
-        state.committed.delete(k)
-      }
-      mapRow(this, layout, rows[0]!._values, { populateExisting: true, only: new Set(columns) }, new Map())
-    }
-    for (const k of keys) {
-      const rel = mapper.relationships.get(k)
-      if (rel === undefined || (!force && k in state.dict)) continue
-      await loadRelationship(this, [state], rel, force)
-    }
+    await loadAttributes(this, state, keys, force)
   }
 
   /**
@@ -789,32 +679,6 @@ function members(state: InstanceState, rel: Relationship<any>): object[] {
   const v = state.dict[rel.key]
   if (v === undefined || v === null) return []
   return Array.isArray(v) ? [...rawList(v)] : [v as object]
-}
-
-function keyMatch(mapper: Mapper, pk: readonly unknown[]) {
-  return and(...mapper.pkColumns.map((c, i) => c.eq(pk[i] as never)))!
-}
-
-function normalizeIdent(mapper: Mapper, ident: unknown): unknown[] {
-  if (Array.isArray(ident)) {
-    if (ident.length !== mapper.pkKeys.length)
-      throw new ArgumentError(
-        `get(${mapper.name}) needs ${mapper.pkKeys.length} key value(s): ${mapper.pkKeys.join(', ')}`,
-      )
-    return ident
-  }
-  if (
-    typeof ident === 'object' &&
-    ident !== null &&
-    !(ident instanceof Date) &&
-    !(ident instanceof Uint8Array)
-  )
-    return mapper.pkKeys.map((k) => (ident as Record<string, unknown>)[k])
-  if (mapper.pkKeys.length !== 1)
-    throw new ArgumentError(
-      `get(${mapper.name}) needs ${mapper.pkKeys.length} key values: [${mapper.pkKeys.join(', ')}]`,
-    )
-  return [ident]
 }
 
 function errorText(err: unknown): string {
