@@ -10,6 +10,7 @@ import { ormLoadersTopic } from './orm-loaders.js'
 import { ormRelationshipsTopic } from './orm-relationships.js'
 import { OrmBase } from './orm-schema.js'
 import { ormSessionTopic } from './orm-session.js'
+import { ormShapesTopic } from './orm-shapes.js'
 import { ormWritesTopic } from './orm-writes.js'
 import { skipReason } from './requirements.js'
 import { resultsTopic } from './results.js'
@@ -36,6 +37,7 @@ const topics: readonly (readonly [string, (topic: Topic) => void])[] = [
   ['orm session', ormSessionTopic],
   ['orm relationships', ormRelationshipsTopic],
   ['orm inheritance, streaming, inspect', ormInheritanceTopic],
+  ['orm relationship shapes', ormShapesTopic],
   ['orm commit', ormCommitTopic],
   ['orm loaders', ormLoadersTopic],
   ['orm writes', ormWritesTopic],
