@@ -126,6 +126,16 @@ abstract class DmlBase<T extends Table, R extends readonly unknown[]>
   }
 }
 
+/** The parts of an INSERT a builder method may replace. */
+interface InsertParts {
+  readonly rows: readonly (readonly ColumnElement[])[]
+  readonly columns: readonly Column<any, any>[]
+  readonly fromSelect: SelectLike | undefined
+  readonly returningColumns: readonly ColumnElement[]
+  readonly onConflict: OnConflict | undefined
+  readonly executionOptionsMap: Readonly<Record<string, unknown>>
+}
+
 /**
  * `INSERT INTO table`: one row, many rows, or from a select; optional RETURNING and upsert.
  *
@@ -151,20 +161,22 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
     Object.freeze(this)
   }
 
-  /** Options for the executor, merged with earlier ones (see {@link Update.executionOptions}). */
-  executionOptions(opts: Readonly<Record<string, unknown>>): Insert<T, R> {
+  /** A copy with some parts replaced (the builder methods' one constructor call). */
+  private with<R2 extends readonly unknown[] = R>(parts: Partial<InsertParts>): Insert<T, R2> {
     return new Insert(
       this.table,
-      this.rows,
-      this.columns,
-      this.fromSelect,
-      this.returningColumns,
-      this.onConflict,
-      {
-        ...this.executionOptionsMap,
-        ...opts,
-      },
+      parts.rows ?? this.rows,
+      parts.columns ?? this.columns,
+      'fromSelect' in parts ? parts.fromSelect : this.fromSelect,
+      parts.returningColumns ?? this.returningColumns,
+      'onConflict' in parts ? parts.onConflict : this.onConflict,
+      parts.executionOptionsMap ?? this.executionOptionsMap,
     )
+  }
+
+  /** Options for the executor, merged with earlier ones (see {@link Update.executionOptions}). */
+  executionOptions(opts: Readonly<Record<string, unknown>>): Insert<T, R> {
+    return this.with({ executionOptionsMap: { ...this.executionOptionsMap, ...opts } })
   }
 
   /** One row (object) or several (array of objects with the same keys). */
@@ -204,15 +216,7 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
       throw new ArgumentError(
         `INSERT into ${this.table.name} leaves out NOT NULL column(s) without a default: ${missing.map((c) => c.key).join(', ')}`,
       )
-    return new Insert(
-      this.table,
-      rowsOut,
-      columns,
-      undefined,
-      this.returningColumns,
-      this.onConflict,
-      this.executionOptionsMap,
-    )
+    return this.with({ rows: rowsOut, columns, fromSelect: undefined })
   }
 
   /** `INSERT INTO table (cols) SELECT ...`; `columns` are keys in the select's column order. */
@@ -222,28 +226,12 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
         `fromSelect: ${columns.length} columns but the select has ${select.selectedColumns.length}`,
       )
     const cols = columns.map((k) => this.table.columnByKey(k))
-    return new Insert(
-      this.table,
-      [],
-      cols,
-      select,
-      this.returningColumns,
-      this.onConflict,
-      this.executionOptionsMap,
-    )
+    return this.with({ rows: [], columns: cols, fromSelect: select })
   }
 
   /** `RETURNING cols` (PostgreSQL and SQLite; a CompileError on MySQL). */
   returning<const A extends readonly SelectArg[]>(...cols: A): Insert<T, A> {
-    return new Insert(
-      this.table,
-      this.rows,
-      this.columns,
-      this.fromSelect,
-      returningList(this.table, cols),
-      this.onConflict,
-      this.executionOptionsMap,
-    )
+    return this.with<A>({ returningColumns: returningList(this.table, cols) })
   }
 
   /** The row that failed to insert, for use in an upsert's `set`: `excluded.col` / `VALUES(col)`. */
@@ -297,16 +285,17 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
   }
   private withConflict(onConflict: OnConflict): Insert<T, R> {
     if (this.onConflict) throw new ArgumentError('This INSERT already has a conflict clause')
-    return new Insert(
-      this.table,
-      this.rows,
-      this.columns,
-      this.fromSelect,
-      this.returningColumns,
-      onConflict,
-      this.executionOptionsMap,
-    )
+    return this.with({ onConflict })
   }
+}
+
+/** The parts of an UPDATE a builder method may replace. */
+interface UpdateParts {
+  readonly set: readonly (readonly [Column<any, any>, ColumnElement])[]
+  readonly whereClause: ColumnElement | undefined
+  readonly extraFroms: readonly FromClause[]
+  readonly returningColumns: readonly ColumnElement[]
+  readonly executionOptionsMap: Readonly<Record<string, unknown>>
 }
 
 /**
@@ -339,53 +328,36 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
     this.effectiveSet = [...set, ...extra]
     Object.freeze(this)
   }
+  /** A copy with some parts replaced (the builder methods' one constructor call). */
+  private with<R2 extends readonly unknown[] = R>(parts: Partial<UpdateParts>): Update<T, R2> {
+    return new Update(
+      this.table,
+      parts.set ?? this.set,
+      'whereClause' in parts ? parts.whereClause : this.whereClause,
+      parts.extraFroms ?? this.extraFroms,
+      parts.returningColumns ?? this.returningColumns,
+      parts.executionOptionsMap ?? this.executionOptionsMap,
+    )
+  }
   /** Columns to set; values are bound and checked against each column's type. */
   values(values: UpdateValues<T>): Update<T, R> {
     const entries = checkedColumns(this.table, values as Record<string, unknown>)
     const merged = new Map(this.set)
     for (const [c, v] of entries) merged.set(c, bindColumnValue(this.table, c, v))
-    return new Update(
-      this.table,
-      [...merged],
-      this.whereClause,
-      this.extraFroms,
-      this.returningColumns,
-      this.executionOptionsMap,
-    )
+    return this.with({ set: [...merged] })
   }
   /** Adds a WHERE condition; several calls are joined with AND. */
   where(...conditions: ColumnElement<boolean>[]): Update<T, R> {
     const all = [this.whereClause, ...conditions].filter((c) => c !== undefined) as ColumnElement<boolean>[]
-    return new Update(
-      this.table,
-      this.set,
-      and(...all),
-      this.extraFroms,
-      this.returningColumns,
-      this.executionOptionsMap,
-    )
+    return this.with({ whereClause: and(...all) })
   }
   /** `UPDATE ... FROM other` (PostgreSQL and SQLite). */
   from(...froms: FromClause[]): Update<T, R> {
-    return new Update(
-      this.table,
-      this.set,
-      this.whereClause,
-      [...this.extraFroms, ...froms],
-      this.returningColumns,
-      this.executionOptionsMap,
-    )
+    return this.with({ extraFroms: [...this.extraFroms, ...froms] })
   }
   /** `RETURNING cols` (PostgreSQL and SQLite). */
   returning<const A extends readonly SelectArg[]>(...cols: A): Update<T, A> {
-    return new Update(
-      this.table,
-      this.set,
-      this.whereClause,
-      this.extraFroms,
-      returningList(this.table, cols),
-      this.executionOptionsMap,
-    )
+    return this.with<A>({ returningColumns: returningList(this.table, cols) })
   }
   /**
    * Options for the executor, merged with earlier ones. The ORM session reads
@@ -396,10 +368,7 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
    * ```
    */
   executionOptions(opts: Readonly<Record<string, unknown>>): Update<T, R> {
-    return new Update(this.table, this.set, this.whereClause, this.extraFroms, this.returningColumns, {
-      ...this.executionOptionsMap,
-      ...opts,
-    })
+    return this.with({ executionOptionsMap: { ...this.executionOptionsMap, ...opts } })
   }
 }
 
