@@ -4,16 +4,11 @@
  * @module
  */
 import type { Select } from '../sql/select.js'
-import { type Mapper, mapperOf } from './mapper.js'
+import { isEntity, type Mapper, mapperOf } from './mapper.js'
 
 function entityMappers(stmt: Select): Mapper[] {
   const out: Mapper[] = []
-  for (const arg of stmt.args)
-    if (
-      typeof arg === 'function' &&
-      typeof (arg as { __clauseElement__?: unknown }).__clauseElement__ === 'function'
-    )
-      out.push(mapperOf(arg))
+  for (const arg of stmt.args) if (isEntity(arg)) out.push(mapperOf(arg))
   return out
 }
 

@@ -5,10 +5,9 @@
  * @module
  */
 import { ArgumentError } from '../errors.js'
-import { Result } from '../result/result.js'
 import { ColumnsSource } from '../sql/from-clauses.js'
 import { dedupeNames, resolveClauseElement, type Select } from '../sql/select.js'
-import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
+import { type IdentityKey, isEntity, type Mapper, mapperOf } from './mapper.js'
 import { InstanceState, STATE } from './state.js'
 
 /** What hydration needs of the session. */
@@ -55,13 +54,6 @@ export interface RowLayout {
   /** For each output position: an entity span, or the index of a plain column. */
   readonly outputs: readonly (EntitySpan | number)[]
   readonly names: readonly string[]
-}
-
-function isEntity(arg: unknown): arg is Function {
-  return (
-    typeof arg === 'function' &&
-    typeof (arg as { __clauseElement__?: unknown }).__clauseElement__ === 'function'
-  )
 }
 
 /** The layout of `stmt`'s rows, or undefined when it selects no mapped class. */
@@ -161,18 +153,4 @@ export function mapRow(
     out[i] = typeof o === 'number' ? values[o] : hydrate(session, o, values, options, loaded)
   }
   return out
-}
-
-/** A result of objects (and plain columns) from a result of columns. */
-export function hydrateResult(
-  session: Hydrator,
-  layout: RowLayout,
-  result: Result,
-  options: LoadOptions,
-  loaded: Map<Mapper, InstanceState[]>,
-): Result<any> {
-  const rows = result.takeRows()
-  const data = new Array<unknown[]>(rows.length)
-  for (let i = 0; i < rows.length; i++) data[i] = mapRow(session, layout, rows[i]!, options, loaded)
-  return new Result(layout.names, data, result.rowsAffected, result.lastInsertId)
 }

@@ -82,6 +82,14 @@ export function checkAttributeName(owner: string, key: string): void {
     )
 }
 
+/** True for a `select()` argument that is a mapped class (it has the `__clauseElement__` hook). */
+export function isEntity(arg: unknown): arg is Function {
+  return (
+    typeof arg === 'function' &&
+    typeof (arg as { __clauseElement__?: unknown }).__clauseElement__ === 'function'
+  )
+}
+
 /** The mapping of one class onto one table. */
 export class Mapper {
   /** Column attributes, in table order. */

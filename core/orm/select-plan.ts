@@ -17,6 +17,7 @@ import {
   Select as SelectClass,
   select,
 } from '../sql/select.js'
+import { withInheritanceCriteria } from './inheritance.js'
 import {
   addJoinedLoads,
   expandJoined,
@@ -37,7 +38,7 @@ import {
 } from './load-tree.js'
 import type { LoaderStrategy } from './loader-options.js'
 import { type EntitySpan, entitySpan } from './loading.js'
-import { type Mapper, mapperOf } from './mapper.js'
+import { isEntity, type Mapper, mapperOf } from './mapper.js'
 import type { Relationship } from './relationship.js'
 
 /** One class loaded in the rows of a statement (queried, joined, or inside a JSON array). */
@@ -84,13 +85,6 @@ export interface PlanContext {
   node(mapper: Mapper, tree: LoadTree, path: readonly Relationship<any>[], where: 'row' | 'json'): EntityNode
   /** Every node made, in order. */
   readonly nodes: EntityNode[]
-}
-
-function isEntity(arg: unknown): arg is Function {
-  return (
-    typeof arg === 'function' &&
-    typeof (arg as { __clauseElement__?: unknown }).__clauseElement__ === 'function'
-  )
 }
 
 function strategyName(s: LoaderStrategy): string {
@@ -236,11 +230,13 @@ export interface PlanOptions {
 
 /** Plans `stmt` (undefined when it selects no mapped class). */
 export function planOrmSelect(
-  stmt: Select,
+  query: Select,
   dialect: Dialect,
   options: PlanOptions = {},
 ): OrmPlan | undefined {
-  if (!stmt.args.some(isEntity)) return undefined
+  if (!query.args.some(isEntity)) return undefined
+  // a subclass of single-table inheritance reads only its rows, whichever path the select takes
+  const stmt = withInheritanceCriteria(query)
   const { trees, path = [] } = options
   const mappers = stmt.args.filter(isEntity).map((a) => mapperOf(a))
   const optionTrees = trees ?? buildTrees(stmt.loaderOptions, mappers)

@@ -9,7 +9,6 @@ import { and, or } from '../sql/constructors.js'
 import type { ColumnElement } from '../sql/elements.js'
 import { type Select, select } from '../sql/select.js'
 import { instrumentedList } from './collections.js'
-import { withInheritanceCriteria } from './inheritance.js'
 import { EMPTY_TREE, type LoadTree, strategiesOf } from './load-tree.js'
 import type { LoaderStrategy } from './loader-options.js'
 import type { IdentityKey } from './mapper.js'
@@ -53,7 +52,7 @@ async function run(
   path: readonly Relationship<any>[],
   populateExisting: boolean,
 ): Promise<unknown[][]> {
-  const result = await runOrmSelect(host, withInheritanceCriteria(stmt), undefined, {
+  const result = await runOrmSelect(host, stmt, undefined, {
     populateExisting,
     trees: new Map([[rel.target, tree]]),
     path,

@@ -46,7 +46,9 @@ export class SessionObjects {
 
   /** True when a flush would write something. */
   hasChanges(): boolean {
-    return this.pending.size > 0 || this.deleted.size > 0 || [...this.dirty].some((s) => s.modified)
+    if (this.pending.size > 0 || this.deleted.size > 0) return true
+    for (const s of this.dirty) if (s.modified) return true
+    return false
   }
 
   /** A persistent object changed: list it as dirty (and back in the identity map if a stream released it). */

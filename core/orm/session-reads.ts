@@ -11,7 +11,6 @@ import { AsyncResult, type ChunkSource } from '../result/async-result.js'
 import { and } from '../sql/constructors.js'
 import type { ClauseElement } from '../sql/elements.js'
 import { Select as SelectClass, select } from '../sql/select.js'
-import { withInheritanceCriteria } from './inheritance.js'
 import { loadRelationship } from './loader-options.js'
 import { mapRow, rowLayout } from './loading.js'
 import type { Mapper } from './mapper.js'
@@ -32,13 +31,12 @@ export async function streamObjects(
   given: ClauseElement,
   givenOptions: StreamOptions,
 ): Promise<AsyncResult<any>> {
-  let stmt = given
+  const stmt = given
   let options = givenOptions
   if (stmt instanceof SelectClass) {
     const yieldPer = stmt.executionOptionsMap.yieldPer
     if (typeof yieldPer === 'number' && options.chunkSize === undefined)
       options = { ...options, chunkSize: yieldPer }
-    stmt = withInheritanceCriteria(stmt)
   }
   const orm = stmt instanceof SelectClass ? ormChunkMapper(session, stmt) : undefined
   const own = open === undefined ? await session.bind.connect() : undefined

@@ -58,3 +58,15 @@ export class SessionTransaction {
     return this.rollback()
   }
 }
+
+/** Runs `fn` in `tx`: commits when it returns (unless `fn` ended `tx` itself), rolls back when it throws. */
+export async function runInTransaction<T>(tx: SessionTransaction, fn: () => Promise<T>): Promise<T> {
+  try {
+    const out = await fn()
+    if (tx.isActive) await tx.commit()
+    return out
+  } catch (err) {
+    if (tx.isActive) await tx.rollback()
+    throw err
+  }
+}

@@ -19,22 +19,20 @@ import type { AsyncResult } from '../result/async-result.js'
 import type { Result } from '../result/result.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
 import { ClauseElement } from '../sql/elements.js'
-import { type Select, Select as SelectClass, select } from '../sql/select.js'
+import { Select as SelectClass, select } from '../sql/select.js'
 import { rawList } from './collections.js'
 import { type FlushTarget, runBatch, runInteractive } from './flush.js'
 import { HeldWrites } from './held-writes.js'
-import { withInheritanceCriteria } from './inheritance.js'
 import { prefetchKeys } from './key-prefetch.js'
 import { loadRelationship } from './loader-options.js'
-import { hydrateResult, rowLayout } from './loading.js'
-import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
+import { type IdentityKey, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
 import { executeOrmSelect } from './query.js'
 import type { Relationship } from './relationship.js'
 import { newFrame, type RollbackFrame, SessionObjects } from './session-objects.js'
 import { keyMatch, loadAttributes, normalizeIdent, streamObjects } from './session-reads.js'
-import { SessionTransaction } from './session-transaction.js'
+import { runInTransaction, SessionTransaction } from './session-transaction.js'
 import { type InstanceState, type SessionLink, stateOf } from './state.js'
 import { type FlushPlan, isEmptyPlan, keysNeededFirst, planFlush } from './unit-of-work.js'
 
@@ -279,16 +277,6 @@ export class AsyncSession implements SessionLink {
     await this.flush()
   }
 
-  /** @internal Runs an ORM select without autoflush, for loaders. */
-  async loadSelect(given: Select, populateExisting: boolean) {
-    const stmt = withInheritanceCriteria(given)
-    const layout = rowLayout(stmt)!
-    const loaded = new Map<Mapper, InstanceState[]>()
-    const raw = await this.runRead(stmt)
-    const result = hydrateResult(this, layout, raw, { populateExisting }, loaded)
-    return { result, loaded }
-  }
-
   /**
    * Runs a statement. A select of mapped classes gives rows holding objects (through the
    * identity map); anything else runs as with a connection. Writes (insert/update/delete) run in
@@ -312,7 +300,7 @@ export class AsyncSession implements SessionLink {
     }
     await this.autoflushNow()
     if (stmt instanceof SelectClass) {
-      const result = await executeOrmSelect(this, withInheritanceCriteria(stmt), params)
+      const result = await executeOrmSelect(this, stmt, params)
       if (result !== undefined) return result as Result<RowOfStmt<S>>
     }
     return this.runRead(stmt, params)
@@ -595,15 +583,7 @@ export class AsyncSession implements SessionLink {
       throw new InvalidRequestError('A transaction is already begun on this session')
     const tx = new SessionTransaction(this, undefined)
     this.#explicit = tx
-    if (fn === undefined) return tx
-    try {
-      const out = await fn(this)
-      if (tx.isActive) await tx.commit()
-      return out
-    } catch (err) {
-      if (tx.isActive) await tx.rollback()
-      throw err
-    }
+    return fn === undefined ? tx : runInTransaction(tx, () => fn(this))
   }
 
   /**
@@ -624,15 +604,7 @@ export class AsyncSession implements SessionLink {
     const frame = newFrame()
     this.objects.frames.push(frame)
     const tx = new SessionTransaction(this, { savepoint: sp, frame })
-    if (fn === undefined) return tx
-    try {
-      const out = await fn(this)
-      if (tx.isActive) await tx.commit()
-      return out
-    } catch (err) {
-      if (tx.isActive) await tx.rollback()
-      throw err
-    }
+    return fn === undefined ? tx : runInTransaction(tx, () => fn(this))
   }
 
   /** @internal Ends a savepoint frame (SessionTransaction). */
