@@ -7,10 +7,14 @@
  *   StatementError (sql, params, cause)
  *     DBAPIError (code, orig)
  *       IntegrityError, OperationalError, ProgrammingError, DataError,
+ *         StatementTimeoutError             the operation's timeout expired before a write left
  *       InterfaceError, InternalError,
  *       NotSupportedError -> UnsupportedCapabilityError
+ *   CommitOutcomeUnknownError               a commit's bytes may have reached the database
  *   TimeoutError                            pool
- *   InvalidRequestError, DetachedInstanceError, FlushError, StaleDataError   ORM
+ *   InvalidRequestError, ConcurrentOperationError, DetachedInstanceError, FlushError,
+ *     PendingRollbackError, NotLoadedError
+ *   StaleDataError                          ORM
  *   NoResultFound, MultipleResultsFound     results
  * ```
  * @module
@@ -82,6 +86,16 @@ export class ProgrammingError extends DBAPIError {
 export class DataError extends DBAPIError {
   override name = 'DataError'
 }
+/**
+ * The operation's `timeout` expired (or its `signal` aborted) before any byte of a commit or write
+ * could have reached the database: nothing was committed, and the connection it used was
+ * discarded. A client timeout does not stop work the server already started (a read, or the
+ * statements of a transaction that the server rolls back once it sees the connection go).
+ */
+export class StatementTimeoutError extends OperationalError {
+  override name = 'StatementTimeoutError'
+}
+
 /** The driver was misused: closed connection, bad configuration. */
 export class InterfaceError extends DBAPIError {
   override name = 'InterfaceError'
@@ -97,6 +111,23 @@ export class NotSupportedError extends DBAPIError {
 /** The adapter lacks a capability (interactive transactions, savepoints...); the message says what to use instead. */
 export class UnsupportedCapabilityError extends NotSupportedError {
   override name = 'UnsupportedCapabilityError'
+}
+
+/**
+ * A commit (or an autocommitting write, or an atomic batch) was sent, and no answer says whether
+ * the database applied it: the reply was lost, the connection dropped, or the timeout expired
+ * after bytes left. The library never retries such a write by itself. Look at the database (by a
+ * key you chose) before writing again. `statements` lists the SQL attempted, never its values;
+ * `cause` is the transport error or the timeout.
+ */
+export class CommitOutcomeUnknownError extends EdgeAlchemyError {
+  override name = 'CommitOutcomeUnknownError'
+  /** The SQL text of the statements sent (no parameter values). */
+  readonly statements: readonly string[]
+  constructor(message: string, statements: readonly string[], options?: { cause?: unknown }) {
+    super(message, options)
+    this.statements = statements
+  }
 }
 
 /** No connection became free within the pool's timeout. */
@@ -140,4 +171,14 @@ export class NotLoadedError extends InvalidRequestError {
 /** The session's transaction failed (a flush or commit raised); call `rollback()` before going on. */
 export class PendingRollbackError extends InvalidRequestError {
   override name = 'PendingRollbackError'
+}
+
+/**
+ * A call on a session or connection was made while another of its operations was in flight
+ * (`Promise.all` over one session, a forgotten `await`): concurrent operations are not permitted
+ * on one session or connection. Raised before anything is sent; the operation in flight goes on.
+ * Use one session (or connection) per task, or await each call.
+ */
+export class ConcurrentOperationError extends InvalidRequestError {
+  override name = 'ConcurrentOperationError'
 }

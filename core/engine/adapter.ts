@@ -73,8 +73,10 @@ export interface AdapterTransaction {
    * Each yielded result holds at most `chunkSize` rows.
    */
   stream?(stmt: Statement, chunkSize: number, options?: ExecuteOptions): AsyncIterable<RawResult>
-  commit(): Promise<void>
-  rollback(): Promise<void>
+  /** Commits; `signal` aborts the wait (the outcome is then unknown to the caller). */
+  commit(options?: ExecuteOptions): Promise<void>
+  /** Rolls back; after a transport failure or an abort, discards the connection instead. */
+  rollback(options?: ExecuteOptions): Promise<void>
 }
 
 /** A transport: the engine's view of one database. */
@@ -98,8 +100,11 @@ export interface Adapter {
    * SQLite code, MySQL errno, D1/Hrana/Vitess message). The dialect maps them to the error tree.
    */
   errorInfo(err: unknown): DriverErrorInfo
-  /** Closes sockets and pools. */
-  close(): Promise<void>
+  /**
+   * Closes sockets and pools. Connections still checked out close when released, or at once
+   * with `force` (the engine's `dispose()` forces after its grace period).
+   */
+  close(options?: { readonly force?: boolean }): Promise<void>
   /** Strings that must never appear in a kept error (passwords, tokens); redacted from driver errors. */
   readonly secrets?: readonly string[]
   /** The SQL dialect the adapter speaks (the engine loads no other). */

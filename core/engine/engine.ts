@@ -2,18 +2,22 @@ import type { Dialect } from '../dialects/dialect.js'
 import { ArgumentError, InvalidRequestError } from '../errors.js'
 import type { Result } from '../result/result.js'
 import type { CompiledStatement, CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
+import { abortable } from './abortable.js'
 import type { Adapter, AdapterFactory, RawResult, Statement, TransactionOptions } from './adapter.js'
+import { commitFailure } from './commit-outcome.js'
 import { AsyncConnection, noInteractiveTransactions } from './connection.js'
 import {
   type EchoSettings,
   type Executable,
   type ExecuteArgs,
   echoStatement,
+  isReadOnlyStatement,
   prepare,
   prepareOne,
   toResult,
   wrapError,
 } from './execution.js'
+import { checkTimeout, defaultOperationTimeout, Operation, type OperationOptions } from './operation.js'
 
 /** Options of {@link createAsyncEngine}. */
 export interface EngineOptions {
@@ -27,6 +31,19 @@ export interface EngineOptions {
   isolationLevel?: string
   /** Adapter factories to choose from when the engine is created from a URL. */
   adapters?: readonly AdapterFactory[]
+  /**
+   * Milliseconds one operation may take by default (`execute`, a whole `commit()`, ...): 30000.
+   * `null` turns the limit off. Each call can set its own `{ timeout, signal }`.
+   */
+  timeout?: number | null
+}
+
+/** What {@link AsyncEngine.dispose} did. */
+export interface DisposeReport {
+  /** Connections (of sessions too) still open when dispose() began; each was rolled back and closed. */
+  readonly connections: number
+  /** Of those, how many had an operation in flight that outlived the grace period and was cut short. */
+  readonly forced: number
 }
 
 type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, unknown>
@@ -48,7 +65,11 @@ export class AsyncEngine {
   readonly dialect: Dialect
   private readonly echo: EchoSettings
   private readonly txOptions: TransactionOptions
+  /** The default operation timeout (ms; null: none). */
+  readonly timeout: number | null
   #disposed = false
+  /** Connections open now (engine.connect(), sessions), for dispose(). */
+  readonly #open = new Set<AsyncConnection>()
 
   constructor(
     readonly adapter: Adapter,
@@ -68,39 +89,69 @@ export class AsyncEngine {
       logger: options.logger ?? ((line) => console.log(line)),
     }
     this.txOptions = options.isolationLevel === undefined ? {} : { isolation: options.isolationLevel }
+    const timeout = checkTimeout(options.timeout, 'createAsyncEngine()')
+    this.timeout = timeout === undefined ? defaultOperationTimeout : timeout
   }
 
   /** A new connection; close it (or `await using` it) when done. */
   async connect(): Promise<AsyncConnection> {
     this.checkOpen()
-    return new AsyncConnection(this.adapter, this.dialect, this.echo, this.txOptions)
+    const conn = new AsyncConnection(this.adapter, this.dialect, this.echo, this.txOptions, {
+      timeout: this.timeout,
+      onClose: (c) => this.#open.delete(c),
+    })
+    this.#open.add(conn)
+    return conn
+  }
+
+  /** Starts one engine-level operation (no gate: an engine runs any number at once). */
+  private operation(name: string, options: OperationOptions | undefined): Operation {
+    const timeout = checkTimeout(options?.timeout, `${name}()`)
+    return new Operation(name, timeout === undefined ? this.timeout : timeout, options?.signal, 'engine')
   }
 
   /**
    * Runs one statement on its own and commits it (the seed's `AsyncEngine.execute`). With a list
    * of parameter sets (executemany) every set runs and commits together, atomically: one batch
-   * on batch-only adapters, one transaction elsewhere.
+   * on batch-only adapters, one transaction elsewhere. A write whose reply is lost raises
+   * `CommitOutcomeUnknownError`.
    */
-  execute<S extends Executable>(stmt: S, params?: ExecuteArgs): Promise<Result<RowOfStmt<S>>> {
+  execute<S extends Executable>(
+    stmt: S,
+    params?: ExecuteArgs,
+    options?: OperationOptions,
+  ): Promise<Result<RowOfStmt<S>>> {
     // the common case (one parameter set) without async frames: the adapter's promise, chained
-    if (Array.isArray(params)) return this.executeMany(stmt, params)
+    if (Array.isArray(params)) return this.executeMany(stmt, params, options)
     let bound: Statement
     let template: CompiledTemplate
+    let op: Operation
     try {
       this.checkOpen()
       ;({ template, statement: bound } = prepareOne(this.dialect, stmt, params as ExecuteParams | undefined))
+      op = this.operation('execute', options)
       echoStatement(this.echo, bound)
     } catch (err) {
       return Promise.reject(err)
     }
+    const write = !isReadOnlyStatement(stmt)
+    const fail = (err: unknown): Error => {
+      if (write) return commitFailure(this.adapter, this.dialect, err, [bound], op, this.echo.hideParameters)
+      if (op.aborted) return op.abortError(err) as Error
+      return wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters)
+    }
     let pending: Promise<RawResult>
     try {
-      pending = this.adapter.execute(bound)
+      op.mayHaveCommitted = write
+      pending = this.adapter.execute(bound, { signal: op.signal })
+      if (op.signal !== undefined) pending = abortable(pending, op.signal)
     } catch (err) {
-      return Promise.reject(wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters))
+      op.end()
+      return Promise.reject(fail(err))
     }
     return pending.then(
       (raw) => {
+        op.end()
         try {
           return toResult<RowOfStmt<S>>(this.dialect, template, raw)
         } catch (err) {
@@ -108,7 +159,8 @@ export class AsyncEngine {
         }
       },
       (err) => {
-        throw wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters)
+        op.end()
+        throw fail(err)
       },
     )
   }
@@ -116,38 +168,45 @@ export class AsyncEngine {
   private async executeMany<S extends Executable>(
     stmt: S,
     params: ExecuteArgs,
+    options: OperationOptions | undefined,
   ): Promise<Result<RowOfStmt<S>>> {
     this.checkOpen()
-    const { template, statements } = prepare(this.dialect, stmt, params)
-    if (statements.length > 1) {
-      const conn = await this.connect()
+    const { statements } = prepare(this.dialect, stmt, params)
+    if (statements.length === 1) return this.execute(stmt, (params as readonly ExecuteParams[])[0], options)
+    const conn = await this.connect()
+    try {
+      // one operation: a deadline for the statements and the commit together
+      const op = this.operation('execute', options)
       try {
-        const result = await conn.execute(stmt, params)
-        await conn.commit()
+        const given = { signal: op.signal, timeout: null }
+        const result = await conn.execute(stmt, params, given)
+        await conn.commit(given)
         return result
       } finally {
-        await conn.close()
+        op.end()
       }
-    }
-    const bound = statements[0]!
-    echoStatement(this.echo, bound)
-    try {
-      return toResult(this.dialect, template, await this.adapter.execute(bound))
-    } catch (err) {
-      throw wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters)
+    } finally {
+      await conn.close()
     }
   }
 
   /** The first column of the first row of one statement. */
-  async scalar<S extends Executable>(stmt: S, params?: ExecuteArgs): Promise<unknown> {
-    return (await this.execute(stmt, params)).scalar()
+  async scalar<S extends Executable>(
+    stmt: S,
+    params?: ExecuteArgs,
+    options?: OperationOptions,
+  ): Promise<unknown> {
+    return (await this.execute(stmt, params, options)).scalar()
   }
 
   /**
    * Runs `fn` in a transaction on a new connection: commits when it returns, rolls back when it
    * throws. Interactive adapters only; on batch-only adapters use {@link batch}.
    */
-  async begin<T>(fn: (conn: AsyncConnection) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  async begin<T>(
+    fn: (conn: AsyncConnection) => Promise<T>,
+    options: TransactionOptions & OperationOptions = {},
+  ): Promise<T> {
     this.checkOpen()
     if (!this.adapter.capabilities.interactiveTransactions) throw noInteractiveTransactions(this.adapter)
     const conn = await this.connect()
@@ -155,7 +214,7 @@ export class AsyncEngine {
       const tx = await conn.begin(options)
       try {
         const out = await fn(conn)
-        if (tx.isActive) await tx.commit()
+        if (tx.isActive) await tx.commit({ timeout: options.timeout, signal: options.signal })
         return out
       } catch (err) {
         await tx.rollback().catch(() => undefined)
@@ -170,7 +229,10 @@ export class AsyncEngine {
    * Runs statements as one atomic unit: all or nothing, in one round trip where the adapter
    * allows it (neon-http, libsql, d1), else BEGIN + each + COMMIT on one connection.
    */
-  async batch(items: readonly BatchItem[], options: TransactionOptions = {}): Promise<Result[]> {
+  async batch(
+    items: readonly BatchItem[],
+    options: TransactionOptions & OperationOptions = {},
+  ): Promise<Result[]> {
     this.checkOpen()
     if (items.length === 0) return []
     const prepared = items.map((item) => {
@@ -180,16 +242,11 @@ export class AsyncEngine {
       const p = prepare(this.dialect, stmt, params)
       return { template: p.template, stmt: p.statements[0]! }
     })
-    for (const p of prepared) echoStatement(this.echo, p.stmt)
-    try {
-      const raws = await this.adapter.batch(
-        prepared.map((p) => p.stmt),
-        { ...this.txOptions, ...options },
-      )
-      return raws.map((raw, i) => toResult(this.dialect, prepared[i]!.template, raw))
-    } catch (err) {
-      throw wrapError(this.adapter, this.dialect, err, undefined, this.echo.hideParameters)
-    }
+    const raws = await this.runStatementBatch(
+      prepared.map((p) => p.stmt),
+      options,
+    )
+    return raws.map((raw, i) => toResult(this.dialect, prepared[i]!.template, raw))
   }
 
   /**
@@ -198,14 +255,22 @@ export class AsyncEngine {
    */
   async runStatementBatch(
     statements: readonly Statement[],
-    options: TransactionOptions = {},
+    options: TransactionOptions & OperationOptions = {},
   ): Promise<RawResult[]> {
     this.checkOpen()
+    const op = this.operation('batch', options)
     for (const s of statements) echoStatement(this.echo, s)
     try {
-      return await this.adapter.batch(statements, { ...this.txOptions, ...options })
+      const { timeout: _t, ...txOptions } = options
+      op.mayHaveCommitted = true
+      return await abortable(
+        this.adapter.batch(statements, { ...this.txOptions, ...txOptions, signal: op.signal }),
+        op.signal,
+      )
     } catch (err) {
-      throw wrapError(this.adapter, this.dialect, err, undefined, this.echo.hideParameters)
+      throw commitFailure(this.adapter, this.dialect, err, statements, op, this.echo.hideParameters)
+    } finally {
+      op.end()
     }
   }
 
@@ -217,21 +282,41 @@ export class AsyncEngine {
   /** SqlRunner, so `metadata.createAll(engine)` works: each DDL statement commits by itself. */
   async runCompiled(stmt: CompiledStatement): Promise<{ rows: readonly (readonly unknown[])[] }> {
     echoStatement(this.echo, stmt)
+    const op = this.operation('execute', undefined)
     try {
-      return await this.adapter.execute(stmt)
+      return await abortable(this.adapter.execute(stmt, { signal: op.signal }), op.signal)
     } catch (err) {
+      if (op.aborted) throw op.abortError(err)
       throw wrapError(this.adapter, this.dialect, err, stmt, this.echo.hideParameters)
+    } finally {
+      op.end()
     }
   }
 
-  /** Closes every connection of the adapter; the engine cannot be used afterwards. */
-  async dispose(): Promise<void> {
-    if (this.#disposed) return
+  /**
+   * Closes every connection, the engine's and its sessions'; the engine cannot be used
+   * afterwards. A connection with an operation in flight gets up to `grace` ms (default: the
+   * engine's timeout) to finish; then the operation is cut short and its connection discarded.
+   * Every open transaction is rolled back. Resolves with how many connections were open and how
+   * many had to be forced.
+   */
+  async dispose(options: { grace?: number | null } = {}): Promise<DisposeReport> {
+    if (this.#disposed) return { connections: 0, forced: 0 }
     this.#disposed = true
-    await this.adapter.close()
+    const open = [...this.#open]
+    const grace =
+      options.grace === undefined ? this.timeout : (checkTimeout(options.grace, 'dispose()') ?? null)
+    const clean = await Promise.all(open.map((c) => c.closeReport(grace).catch(() => false)))
+    const forced = clean.filter((ok) => !ok).length
+    await this.adapter.close({ force: true })
+    if (forced > 0)
+      this.echo.logger(
+        `edgealchemy: dispose() cut short ${forced} connection(s) whose operation outlived the grace period`,
+      )
+    return { connections: open.length, forced }
   }
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.dispose()
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose()
   }
 
   private checkOpen(): void {

@@ -11,8 +11,8 @@ import { Result } from '../result/result.js'
 import type { CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
 import { bindparam } from '../sql/constructors.js'
 import { Insert } from '../sql/dml.js'
-import { ClauseElement } from '../sql/elements.js'
-import { dedupeNames } from '../sql/select.js'
+import { ClauseElement, TextClause } from '../sql/elements.js'
+import { CompoundSelect, dedupeNames, Select } from '../sql/select.js'
 import type { Adapter, ExecuteOptions, RawResult, Statement } from './adapter.js'
 import { redactError } from './redact.js'
 
@@ -72,6 +72,22 @@ function withValuesFromParams(
     return extra
   })
   return { stmt: out, sets: filled }
+}
+
+/** Text that starts as a query does: a read, whose lost reply commits nothing. */
+const readText = /^\s*(select|values|show|explain)\b/i
+
+/**
+ * True for a statement that only reads: a select, or `text()` starting with SELECT, VALUES, SHOW
+ * or EXPLAIN. Anything else may write, so a lost reply leaves its outcome unknown.
+ */
+export function isReadOnlyStatement(stmt: Executable): boolean {
+  if (stmt instanceof Select || stmt instanceof CompoundSelect) return true
+  if (stmt instanceof TextClause) {
+    const head = stmt.parts[0]
+    return typeof head === 'string' && readText.test(head)
+  }
+  return false
 }
 
 function notExecutable(stmt: unknown): ArgumentError {

@@ -4,11 +4,12 @@
  * snapshot: rows changed between pages may be seen twice or missed, as with any paging).
  * @module
  */
-import { ArgumentError, UnsupportedCapabilityError } from '../errors.js'
+import { ArgumentError, StatementTimeoutError, UnsupportedCapabilityError } from '../errors.js'
 import { AsyncResult, type ChunkSource } from '../result/async-result.js'
 import type { Column } from '../schema/column.js'
 import { ColumnRef, OrderByElement } from '../sql/elements.js'
 import { Select } from '../sql/select.js'
+import { abortable } from './abortable.js'
 import type { AdapterTransaction, RawResult } from './adapter.js'
 import type { AsyncConnection } from './connection.js'
 import { type Executable, prepare, toResult, wrapError } from './execution.js'
@@ -17,6 +18,10 @@ import { type Executable, prepare, toResult, wrapError } from './execution.js'
 export interface StreamOptions {
   /** Rows per chunk (cursor FETCH size or page size); default 100. */
   readonly chunkSize?: number
+  /** Milliseconds opening the stream may take, and then each chunk fetch; `null`: no limit. */
+  readonly timeout?: number | null | undefined
+  /** Aborts opening the stream. */
+  readonly signal?: AbortSignal | undefined
 }
 
 type Values = unknown[]
@@ -37,12 +42,20 @@ function ordersByUniqueKey(stmt: Select): boolean {
   return false
 }
 
-/** Opens a stream on `conn`; `tx` is the connection's open interactive transaction, if any. */
+/** Runs one chunk fetch as an operation of the connection (its gate and timeout). */
+export type StreamStep = <T>(fn: (signal: AbortSignal | undefined) => Promise<T>) => Promise<T>
+
+/**
+ * Opens a stream on `conn`; `tx` is the connection's open interactive transaction, if any.
+ * Cursor chunks are fetched through `step`; pages go through `conn.execute`, an operation itself.
+ */
 export async function openStream<R>(
   conn: AsyncConnection,
   stmt: Executable,
   options: StreamOptions,
   tx: AdapterTransaction | undefined,
+  step: StreamStep,
+  signal: AbortSignal | undefined,
 ): Promise<AsyncResult<R>> {
   const chunkSize = options.chunkSize ?? 100
   if (!Number.isInteger(chunkSize) || chunkSize < 1)
@@ -50,7 +63,7 @@ export async function openStream<R>(
   const adapter = conn.adapter
   const mode = adapter.capabilities.streaming
   let source: ChunkSource & { names(): readonly string[] }
-  if (mode === 'cursor') source = await cursorSource(conn, stmt, chunkSize, tx)
+  if (mode === 'cursor') source = await cursorSource(conn, stmt, chunkSize, tx, step, signal)
   else if (mode === 'paged') source = await pagedSource(conn, stmt, chunkSize)
   else
     throw new UnsupportedCapabilityError(
@@ -64,6 +77,8 @@ async function cursorSource(
   stmt: Executable,
   chunkSize: number,
   tx: AdapterTransaction | undefined,
+  step: StreamStep,
+  signal: AbortSignal | undefined,
 ) {
   const { adapter, dialect } = conn
   const { template, statements } = prepare(dialect, stmt)
@@ -73,15 +88,24 @@ async function cursorSource(
   if (tx?.stream) iterable = tx.stream(bound, chunkSize)
   else if (adapter.stream) iterable = adapter.stream(bound, chunkSize)
   else if (adapter.begin) {
-    own = await adapter.begin({ readOnly: true })
+    own = await adapter.begin({ readOnly: true, signal })
     if (!own.stream) throw new UnsupportedCapabilityError(`${adapter.name} has no cursor in its transactions`)
     iterable = own.stream(bound, chunkSize)
   } else throw new UnsupportedCapabilityError(`${adapter.name} declares cursors but offers none`)
   const it = iterable[Symbol.asyncIterator]()
   const wrap = (err: unknown) => wrapError(adapter, dialect, err, bound, conn.echoSettings.hideParameters)
+  // the first chunk is fetched within stream()'s own operation; later ones each as one
+  let first = true
+  const fetch = (): Promise<IteratorResult<RawResult>> => {
+    if (first) {
+      first = false
+      return abortable(it.next(), signal)
+    }
+    return step((s) => it.next().then((r) => (s?.aborted ? Promise.reject(s.reason) : r)))
+  }
   const pull = async (): Promise<Values[] | undefined> => {
     try {
-      const r = await it.next()
+      const r = await fetch()
       if (r.done) {
         exhausted = true
         await finish(true)
@@ -91,7 +115,9 @@ async function cursorSource(
       names ??= result.names
       return (result as unknown as { data: Values[] }).data
     } catch (err) {
-      await finish(false).catch(() => undefined)
+      // a fetch cut short by its timeout may still be running: do not wait for the cursor
+      const closing = finish(false).catch(() => undefined)
+      if (!(err instanceof StatementTimeoutError)) await closing
       throw wrap(err)
     }
   }

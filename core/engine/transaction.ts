@@ -1,9 +1,10 @@
 import { InvalidRequestError } from '../errors.js'
+import type { OperationOptions } from './operation.js'
 
 /** What a transaction needs from its connection. */
 export interface TransactionOwner {
   /** Ends the root transaction or releases/rolls back to a savepoint. */
-  endTransaction(tx: AsyncTransaction, commit: boolean): Promise<void>
+  endTransaction(tx: AsyncTransaction, commit: boolean, options?: OperationOptions): Promise<void>
 }
 
 /**
@@ -32,16 +33,16 @@ export class AsyncTransaction {
     return this.savepoint !== undefined
   }
   /** Commits (or releases the savepoint). */
-  async commit(): Promise<void> {
+  async commit(options?: OperationOptions): Promise<void> {
     this.check('commit')
     this.#active = false
-    await this.owner.endTransaction(this, true)
+    await this.owner.endTransaction(this, true, options)
   }
   /** Rolls back (to the savepoint, for a nested transaction). */
-  async rollback(): Promise<void> {
+  async rollback(options?: OperationOptions): Promise<void> {
     if (!this.#active) return
     this.#active = false
-    await this.owner.endTransaction(this, false)
+    await this.owner.endTransaction(this, false, options)
   }
   /** Rolls back when still active. */
   close(): Promise<void> {

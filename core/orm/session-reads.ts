@@ -30,6 +30,7 @@ export async function streamObjects(
   open: AsyncConnection | undefined,
   given: ClauseElement,
   givenOptions: StreamOptions,
+  step: <T>(fn: () => Promise<T>) => Promise<T>,
 ): Promise<AsyncResult<any>> {
   const stmt = given
   let options = givenOptions
@@ -49,18 +50,20 @@ export async function streamObjects(
   const source = (inner as unknown as { handOver(): ChunkSource }).handOver()
   let previous: unknown[][] | undefined
   return new AsyncResult<any>(orm?.names ?? inner.keys(), {
-    next: async () => {
-      const chunk = await source.next()
-      if (chunk === undefined) {
-        await own?.close()
-        return undefined
-      }
-      if (orm === undefined) return chunk
-      const rows = await orm.map(chunk)
-      if (previous !== undefined) session.objects.releaseStreamed(previous)
-      previous = rows
-      return rows
-    },
+    // each chunk is one operation of the session: a get() between chunks is fine, one during a fetch is refused
+    next: () =>
+      step(async () => {
+        const chunk = await source.next()
+        if (chunk === undefined) {
+          await own?.close()
+          return undefined
+        }
+        if (orm === undefined) return chunk
+        const rows = await orm.map(chunk)
+        if (previous !== undefined) session.objects.releaseStreamed(previous)
+        previous = rows
+        return rows
+      }),
     close: async () => {
       await source.close()
       await own?.close()

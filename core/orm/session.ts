@@ -8,9 +8,11 @@
 import type { AsyncConnection } from '../engine/connection.js'
 import type { AsyncEngine } from '../engine/engine.js'
 import type { ExecuteArgs } from '../engine/execution.js'
+import { type Operation, OperationGate, type OperationOptions } from '../engine/operation.js'
 import type { StreamOptions } from '../engine/streaming.js'
 import {
   ArgumentError,
+  CommitOutcomeUnknownError,
   InvalidRequestError,
   PendingRollbackError,
   UnsupportedCapabilityError,
@@ -42,10 +44,12 @@ export interface SessionOptions {
   autoflush?: boolean
   /** Expire every object's attributes after commit (default true). */
   expireOnCommit?: boolean
+  /** Milliseconds one operation may take (a whole `commit()` is one); default: the engine's `timeout`. */
+  timeout?: number | null
 }
 
 /** Options of `session.get()`. */
-export interface GetOptions {
+export interface GetOptions extends OperationOptions {
   /** Reload the object's attributes even when it is already in the identity map. */
   populateExisting?: boolean
 }
@@ -74,6 +78,12 @@ export class AsyncSession implements SessionLink {
   readonly #held = new HeldWrites()
   #flushing = false
   #explicit: SessionTransaction | undefined
+  /** One operation at a time (see {@link ConcurrentOperationError}). */
+  readonly #gate = new OperationGate('session')
+  /** The operation in flight: its signal goes to every request it makes. */
+  #op: Operation | undefined
+  #closing: Promise<void> | undefined
+  readonly #timeout: number | null | undefined
   /** Statements of the last commit or flush, for tests and logs: requests sent, statements run. */
   lastFlush: { readonly requests: number; readonly statements: number } = { requests: 0, statements: 0 }
 
@@ -85,6 +95,46 @@ export class AsyncSession implements SessionLink {
       throw new ArgumentError('AsyncSession(engine) takes an engine from createAsyncEngine()')
     this.autoflush = options.autoflush ?? true
     this.expireOnCommit = options.expireOnCommit ?? true
+    this.#timeout = options.timeout
+  }
+
+  /** The default operation timeout: the session's, else the engine's. */
+  private get defaultTimeout(): number | null {
+    return this.#timeout !== undefined ? this.#timeout : this.bind.timeout
+  }
+
+  /**
+   * Runs `fn` as one operation of the session: refused with `ConcurrentOperationError` while
+   * another is in flight; bounded by its timeout; its signal reaches every request it makes.
+   */
+  private async run<T>(
+    name: string,
+    options: OperationOptions | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const op = this.#gate.enter(name, options, this.defaultTimeout)
+    this.#op = op
+    this.#conn?.adopt(op)
+    try {
+      return await fn()
+    } catch (err) {
+      throw op.aborted && !(err instanceof CommitOutcomeUnknownError) ? op.abortError(err) : err
+    } finally {
+      this.#op = undefined
+      this.#conn?.adopt(undefined)
+      this.#gate.leave(op)
+    }
+  }
+
+  /** Options for engine calls made on behalf of the operation in flight. */
+  private opOptions(): OperationOptions | undefined {
+    const op = this.#op
+    return op === undefined ? undefined : { signal: op.signal, timeout: null }
+  }
+
+  /** Options for a cleanup (rollback after a failure): a fresh time limit, not the failed operation's. */
+  private cleanupOptions(): OperationOptions {
+    return { timeout: this.defaultTimeout }
   }
 
   private get caps() {
@@ -166,11 +216,17 @@ export class AsyncSession implements SessionLink {
   }
 
   private checkUsable(): void {
-    if (this.#failed !== undefined)
+    if (this.#failed === undefined) return
+    if (this.#failed instanceof CommitOutcomeUnknownError)
       throw new PendingRollbackError(
-        `This session's transaction failed (${errorText(this.#failed)}); call rollback() before using the session again`,
+        "This session's last commit may or may not have been applied (CommitOutcomeUnknownError); its changes " +
+          'are still pending in the session. Look at the database, then call rollback() before using the session again',
         { cause: this.#failed },
       )
+    throw new PendingRollbackError(
+      `This session's transaction failed (${errorText(this.#failed)}); call rollback() before using the session again`,
+      { cause: this.#failed },
+    )
   }
 
   private stateFor(obj: unknown, what: string): InstanceState {
@@ -196,15 +252,17 @@ export class AsyncSession implements SessionLink {
    * Marks an object for deletion at the next flush; cascades `delete` to related objects,
    * loading unloaded ones first (hence async).
    */
-  async delete(obj: object): Promise<void> {
+  async delete(obj: object, options?: OperationOptions): Promise<void> {
     this.checkUsable()
     const state = this.stateFor(obj, 'delete')
     if (state.key === undefined)
       throw new InvalidRequestError(
         `This ${state.mapper.name} is not persisted; expunge() it instead of delete()`,
       )
-    if (state.session !== this) this.objects.add(state)
-    await this.deleteState(state, new Set())
+    await this.run('delete', options, async () => {
+      if (state.session !== this) this.objects.add(state)
+      await this.deleteState(state, new Set())
+    })
   }
 
   private async deleteState(state: InstanceState, seen: Set<InstanceState>): Promise<void> {
@@ -259,14 +317,17 @@ export class AsyncSession implements SessionLink {
   // ---- queries -----------------------------------------------------------------------------
 
   private async connection(): Promise<AsyncConnection> {
-    if (this.#conn === undefined || this.#conn.closed) this.#conn = await this.bind.connect()
+    if (this.#conn === undefined || this.#conn.closed) {
+      this.#conn = await this.bind.connect()
+      this.#conn.adopt(this.#op)
+    }
     return this.#conn
   }
 
   /** @internal Runs a read: in the session's transaction where one is open, else on its own (batch adapters). */
   async runRead(stmt: ClauseElement, params?: ExecuteArgs): Promise<Result<any>> {
     if (this.#conn !== undefined && !this.#conn.closed) return this.#conn.execute(stmt, params)
-    if (this.batchCommit) return this.bind.execute(stmt, params)
+    if (this.batchCommit) return this.bind.execute(stmt, params, this.opOptions())
     return (await this.connection()).execute(stmt, params)
   }
 
@@ -274,7 +335,7 @@ export class AsyncSession implements SessionLink {
   private async autoflushNow(): Promise<void> {
     if (!this.autoflush || this.#flushing || !this.hasChanges()) return
     if (!this.caps.interactiveTransactions) return
-    await this.flush()
+    await this.flushNow()
   }
 
   /**
@@ -286,7 +347,11 @@ export class AsyncSession implements SessionLink {
    * neon-http and d1, which cannot hold a transaction open, writes are held and sent by
    * `commit()` in its atomic batch: their result says nothing yet (`rowsAffected` is -1).
    */
-  async execute<S extends ClauseElement>(stmt: S, params?: ExecuteArgs): Promise<Result<RowOfStmt<S>>> {
+  async execute<S extends ClauseElement>(
+    stmt: S,
+    params?: ExecuteArgs,
+    options?: OperationOptions,
+  ): Promise<Result<RowOfStmt<S>>> {
     this.checkUsable()
     if (!(stmt instanceof ClauseElement))
       throw new ArgumentError(
@@ -294,6 +359,13 @@ export class AsyncSession implements SessionLink {
           ? 'execute() takes a statement; wrap raw SQL in text()'
           : 'execute() takes a statement',
       )
+    return this.run('execute', options, () => this.executeNow(stmt, params))
+  }
+
+  private async executeNow<S extends ClauseElement>(
+    stmt: S,
+    params?: ExecuteArgs,
+  ): Promise<Result<RowOfStmt<S>>> {
     if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete) {
       await this.autoflushNow()
       return executeOrmWrite(this.writeHost(), stmt, params)
@@ -345,12 +417,16 @@ export class AsyncSession implements SessionLink {
   }
 
   /** The first column of the first row. */
-  async scalar<S extends ClauseElement>(stmt: S, params?: ExecuteArgs): Promise<unknown> {
-    return (await this.execute(stmt, params)).scalar()
+  async scalar<S extends ClauseElement>(
+    stmt: S,
+    params?: ExecuteArgs,
+    options?: OperationOptions,
+  ): Promise<unknown> {
+    return (await this.execute(stmt, params, options)).scalar()
   }
   /** The first column of every row (objects for `select(User)`). */
-  async scalars<S extends ClauseElement>(stmt: S, params?: ExecuteArgs) {
-    return (await this.execute(stmt, params)).scalars()
+  async scalars<S extends ClauseElement>(stmt: S, params?: ExecuteArgs, options?: OperationOptions) {
+    return (await this.execute(stmt, params, options)).scalars()
   }
 
   /**
@@ -363,6 +439,14 @@ export class AsyncSession implements SessionLink {
     options: GetOptions = {},
   ): Promise<T | null> {
     this.checkUsable()
+    return this.run('get', options, () => this.getNow(cls, ident, options))
+  }
+
+  private async getNow<T>(
+    cls: abstract new (...args: any[]) => T,
+    ident: unknown,
+    options: GetOptions,
+  ): Promise<T | null> {
     const mapper = mapperOf(cls)
     const pk = normalizeIdent(mapper, ident)
     const key = mapper.identityKey(pk)
@@ -375,7 +459,7 @@ export class AsyncSession implements SessionLink {
     }
     let stmt = select(mapper.cls as never).where(keyMatch(mapper, pk))
     if (options.populateExisting) stmt = stmt.executionOptions({ populateExisting: true })
-    const result = await this.execute(stmt)
+    const result = await this.executeNow(stmt)
     return (result.scalars().first() as T | null) ?? null
   }
 
@@ -389,47 +473,53 @@ export class AsyncSession implements SessionLink {
     options: StreamOptions = {},
   ): Promise<AsyncResult<RowOfStmt<S>>> {
     this.checkUsable()
-    await this.autoflushNow()
-    const conn = this.#conn !== undefined && !this.#conn.closed ? this.#conn : undefined
-    return streamObjects(this, conn, stmt, options) as Promise<AsyncResult<RowOfStmt<S>>>
+    return this.run('stream', options, async () => {
+      await this.autoflushNow()
+      const conn = this.#conn !== undefined && !this.#conn.closed ? this.#conn : undefined
+      const step = <T>(fn: () => Promise<T>) => this.run('stream iteration', { timeout: options.timeout }, fn)
+      const { timeout: _t, signal: _s, ...streamOptions } = options
+      return streamObjects(this, conn, stmt, streamOptions, step) as Promise<AsyncResult<RowOfStmt<S>>>
+    })
   }
 
   /**
    * Reloads an object's attributes from the database (all columns, or the named attributes,
    * relationships included). Unflushed changes to those attributes are discarded.
    */
-  async refresh(obj: object, attributeNames?: readonly string[]): Promise<void> {
+  async refresh(obj: object, attributeNames?: readonly string[], options?: OperationOptions): Promise<void> {
     this.checkUsable()
     const state = this.stateFor(obj, 'refresh')
     if (state.session !== this || state.key === undefined)
       throw new InvalidRequestError(`This ${state.mapper.name} is not persistent within this session`)
-    await this.loadAttributes(state, attributeNames ?? state.mapper.columnKeys, true)
+    await this.run('refresh', options, () =>
+      loadAttributes(this, state, attributeNames ?? state.mapper.columnKeys, true),
+    )
   }
 
-  /** @internal Loads attributes of a persistent object (awaitableAttrs, refresh). */
+  /** @internal Loads attributes of a persistent object (`awaitableAttrs`), as one operation. */
   async loadAttributes(state: InstanceState, keys: readonly string[], force = false): Promise<void> {
-    await loadAttributes(this, state, keys, force)
+    await this.run('awaitableAttrs', undefined, () => loadAttributes(this, state, keys, force))
   }
 
   /**
    * Copies the state of an object (usually detached) onto the persistent object with the same key,
    * loading it if needed, or onto a new pending object; returns that object.
    */
-  async merge<T extends object>(obj: T, options: { load?: boolean } = {}): Promise<T> {
+  async merge<T extends object>(obj: T, options: { load?: boolean } & OperationOptions = {}): Promise<T> {
     this.checkUsable()
-    return (await mergeInto(
-      this.mergeHost(),
-      this.stateFor(obj, 'merge'),
-      options.load ?? true,
-      new Map(),
-    )) as T
+    const state = this.stateFor(obj, 'merge')
+    return this.run(
+      'merge',
+      options,
+      async () => (await mergeInto(this.mergeHost(), state, options.load ?? true, new Map())) as T,
+    )
   }
 
   private mergeHost(): MergeHost {
     return {
       session: this,
       lookup: (key) => this.objects.identity.get(key)?.obj,
-      load: (cls, pk) => this.get(cls as never, pk) as Promise<object | null>,
+      load: (cls, pk) => this.getNow(cls as never, pk, {}) as Promise<object | null>,
       add: (obj) => this.add(obj),
     }
   }
@@ -447,13 +537,19 @@ export class AsyncSession implements SessionLink {
    * Writes pending changes inside the session's transaction. Only where the adapter holds a
    * transaction open: on neon-http and d1 use `commit()`, which sends everything as one batch.
    */
-  async flush(): Promise<void> {
+  async flush(options?: OperationOptions): Promise<void> {
     this.checkUsable()
     if (!this.caps.interactiveTransactions)
       throw new UnsupportedCapabilityError(
         `${this.bind.adapter.name} cannot hold a transaction open between requests, so the session cannot flush ` +
           'before commit(). Call commit(): it sends every change as one atomic batch',
       )
+    await this.run('flush', options, () => this.flushNow())
+  }
+
+  private async flushNow(): Promise<void> {
+    this.checkUsable()
+    if (!this.caps.interactiveTransactions) return
     const plan = this.plan()
     if (isEmptyPlan(plan)) return
     await this.flushInteractive(plan)
@@ -464,43 +560,67 @@ export class AsyncSession implements SessionLink {
   }
 
   private async flushInteractive(plan: FlushPlan): Promise<void> {
-    const conn = await this.connection()
+    await this.sendFlush(await this.connection(), plan)
+    this.objects.applyFlush(plan)
+  }
+
+  /** Sends the plan's statements in the open transaction; a failure rolls it back (nothing stays locked). */
+  private async sendFlush(conn: AsyncConnection, plan: FlushPlan): Promise<void> {
     this.#flushing = true
     try {
       const n = await runInteractive({ ...this.target(), run: (s) => conn.runBound(s) }, plan)
       this.lastFlush = { requests: n, statements: n }
     } catch (err) {
       this.#failed = err
-      await conn.rollback().catch(() => undefined)
+      await conn.rollback(this.cleanupOptions()).catch(() => undefined)
       throw err
     } finally {
       this.#flushing = false
     }
-    this.objects.applyFlush(plan)
   }
 
-  /** Commits: flushes what is pending and ends the transaction (one atomic batch where the adapter allows). */
-  async commit(): Promise<void> {
+  /**
+   * Commits: flushes what is pending and ends the transaction (one atomic batch where the adapter
+   * allows). When no answer says whether the commit was applied, raises
+   * `CommitOutcomeUnknownError` and keeps the changes pending, so the caller can look at the
+   * database and decide; it is never retried by itself.
+   */
+  async commit(options?: OperationOptions): Promise<void> {
+    this.checkUsable()
+    await this.run('commit', options, () => this.commitNow())
+  }
+
+  private async commitNow(): Promise<void> {
     this.checkUsable()
     this.#held.beforeFlush()
     const plan = this.plan()
     const empty = isEmptyPlan(plan)
     try {
-      if (this.#conn !== undefined && !this.#conn.closed) {
-        if (!empty) await this.flushInteractive(plan)
-        await this.#conn.commit()
-      } else if (this.batchCommit) {
+      if (this.#conn !== undefined && !this.#conn.closed)
+        await this.commitInteractive(empty ? undefined : plan)
+      else if (this.batchCommit) {
         if (!empty || this.#held.size > 0) await this.commitBatch(plan)
-      } else if (!empty) {
-        await this.flushInteractive(plan)
-        await this.#conn!.commit()
-      }
+      } else if (!empty) await this.commitInteractive(plan)
     } catch (err) {
       this.#failed ??= err
       throw err
     }
     await this.endTransaction()
     this.afterCommit()
+  }
+
+  /** Flushes `plan` (if any) and COMMITs; the objects become persistent only once COMMIT answered. */
+  private async commitInteractive(plan: FlushPlan | undefined): Promise<void> {
+    const conn = await this.connection()
+    if (plan !== undefined) await this.sendFlush(conn, plan)
+    try {
+      await conn.commit()
+    } catch (err) {
+      this.#failed = err
+      await conn.rollback(this.cleanupOptions()).catch(() => undefined)
+      throw err
+    }
+    if (plan !== undefined) this.objects.applyFlush(plan)
   }
 
   private async commitBatch(plan: FlushPlan): Promise<void> {
@@ -512,8 +632,7 @@ export class AsyncSession implements SessionLink {
         requests++
       } else if (this.caps.interactiveTransactions) {
         // libsql: a key the database generates must come back before its children are sent
-        await this.flushInteractive(plan)
-        await this.#conn!.commit()
+        await this.commitInteractive(plan)
         return
       } else {
         const names = [...new Set(needed.map((op) => `${op.mapper.name}.${op.mapper.pkKeys.join(', ')}`))]
@@ -527,7 +646,7 @@ export class AsyncSession implements SessionLink {
     this.#flushing = true
     try {
       const n = await runBatch(
-        { ...this.target(), runBatch: (s) => this.bind.runStatementBatch(s) },
+        { ...this.target(), runBatch: (s) => this.bind.runStatementBatch(s, this.opOptions()) },
         plan,
         this.#held.steps,
       )
@@ -543,6 +662,7 @@ export class AsyncSession implements SessionLink {
     const conn = this.#conn
     this.#conn = undefined
     this.#explicit = undefined
+    conn?.adopt(undefined)
     if (conn !== undefined) await conn.close()
   }
 
@@ -555,12 +675,17 @@ export class AsyncSession implements SessionLink {
    * Rolls back: the database transaction (if one is open) and the objects in memory: new
    * objects leave the session, deleted ones come back, changed attributes get their values back.
    */
-  async rollback(): Promise<void> {
+  async rollback(options?: OperationOptions): Promise<void> {
+    await this.run('rollback', options, () => this.rollbackNow())
+  }
+
+  private async rollbackNow(): Promise<void> {
     const conn = this.#conn
     this.#conn = undefined
     this.#explicit = undefined
     if (conn !== undefined) {
-      await conn.rollback().catch(() => undefined)
+      conn.adopt(undefined)
+      await conn.rollback(this.cleanupOptions()).catch(() => undefined)
       await conn.close()
     }
     this.objects.restore(this.objects.frames[0]!)
@@ -579,10 +704,13 @@ export class AsyncSession implements SessionLink {
   async begin<T>(fn: (session: this) => Promise<T>): Promise<T>
   async begin<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction> {
     this.checkUsable()
-    if (this.#explicit !== undefined)
-      throw new InvalidRequestError('A transaction is already begun on this session')
-    const tx = new SessionTransaction(this, undefined)
-    this.#explicit = tx
+    const tx = await this.run('begin', undefined, async () => {
+      if (this.#explicit !== undefined)
+        throw new InvalidRequestError('A transaction is already begun on this session')
+      const tx = new SessionTransaction(this, undefined)
+      this.#explicit = tx
+      return tx
+    })
     return fn === undefined ? tx : runInTransaction(tx, () => fn(this))
   }
 
@@ -598,12 +726,14 @@ export class AsyncSession implements SessionLink {
       throw new UnsupportedCapabilityError(
         `${this.bind.adapter.name} has no savepoints inside a transaction; use separate commits or engine.batch()`,
       )
-    await this.flush()
-    const conn = await this.connection()
-    const sp = await conn.beginNested()
-    const frame = newFrame()
-    this.objects.frames.push(frame)
-    const tx = new SessionTransaction(this, { savepoint: sp, frame })
+    const tx = await this.run('beginNested', undefined, async () => {
+      await this.flushNow()
+      const conn = await this.connection()
+      const sp = await conn.beginNested()
+      const frame = newFrame()
+      this.objects.frames.push(frame)
+      return new SessionTransaction(this, { savepoint: sp, frame })
+    })
     return fn === undefined ? tx : runInTransaction(tx, () => fn(this))
   }
 
@@ -613,16 +743,18 @@ export class AsyncSession implements SessionLink {
     commit: boolean,
     savepoint: { commit(): Promise<void>; rollback(): Promise<void> },
   ): Promise<void> {
-    if (commit) {
-      await this.flush()
-      await savepoint.commit()
-    } else {
-      await savepoint.rollback()
-      this.objects.restore(frame)
-      this.#failed = undefined
-    }
-    const i = this.objects.frames.indexOf(frame)
-    if (i > 0) this.objects.frames.splice(i, 1)
+    await this.run(commit ? 'commit' : 'rollback', undefined, async () => {
+      if (commit) {
+        await this.flushNow()
+        await savepoint.commit()
+      } else {
+        await savepoint.rollback()
+        this.objects.restore(frame)
+        this.#failed = undefined
+      }
+      const i = this.objects.frames.indexOf(frame)
+      if (i > 0) this.objects.frames.splice(i, 1)
+    })
   }
 
   /** @internal Ends the explicit transaction (SessionTransaction). */
@@ -632,15 +764,35 @@ export class AsyncSession implements SessionLink {
     this.#explicit = undefined
   }
 
-  /** Rolls back what is not committed and empties the session; it can be used again afterwards. */
+  /**
+   * Rolls back what is not committed and empties the session; it can be used again afterwards.
+   * Not a concurrent call: it waits for the operation in flight (at most its timeout, then cuts
+   * it short), so `await using` around a `return session.get(...)` never leaves a transaction open.
+   */
   async close(): Promise<void> {
-    const conn = this.#conn
-    this.#conn = undefined
-    this.#explicit = undefined
-    this.#failed = undefined
-    this.#held.clear()
-    if (conn !== undefined) await conn.close()
-    this.expungeAll()
+    this.#closing ??= this.closeNow().finally(() => {
+      this.#closing = undefined
+    })
+    return this.#closing
+  }
+
+  private async closeNow(): Promise<void> {
+    await this.#gate.drain(this.defaultTimeout)
+    const op = this.#gate.seize('close', this.defaultTimeout)
+    try {
+      const conn = this.#conn
+      this.#conn = undefined
+      this.#explicit = undefined
+      this.#failed = undefined
+      this.#held.clear()
+      if (conn !== undefined) {
+        conn.adopt(undefined)
+        await conn.close()
+      }
+      this.expungeAll()
+    } finally {
+      this.#gate.leave(op)
+    }
   }
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()

@@ -2,6 +2,7 @@
 import {
   ArgumentError,
   bindparam,
+  CommitOutcomeUnknownError,
   CompileError,
   createAsyncEngine,
   DBAPIError,
@@ -230,15 +231,18 @@ export function errorsTopic(s: Topic): void {
     for (const secret of secrets()) expect(errorTexts(err).join('\n')).not.toContain(secret)
     expect(await s.engine.scalar(select(owners.c.email).where(owners.c.id.eq(o.id)))).toBe(o.email)
   })
-  test('a batch whose request is lost is an OperationalError and leaves nothing behind', {
+  test('a batch whose request is lost raises CommitOutcomeUnknownError (SQL, no values) and nothing is left behind', {
     requires: ['networkFaults'],
   }, async () => {
     const id = s.nextId()
     await s.config.injectNetworkFault!()
-    const err = await caught(
-      s.engine.batch([insert(owners).values({ id, email: `lost${id}@example.com` }), select(owners.c.id)]),
-    )
-    expect(err).toBeInstanceOf(OperationalError)
+    const email = `lost${id}@example.com`
+    const err = await caught(s.engine.batch([insert(owners).values({ id, email }), select(owners.c.id)]))
+    expect(err).toBeInstanceOf(CommitOutcomeUnknownError)
+    const unknown = err as CommitOutcomeUnknownError
+    expect(unknown.statements.join('\n')).toMatch(/INSERT INTO/i)
+    expect(errorTexts(err).join('\n')).not.toContain(email)
+    for (const secret of secrets()) expect(errorTexts(err).join('\n')).not.toContain(secret)
     expect(await s.engine.scalar(select(owners.c.id).where(owners.c.id.eq(id)))).toBeNull()
   })
   test('a connection that lost its transaction closes without throwing, and nothing is committed', {

@@ -5,6 +5,7 @@
  */
 import {
   type AsyncConnection,
+  ConcurrentOperationError,
   DBAPIError,
   delete_,
   func,
@@ -238,26 +239,52 @@ export function transactionsTopic(s: Topic): void {
     }
     expect(await committed('two-')).toEqual(['two-a', 'two-b'])
   })
-  test('concurrent statements on one connection share its transaction', async () => {
-    const labels = Array.from({ length: 6 }, (_, i) => `cconn-${i}`)
+  test('a statement started while another runs on the connection is refused before sending; the first commits', async () => {
+    const labels = Array.from({ length: 4 }, (_, i) => `cconn-${i}`)
     await withConn(async (conn) => {
-      await Promise.all(labels.map((l) => conn.execute(insert(ledger).values(row(l)))))
+      const before = s.requests()
+      const settled = await Promise.allSettled(labels.map((l) => conn.execute(insert(ledger).values(row(l)))))
+      expect(settled[0]!.status).toBe('fulfilled')
+      for (const r of settled.slice(1)) {
+        expect(r.status).toBe('rejected')
+        const err = (r as PromiseRejectedResult).reason
+        expect(err).toBeInstanceOf(ConcurrentOperationError)
+        expect(String(err.message)).toMatch(/concurrent operations are not permitted.*/)
+        expect(String(err.message)).toContain('execute()')
+      }
+      // only the first statement (and its BEGIN) went out
+      if (before !== undefined) expect(s.requests()! - before).toBeLessThanOrEqual(2)
       await conn.commit()
     })
-    expect(await committed('cconn-')).toEqual(labels)
+    expect(await committed('cconn-')).toEqual(['cconn-0'])
   })
-  test('concurrent statements on one connection roll back together', interactive, async () => {
-    const labels = Array.from({ length: 6 }, (_, i) => `cconnrb-${i}`)
-    await withConn(async (conn) => {
-      await Promise.all(labels.map((l) => conn.execute(insert(ledger).values(row(l)))))
-      await conn.rollback()
-    })
-    expect(await committed('cconnrb-')).toEqual([])
-    // nothing was left holding a transaction: writes still go through
-    await s.engine.begin(async (conn) => {
-      await conn.execute(insert(ledger).values(row('cconnrb-after')))
-    })
-    expect(await committed('cconnrb-')).toEqual(['cconnrb-after'])
+  test(
+    'a commit started while a statement runs is refused; the transaction still rolls back',
+    interactive,
+    async () => {
+      await withConn(async (conn) => {
+        await conn.execute(insert(ledger).values(row('cconnrb-0')))
+        const first = conn.execute(insert(ledger).values(row('cconnrb-1')))
+        expect(await caught(conn.commit())).toBeInstanceOf(ConcurrentOperationError)
+        await first
+        await conn.rollback()
+      })
+      expect(await committed('cconnrb-')).toEqual([])
+      // nothing was left holding a transaction: writes still go through
+      await s.engine.begin(async (conn) => {
+        await conn.execute(insert(ledger).values(row('cconnrb-after')))
+      })
+      expect(await committed('cconnrb-')).toEqual(['cconnrb-after'])
+    },
+  )
+  test('close() waits for the statement in flight, then rolls back', interactive, async () => {
+    const conn = await s.engine.connect()
+    await conn.execute(insert(ledger).values(row('cclose-0')))
+    const pending = conn.execute(insert(ledger).values(row('cclose-1')))
+    await conn.close()
+    await pending
+    expect(conn.closed).toBe(true)
+    expect(await committed('cclose-')).toEqual([])
   })
   test('two connections read at the same time', { timeout: 20_000 }, async () => {
     const a = await s.engine.connect()
