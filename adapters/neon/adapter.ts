@@ -221,29 +221,31 @@ export class NeonTransaction<C extends NeonConnection> implements AdapterTransac
     }
   }
 
-  private finish(): void {
+  /** Gives the connection back; resolves once its socket is free for others (see `release`). */
+  private finish(): Promise<void> {
     this.done = true
-    this.source.release(this.conn, this.broken || failed.has(this.conn))
+    return this.source.release(this.conn, this.broken || failed.has(this.conn))
   }
 
-  async commit(): Promise<void> {
+  /** Commits; an abort (the operation's timeout) discards the connection, so its socket closes. */
+  async commit(options?: ExecuteOptions): Promise<void> {
     this.check()
     try {
-      const r = (await this.sendRaw(sqlOnly('COMMIT'))) as DriverResult | undefined
+      const r = (await this.sendRaw(sqlOnly('COMMIT'), options?.signal)) as DriverResult | undefined
       if (r?.command === 'ROLLBACK') throw new CommitRolledBack()
     } finally {
-      this.finish()
+      await this.finish()
     }
   }
 
-  async rollback(): Promise<void> {
+  async rollback(options?: ExecuteOptions): Promise<void> {
     if (this.done) return
     try {
-      if (!this.broken && !failed.has(this.conn)) await this.send(sqlOnly('ROLLBACK'))
+      if (!this.broken && !failed.has(this.conn)) await this.send(sqlOnly('ROLLBACK'), options?.signal)
     } catch {
       this.broken = true
     } finally {
-      this.finish()
+      await this.finish()
     }
   }
 }

@@ -13,12 +13,19 @@
  * ends it. Given a driver `Pool`, the Pool's own settings apply and `close()` leaves it open.
  *
  * Scoping: workerd forbids using a socket on behalf of another request, so with
- * `scope: 'request'` (the default under workerd) no socket outlives a request. Inside
- * `adapter.scoped(fn)` a request reuses its connections and closes them when `fn` settles;
- * outside a scope each connection is closed when released. Code deep inside `fn` finds its
- * scope through the `asyncLocalStorage` you pass (`new AsyncLocalStorage()` from
- * `node:async_hooks`, which workerd offers under `nodejs_als`/`nodejs_compat`); without one,
- * use the adapter `fn` receives.
+ * `scope: 'request'` (the default under workerd) no socket outlives a request and none is ever
+ * handed to another request. Inside `adapter.scoped(fn)` a request reuses its connections and
+ * closes them when `fn` settles; outside a scope each connection is closed when released. Code
+ * deep inside `fn` finds its scope through the `asyncLocalStorage` you pass (`new
+ * AsyncLocalStorage()` from `node:async_hooks`, which workerd offers under
+ * `nodejs_als`/`nodejs_compat`); without one, use the adapter `fn` receives.
+ *
+ * Limits in request mode: at most `maxConnections` sockets (default 10) are open at once for
+ * the adapter, across every request and scope of the isolate, so PostgreSQL never sees more
+ * backends than that from one isolate. Further callers wait, in their own request, for a socket
+ * to close, then open their own: up to `poolTimeout` or until the operation's signal (its
+ * timeout) aborts. A request that holds a connection (an open transaction) while asking for a
+ * second one waits like any other, so hold one connection per request where you can.
  * @module
  */
 import { Client, type Pool } from '@neondatabase/serverless'
@@ -44,7 +51,7 @@ import {
   watch,
 } from './adapter.js'
 import { isTransportError, neonErrorInfo, secretsOfUrl, toError } from './errors.js'
-import { type ConnectionSource, DriverPoolSource, QueuePool } from './pool.js'
+import { type ConnectionSource, type Connector, DriverPoolSource, QueuePool, SocketLimit } from './pool.js'
 
 export { neonCapabilities, toRawResult }
 
@@ -70,11 +77,26 @@ export interface NeonDriverSettings {
 
 /** Options of {@link neon}. */
 export interface NeonOptions extends NeonDriverSettings {
-  /** Connections kept open while idle (default 5). */
+  /**
+   * Connections kept open while idle (default 5). In request mode: the idle connections a
+   * request scope keeps for its own reuse.
+   */
   readonly poolSize?: number
   /** Connections beyond `poolSize` while busy, closed on release (default 10; -1: no limit). */
   readonly maxOverflow?: number
-  /** Milliseconds to wait for a free connection before a `TimeoutError` (default 30000; -1: forever). */
+  /**
+   * The most sockets open at once for this adapter (`-1`: no limit beyond `poolSize +
+   * maxOverflow`). In request mode (workerd) this one limit is shared by every request and
+   * scope of the isolate (default 10, and never above `poolSize + maxOverflow`): a released
+   * socket is closed, never passed on, and the next waiting request opens its own. In isolate
+   * mode it caps the pool (default -1: `poolSize + maxOverflow` alone). Given a driver `Pool`:
+   * request mode only, capped by the Pool's `max`.
+   */
+  readonly maxConnections?: number
+  /**
+   * Milliseconds to wait for a free connection (or, in request mode, socket) before a
+   * `TimeoutError` (default 30000; -1: forever). An operation's signal ends the wait sooner.
+   */
   readonly poolTimeout?: number
   /** Milliseconds after which a connection is replaced instead of reused (default -1: never). */
   readonly poolRecycle?: number
@@ -133,6 +155,9 @@ async function acquireFrom<C extends NeonConnection>(
   return conn
 }
 
+/** How long a closing connection may take to say goodbye before its socket is dropped (ms). */
+const endGrace = 1_000
+
 function isPool(v: unknown): v is Pool {
   return typeof v === 'object' && v !== null && typeof (v as { connect?: unknown }).connect === 'function'
 }
@@ -149,6 +174,11 @@ const driverKeys = [
   'forceDisablePgSSL',
   'coalesceWrites',
 ] as const
+
+/** The lower of two limits where `-1` means none. */
+function lowest(a: number, b: number): number {
+  return a < 0 ? b : b < 0 ? a : Math.min(a, b)
+}
 
 function nonNegative(name: string, v: number | undefined, fallback: number, allowMinusOne: boolean): number {
   if (v === undefined) return fallback
@@ -167,6 +197,11 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
     )
   const requestMode = (options.scope ?? (isWorkerd() ? 'request' : 'isolate')) === 'request'
   const timeout = nonNegative('poolTimeout', options.poolTimeout, 30_000, true)
+  const max = options.maxConnections
+  if (max !== undefined && !(Number.isInteger(max) && (max >= 1 || max === -1)))
+    throw new ArgumentError(`maxConnections must be a positive integer or -1, got ${max}`)
+  /** The limit of sockets (-1: none): 10 in request mode unless given. */
+  const maxConnections = max ?? (requestMode ? 10 : -1)
   let secrets: string[]
   let makeSource: (keepIdle: boolean) => ConnectionSource<DriverClient>
 
@@ -179,7 +214,7 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
       timeout,
       recycle: nonNegative('poolRecycle', options.poolRecycle, -1, true),
     }
-    const connector = {
+    const connector: Connector<DriverClient> = {
       async open(): Promise<DriverClient> {
         const client = new Client({ connectionString: url })
         const config = client.neonConfig as unknown as Record<string, unknown>
@@ -193,16 +228,36 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
         return client
       },
       close: async (client: DriverClient) => {
-        // a failed client would wait for an 'end' that has been and gone: drop its socket instead
-        if (hasFailed(client))
-          (
-            client as unknown as { connection?: { stream?: { destroy?(): void } } }
-          ).connection?.stream?.destroy?.()
-        else await (client as unknown as Client).end()
+        const stream = (client as unknown as { connection?: { stream?: { destroy?(): void } } }).connection
+          ?.stream
+        // a failed client would wait for an 'end' that has been and gone, and one whose query was
+        // cut short may never see it: drop the socket once a goodbye has had its chance, so the
+        // server ends the session (and its transaction) instead of waiting on a half-sent message
+        if (!hasFailed(client)) {
+          let timer: ReturnType<typeof setTimeout> | undefined
+          await Promise.race([
+            (client as unknown as Client).end().catch(() => undefined),
+            new Promise<void>((resolve) => {
+              timer = setTimeout(resolve, endGrace)
+            }),
+          ])
+          clearTimeout(timer)
+        }
+        stream?.destroy?.()
       },
       usable: (client: DriverClient) => !hasFailed(client),
     }
-    makeSource = (keepIdle) => new QueuePool(connector, { ...settings, keepIdle })
+    const total = settings.maxOverflow < 0 ? -1 : settings.size + settings.maxOverflow
+    const cap = lowest(total, maxConnections)
+    if (requestMode) {
+      // one limit for the isolate; the sources under it (unscoped, one per request scope) have none
+      const limit = new SocketLimit(cap < 0 ? Number.POSITIVE_INFINITY : cap)
+      makeSource = (keepIdle) => new QueuePool(connector, { ...settings, maxOverflow: -1, keepIdle }, limit)
+    } else {
+      const size = cap < 0 ? settings.size : Math.min(settings.size, cap)
+      const capped = { ...settings, size, maxOverflow: cap < 0 ? -1 : cap - size }
+      makeSource = (keepIdle) => new QueuePool(connector, { ...capped, keepIdle })
+    }
   } else if (isPool(urlOrPool)) {
     const pool = urlOrPool
     for (const k of ['poolSize', 'maxOverflow', 'poolRecycle', ...driverKeys] as const)
@@ -210,15 +265,37 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
         throw new ArgumentError(
           `neon(pool, { ${k} }): the Pool you pass has its own settings (max, idleTimeoutMillis, maxLifetimeSeconds, neonConfig); set them there`,
         )
-    const o = pool.options as { connectionString?: string; password?: unknown } | undefined
+    if (!requestMode && options.maxConnections !== undefined)
+      throw new ArgumentError(
+        "neon(pool, { maxConnections }) applies in request mode; in isolate mode set the Pool's own max",
+      )
+    const o = pool.options as { connectionString?: string; password?: unknown; max?: unknown } | undefined
     secrets = secretsOfUrl(o?.connectionString)
     if (typeof o?.password === 'string' && o.password.length > 0) secrets.push(o.password)
-    makeSource = (keepIdle) =>
-      new DriverPoolSource(
-        pool as unknown as { connect(): Promise<DriverClient & { release(): void }> },
-        timeout,
-        !keepIdle,
-      )
+    const driverPool = pool as unknown as {
+      connect(): Promise<DriverClient & { release(destroy?: boolean): void }>
+    }
+    if (requestMode) {
+      // The Pool would give a waiter a client it opened while another request released one
+      // (in that request, so unusable here): never let it queue. Each client is taken under
+      // the isolate's limit (at most the Pool's max), opened by the Pool in the caller's own
+      // request, and destroyed on release; a request scope keeps its own for reuse.
+      const poolMax = typeof o?.max === 'number' && o.max > 0 ? o.max : 10
+      const limit = new SocketLimit(lowest(poolMax, maxConnections))
+      const connector: Connector<DriverClient & { release(destroy?: boolean): void }> = {
+        open: () => driverPool.connect(),
+        // destroyed (not returned to the Pool); the slot is free once its socket has ended
+        close: (client) =>
+          new Promise<void>((resolve) => {
+            if (!hasFailed(client)) client.on('end', () => resolve())
+            client.release(true)
+            if (hasFailed(client)) resolve()
+          }),
+        usable: (client) => !hasFailed(client),
+      }
+      makeSource = (keepIdle) =>
+        new QueuePool(connector, { size: poolMax, maxOverflow: -1, timeout, recycle: -1, keepIdle }, limit)
+    } else makeSource = (keepIdle) => new DriverPoolSource(driverPool, timeout, !keepIdle)
   } else
     throw new ArgumentError(
       'neon() takes a postgresql:// connection string or a Pool from @neondatabase/serverless',
@@ -259,7 +336,8 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
         broken ||= signal?.aborted === true || isTransportError(err)
         throw err
       } finally {
-        src.release(conn, broken || hasFailed(conn))
+        // in request mode: until its socket has closed, in this request (its slot goes back then)
+        await src.release(conn, broken || hasFailed(conn))
       }
     }
 
@@ -297,7 +375,7 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
         try {
           await run(conn, { sql: begin, params: [] }, options?.signal)
         } catch (err) {
-          src.release(conn, true)
+          await src.release(conn, true)
           throw err
         }
         return new NeonTransaction(src, conn)

@@ -1,7 +1,8 @@
 /**
  * Where the neon adapter gets its connections: its own pool over driver `Client`s (after
  * SQLAlchemy's QueuePool: `poolSize` kept, `maxOverflow` more while busy, `poolTimeout` to wait,
- * `poolRecycle` age) or a driver `Pool` the caller made. Web-standard only.
+ * `poolRecycle` age) or a driver `Pool` the caller made, and the {@link SocketLimit} that bounds
+ * the sockets of every request of an isolate in request mode. Web-standard only.
  * @module
  */
 import { InterfaceError, TimeoutError } from '../../core/errors.js'
@@ -9,8 +10,12 @@ import { InterfaceError, TimeoutError } from '../../core/errors.js'
 /** A place connections come from and go back to. */
 export interface ConnectionSource<C> {
   acquire(signal?: AbortSignal): Promise<C>
-  /** Gives a connection back; `broken` ones (transport failure, unknown state) are closed. */
-  release(conn: C, broken: boolean): void
+  /**
+   * Gives a connection back; `broken` ones (transport failure, unknown state) are closed.
+   * Resolves once its socket is free for another caller: at once, or (under a
+   * {@link SocketLimit}) when a closed connection's socket has closed, at most `closeGrace` later.
+   */
+  release(conn: C, broken: boolean): Promise<void>
   /** Closes idle connections now. */
   closeIdle(): Promise<void>
   /** Closes the source: idle connections now, checked-out ones on release, or now when `force`. */
@@ -31,12 +36,19 @@ export interface PoolSettings {
   readonly maxOverflow: number
   readonly timeout: number
   readonly recycle: number
-  /** Keep released connections idle for reuse (false: close each on release). */
+  /**
+   * Keep released connections idle for reuse (false: close each on release). Also whether a
+   * released connection may go straight to a waiter: a pool that keeps none idle may be shared
+   * by requests that must never use each other's sockets (workerd), so it never hands one over.
+   */
   readonly keepIdle: boolean
 }
 
+/** What a waiter of a {@link QueuePool} is given: a connection, or room to open its own. */
+const room = Symbol('room')
+
 interface Waiter<C> {
-  resolve(conn: C): void
+  resolve(conn: C | typeof room): void
   reject(err: unknown): void
   timer: ReturnType<typeof setTimeout> | undefined
 }
@@ -58,7 +70,153 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
   ]).finally(() => clearTimeout(timer))
 }
 
-/** A pool of connections this adapter opened itself. */
+/** A caller waiting for a socket of a {@link SocketLimit}. */
+interface SlotWaiter {
+  /** Who waits (a {@link QueuePool}): {@link SocketLimit.cancel} ends its waits. */
+  readonly owner: object | undefined
+  grant(slot: Slot): void
+  leave(err: unknown): void
+}
+
+/** A socket slot given to a waiter; it is the waiter's once it claims it. */
+interface Slot {
+  readonly at: number
+  revoked: boolean
+}
+
+/**
+ * A waiter given a slot claims it when its own code runs again. workerd runs that code in the
+ * waiter's request; a request cancelled meanwhile (its client went away) never runs it, so a
+ * slot not claimed within this time goes to the next waiter (the late claimer waits again).
+ */
+const claimGrace = 5000
+
+/**
+ * At most `max` sockets open at once, shared by every source of one adapter in request mode
+ * (its connections outside any scope and those of every request scope): PostgreSQL never sees
+ * more backends than that from one isolate. A freed socket slot goes to the longest waiter as
+ * room to open a socket of its own, never as a socket: workerd ties a socket to the request
+ * that opened it, so the waiter opens it itself, from its own request, when it wakes.
+ */
+export class SocketLimit {
+  private used = 0
+  private readonly queue: SlotWaiter[] = []
+  /** Slots given to waiters that have not yet claimed them. */
+  private readonly unclaimed = new Set<Slot>()
+
+  constructor(readonly max: number) {}
+
+  /**
+   * Takes a socket slot, waiting while `max` are in use: up to `timeout` ms (-1: forever, a
+   * `TimeoutError` after) or until `signal` aborts. Call {@link give} once the socket is closed.
+   */
+  async take(signal: AbortSignal | undefined, timeout: number, owner?: object): Promise<void> {
+    signal?.throwIfAborted()
+    this.reclaim()
+    if (this.used < this.max && this.queue.length === 0) {
+      this.used++
+      return
+    }
+    const deadline = timeout >= 0 ? Date.now() + timeout : Number.POSITIVE_INFINITY
+    let first = false
+    for (;;) {
+      const slot = await this.wait(signal, timeout, deadline, first, owner)
+      // this runs in the waiter's own request: the slot is its socket to open now
+      if (!slot.revoked) {
+        this.unclaimed.delete(slot)
+        return
+      }
+      first = true // given too late: wait again, ahead of the others
+    }
+  }
+
+  private wait(
+    signal: AbortSignal | undefined,
+    timeout: number,
+    deadline: number,
+    first: boolean,
+    owner: object | undefined,
+  ): Promise<Slot> {
+    return new Promise<Slot>((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const onAbort = () => waiter.leave(signal?.reason)
+      const done = () => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+        const i = this.queue.indexOf(waiter)
+        if (i >= 0) this.queue.splice(i, 1)
+      }
+      const waiter: SlotWaiter = {
+        owner,
+        grant(slot) {
+          done()
+          resolve(slot)
+        },
+        leave: (err) => {
+          done()
+          reject(err)
+          this.reclaim()
+        },
+      }
+      if (signal?.aborted) return reject(signal.reason)
+      if (deadline !== Number.POSITIVE_INFINITY)
+        timer = setTimeout(
+          () =>
+            waiter.leave(
+              new TimeoutError(
+                `neon: all ${this.max} sockets of this isolate's limit (maxConnections) stayed in use, none freed up within ${timeout} ms (poolTimeout)`,
+              ),
+            ),
+          Math.max(0, deadline - Date.now()),
+        )
+      signal?.addEventListener('abort', onAbort, { once: true })
+      if (first) this.queue.unshift(waiter)
+      else this.queue.push(waiter)
+    })
+  }
+
+  /** Ends the waits of `owner` with `err` (a pool closing). */
+  cancel(owner: object, err: unknown): void {
+    for (const w of this.queue.filter((w) => w.owner === owner)) w.leave(err)
+  }
+
+  /** Gives back the slot of a socket that has closed (or was never opened). */
+  give(): void {
+    this.used--
+    this.serve()
+  }
+
+  /** Hands free slots to waiters, in order. */
+  private serve(): void {
+    while (this.used < this.max) {
+      const waiter = this.queue[0]
+      if (waiter === undefined) return
+      this.used++
+      const slot: Slot = { at: Date.now(), revoked: false }
+      this.unclaimed.add(slot)
+      waiter.grant(slot) // leaves the queue
+    }
+  }
+
+  /** Takes back slots given to waiters that never woke up to claim them (cancelled requests). */
+  private reclaim(): void {
+    if (this.unclaimed.size === 0) return
+    const now = Date.now()
+    for (const slot of this.unclaimed)
+      if (now - slot.at >= claimGrace) {
+        slot.revoked = true
+        this.unclaimed.delete(slot)
+        this.used--
+      }
+    this.serve()
+  }
+}
+
+/**
+ * A pool of connections this adapter opened itself. With a {@link SocketLimit}, each new
+ * connection first takes a socket slot (waiting in the caller's own request for one) and a
+ * closed connection gives its slot back once its socket has closed.
+ */
 export class QueuePool<C> implements ConnectionSource<C> {
   private readonly idle: C[] = []
   /** Every open connection (idle or checked out) and when it was opened. */
@@ -72,6 +230,7 @@ export class QueuePool<C> implements ConnectionSource<C> {
   constructor(
     private readonly connector: Connector<C>,
     private readonly settings: PoolSettings,
+    private readonly limit?: SocketLimit,
   ) {}
 
   /** Connections open or being opened. */
@@ -99,8 +258,8 @@ export class QueuePool<C> implements ConnectionSource<C> {
       }
       this.discard(conn)
     }
-    if (!this.full) return this.openNew()
-    return new Promise<C>((resolve, reject) => {
+    if (!this.full) return this.openNew(signal)
+    return new Promise<C | typeof room>((resolve, reject) => {
       const waiter: Waiter<C> = { resolve, reject, timer: undefined }
       const { size, maxOverflow, timeout } = this.settings
       const leave = (err: unknown) => {
@@ -121,14 +280,31 @@ export class QueuePool<C> implements ConnectionSource<C> {
         )
       signal?.addEventListener('abort', () => leave(signal.reason), { once: true })
       this.waiters.push(waiter)
-    })
+      // given room rather than a connection, the waiter opens its own, from its own request
+    }).then((got) => (got === room ? this.openReserved(signal) : got))
   }
 
-  private async openNew(): Promise<C> {
+  private openNew(signal: AbortSignal | undefined): Promise<C> {
     this.opening++
+    return this.openReserved(signal)
+  }
+
+  /** Opens a connection in a place already counted in `opening` (by the caller or {@link serveWaiter}). */
+  private async openReserved(signal: AbortSignal | undefined): Promise<C> {
     let conn: C
     try {
-      conn = await this.connector.open()
+      if (this.limit !== undefined) {
+        // no AbortSignal made here: in workerd one made by the first request is its I/O object
+        await this.limit.take(signal, this.settings.timeout, this)
+        try {
+          if (this.closed) throw new InterfaceError('The neon adapter is closed')
+          signal?.throwIfAborted() // aborted while its slot was on the way
+          conn = await this.connector.open()
+        } catch (err) {
+          this.limit.give()
+          throw err
+        }
+      } else conn = await this.connector.open()
     } catch (err) {
       this.opening--
       this.serveWaiter()
@@ -144,36 +320,53 @@ export class QueuePool<C> implements ConnectionSource<C> {
     return conn
   }
 
-  /** Hands a waiter a new connection when there is room for one. */
+  /**
+   * Gives a waiter room for a new connection when there is some. The waiter opens it itself:
+   * opened here, it would belong to the request releasing a connection (workerd).
+   */
   private serveWaiter(): void {
     if (this.closed || this.full) return
     const waiter = this.waiters.shift()
     if (waiter === undefined) return
     clearTimeout(waiter.timer)
-    this.openNew().then(waiter.resolve, waiter.reject)
+    this.opening++ // reserved for the waiter
+    waiter.resolve(room)
   }
 
-  release(conn: C, broken: boolean): void {
-    if (!this.out.delete(conn)) return
-    if (broken || this.closed || this.expired(conn)) {
-      this.discard(conn)
-      this.serveWaiter()
-      return
-    }
+  release(conn: C, broken: boolean): Promise<void> {
+    if (!this.out.delete(conn)) return Promise.resolve()
+    if (broken || this.closed || this.expired(conn)) return this.discardAndServe(conn)
+    // only a pool that may keep a connection for anyone may hand it to a waiter: without
+    // keepIdle, the waiter may be another request, which must never use this socket (workerd)
+    if (!this.settings.keepIdle) return this.discardAndServe(conn)
     const waiter = this.waiters.shift()
     if (waiter !== undefined) {
       clearTimeout(waiter.timer)
       this.out.add(conn)
       waiter.resolve(conn)
-    } else if (this.settings.keepIdle && this.idle.length < this.settings.size) this.idle.push(conn)
-    else this.discard(conn)
+    } else if (this.idle.length < this.settings.size) this.idle.push(conn)
+    else return this.discard(conn)
+    return Promise.resolve()
   }
 
-  private discard(conn: C): void {
-    if (!this.born.delete(conn)) return
-    const p = settleWithin(this.connector.close(conn), closeGrace)
+  private discardAndServe(conn: C): Promise<void> {
+    const closed = this.discard(conn)
+    this.serveWaiter()
+    return closed
+  }
+
+  /**
+   * Closes a connection; under a limit its socket slot is given back once the socket has
+   * closed (at most `closeGrace`), and the promise says when (without a limit: at once).
+   */
+  private discard(conn: C): Promise<void> {
+    if (!this.born.delete(conn)) return Promise.resolve()
+    const limit = this.limit
+    let p = settleWithin(this.connector.close(conn), closeGrace)
+    if (limit !== undefined) p = p.then(() => limit.give())
     this.closing.add(p)
     p.finally(() => this.closing.delete(p))
+    return limit === undefined ? Promise.resolve() : p
   }
 
   async closeIdle(): Promise<void> {
@@ -183,6 +376,7 @@ export class QueuePool<C> implements ConnectionSource<C> {
 
   async close(force: boolean): Promise<void> {
     this.closed = true
+    this.limit?.cancel(this, new InterfaceError('The neon adapter is closed'))
     for (const w of this.waiters.splice(0)) {
       clearTimeout(w.timer)
       w.reject(new InterfaceError('The neon adapter is closed'))
@@ -258,9 +452,9 @@ export class DriverPoolSource<C extends DriverPoolClient> implements ConnectionS
     }
   }
 
-  release(conn: C, broken: boolean): void {
-    if (!this.out.delete(conn)) return
-    conn.release(broken || this.destroyOnRelease || this.closed)
+  release(conn: C, broken: boolean): Promise<void> {
+    if (this.out.delete(conn)) conn.release(broken || this.destroyOnRelease || this.closed)
+    return Promise.resolve()
   }
 
   async closeIdle(): Promise<void> {}
