@@ -1,14 +1,17 @@
 /**
  * The order of a flush's rows (SQLAlchemy's unit-of-work sort, reduced): saves parents first,
- * deletes children first, rows of one table grouped where the order allows; a cycle of saves is
- * broken on a nullable foreign key, set by an UPDATE afterwards.
+ * deletes children first, rows of one table grouped where the order allows. Rows that refer to
+ * each other (a cycle) are separated on a nullable foreign key, as SQLAlchemy's post_update does:
+ * inserted as NULL and set by an UPDATE afterwards; set to NULL by an UPDATE before the DELETEs.
  * @module
  */
 import { FlushError } from '../errors.js'
+import type { ForeignKeyConstraint } from '../schema/constraints.js'
 import type { Table } from '../schema/table.js'
 import { rawList } from './collections.js'
+import { type IdentityKey, mapperForTable } from './mapper.js'
 import type { Relationship } from './relationship.js'
-import { type InstanceState, stateOf } from './state.js'
+import { type InstanceState, NOT_LOADED, stateOf } from './state.js'
 import type { PostUpdate, RowOp } from './unit-of-work.js'
 
 /** The objects of a relationship attribute as currently loaded. */
@@ -78,47 +81,250 @@ export function orderSaves(ops: RowOp[]): { order: RowOp[]; postUpdates: PostUpd
   return { order, postUpdates }
 }
 
-/** Deletes: rows referencing other deleted rows first, tables in reverse foreign key order. */
-export function orderDeletes(states: InstanceState[]): InstanceState[] {
-  const rank = tableRank([...new Set(states.map((s) => s.mapper.table))])
-  const set = new Set(states)
-  const parentsOf = new Map<InstanceState, InstanceState[]>()
+/** Columns of `table` that can be set to NULL to drop a reference (nullable, not part of the key). */
+export function nullableKey(table: Table, columns: readonly string[]): boolean {
+  return columns.every((k) => {
+    const c = table.columnByKey(k)
+    return c.nullable && !c.primaryKey
+  })
+}
+
+/**
+ * True when `from` reaches `to` through foreign keys (only through `within`, when given): a
+ * foreign key of `to` referring to `from` then closes a cycle between tables.
+ */
+export function reaches(from: Table, to: Table, within?: ReadonlySet<Table>): boolean {
+  const seen = new Set<Table>([from])
+  const queue = [from]
+  for (let i = 0; i < queue.length; i++)
+    for (const dep of queue[i]!.dependencies) {
+      if (dep === to) return true
+      if (seen.has(dep) || (within !== undefined && !within.has(dep))) continue
+      seen.add(dep)
+      queue.push(dep)
+    }
+  return false
+}
+
+/** A column's value as the database holds it (before unflushed changes), or NOT_LOADED. */
+function storedValue(state: InstanceState, key: string): unknown {
+  if (state.committed.has(key)) return state.committed.get(key)
+  return key in state.dict ? state.dict[key] : NOT_LOADED
+}
+
+/** The rows a flush deletes, found by the key a foreign key holds. */
+export class DeletedRows {
+  readonly set: ReadonlySet<InstanceState>
+  readonly tables: ReadonlySet<Table>
+  readonly #byKey = new Map<IdentityKey, InstanceState>()
+
+  constructor(states: readonly InstanceState[]) {
+    this.set = new Set(states)
+    this.tables = new Set(states.map((s) => s.mapper.table))
+    for (const s of states) if (s.key !== undefined) this.#byKey.set(s.key, s)
+  }
+
+  /** The deleted row that `values` of `fk`'s columns refer to (a reference to a primary key), if any. */
+  referred(fk: ForeignKeyConstraint, values: readonly unknown[]): InstanceState | undefined {
+    const referred = fk.referred
+    const table = referred[0]!.table as Table
+    if (!this.tables.has(table)) return undefined
+    const pk = table.primaryKey.columns
+    if (pk.length !== referred.length) return undefined
+    const ordered = pk.map((k) => values[referred.findIndex((c) => c.key === k)])
+    const key = mapperForTable(table)?.identityKey(ordered)
+    return key === undefined ? undefined : this.#byKey.get(key)
+  }
+}
+
+/** A reference of a deleted row to another deleted row, through columns of the referring row. */
+interface Ref {
+  readonly to: InstanceState
+  readonly columns: readonly string[]
+  live: boolean
+}
+
+/** A row to be deleted whose foreign key is set to NULL first (SQLAlchemy's post_update before DELETE). */
+export interface Unlink {
+  readonly state: InstanceState
+  readonly columns: readonly string[]
+}
+
+/**
+ * The references between deleted rows: their foreign key values (as stored) and their loaded
+ * relationships. A nullable foreign key of a cycle between tables whose value is not loaded is
+ * cleared beforehand (`unlinks`): the row it points to may be deleted too.
+ */
+function referencesAmong(
+  states: readonly InstanceState[],
+  rows: DeletedRows,
+  unlinks: Unlink[],
+): Map<InstanceState, Ref[]> {
+  const refs = new Map<InstanceState, Ref[]>(states.map((s) => [s, []]))
+  const cleared = new Map<InstanceState, Set<string>>()
+  const add = (from: InstanceState, to: InstanceState, columns: readonly string[]) => {
+    const sig = columns.join()
+    if (from === to || cleared.get(from)?.has(sig)) return
+    const list = refs.get(from)!
+    if (!list.some((r) => r.to === to && r.columns.join() === sig)) list.push({ to, columns, live: true })
+  }
   for (const s of states) {
-    const parents: InstanceState[] = []
+    const table = s.mapper.table
+    for (const fk of table.foreignKeys) {
+      const values = fk.columns.map((k) => storedValue(s, k))
+      if (!values.includes(NOT_LOADED)) continue
+      const target = fk.referred[0]!.table as Table
+      if (target === table || !rows.tables.has(target) || !nullableKey(table, fk.columns)) continue
+      if (!reaches(target, table, rows.tables)) continue
+      unlinks.push({ state: s, columns: fk.columns })
+      let set = cleared.get(s)
+      if (set === undefined) cleared.set(s, (set = new Set()))
+      set.add(fk.columns.join())
+    }
+  }
+  for (const s of states) {
+    for (const fk of s.mapper.table.foreignKeys) {
+      const values = fk.columns.map((k) => storedValue(s, k))
+      if (values.includes(NOT_LOADED)) continue
+      const to = rows.referred(fk, values)
+      if (to !== undefined) add(s, to, fk.columns)
+    }
     for (const rel of s.mapper.relationshipList) {
       if (!(rel.key in s.dict)) continue
       if (rel.direction === 'many-to-one') {
         const p = stateOf(s.dict[rel.key])
-        if (p !== undefined && set.has(p) && p !== s) parents.push(p)
-      }
-    }
-    parentsOf.set(s, parents)
-  }
-  for (const s of states)
-    for (const rel of s.mapper.relationshipList)
-      if (rel.direction === 'one-to-many' && rel.key in s.dict)
+        const local = rel.pairs.map((pair) => pair[0].key)
+        if (p !== undefined && rows.set.has(p)) add(s, p, local)
+      } else if (rel.direction === 'one-to-many') {
+        const remote = rel.pairs.map((pair) => pair[1].key)
         for (const c of currentMembers(s, rel)) {
           const cs = stateOf(c)!
-          if (set.has(cs) && cs !== s && !parentsOf.get(cs)!.includes(s)) parentsOf.get(cs)!.push(s)
+          if (rows.set.has(cs)) add(cs, s, remote)
         }
-  // a parent waits until its children are deleted
+      }
+    }
+  }
+  return refs
+}
+
+/** Strongly connected components (Kosaraju, iterative): each a cycle of references or a lone row. */
+function components<T>(next: ReadonlyMap<T, readonly T[]>): T[][] {
+  const finished: T[] = []
+  const seen = new Set<T>()
+  for (const root of next.keys()) {
+    if (seen.has(root)) continue
+    seen.add(root)
+    const stack: [T, number][] = [[root, 0]]
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1]!
+      const out = next.get(top[0])!
+      if (top[1] < out.length) {
+        const n = out[top[1]++]!
+        if (!seen.has(n)) {
+          seen.add(n)
+          stack.push([n, 0])
+        }
+      } else {
+        stack.pop()
+        finished.push(top[0])
+      }
+    }
+  }
+  const back = new Map<T, T[]>()
+  for (const [n, targets] of next)
+    for (const m of targets) {
+      const list = back.get(m)
+      if (list) list.push(n)
+      else back.set(m, [n])
+    }
+  const done = new Set<T>()
+  const out: T[][] = []
+  for (let i = finished.length - 1; i >= 0; i--) {
+    const root = finished[i]!
+    if (done.has(root)) continue
+    done.add(root)
+    const comp: T[] = [root]
+    for (let j = 0; j < comp.length; j++)
+      for (const m of back.get(comp[j]!) ?? [])
+        if (!done.has(m)) {
+          done.add(m)
+          comp.push(m)
+        }
+    out.push(comp)
+  }
+  return out
+}
+
+/**
+ * Deletes: rows referencing other deleted rows first, tables in reverse foreign key order. Rows
+ * that refer to each other (a cycle) are separated first: in each cycle the references of one
+ * table through a nullable foreign key are set to NULL by an UPDATE before the DELETEs
+ * (`unlinks`, SQLAlchemy's post_update). A cycle with no nullable key is left to the database.
+ */
+export function orderDeletes(states: InstanceState[]): { order: InstanceState[]; unlinks: Unlink[] } {
+  const rank = tableRank([...new Set(states.map((s) => s.mapper.table))])
+  const rows = new DeletedRows(states)
+  const unlinks: Unlink[] = []
+  const refs = referencesAmong(states, rows, unlinks)
+  // a row waits until the rows referring to it are deleted
   const waiting = new Map<InstanceState, number>()
   for (const s of states) waiting.set(s, 0)
-  for (const s of states) for (const p of parentsOf.get(s)!) waiting.set(p, waiting.get(p)! + 1)
+  for (const list of refs.values()) for (const r of list) waiting.set(r.to, waiting.get(r.to)! + 1)
+  const release = (r: Ref) => {
+    r.live = false
+    waiting.set(r.to, waiting.get(r.to)! - 1)
+  }
   const remaining = new Set(states)
   const out: InstanceState[] = []
+  /** Clears the nullable side of each cycle among the remaining rows; false when none has one. */
+  const breakCycles = (): boolean => {
+    const live = new Map<InstanceState, Ref[]>()
+    const next = new Map<InstanceState, InstanceState[]>()
+    for (const s of remaining) {
+      const list = refs.get(s)!.filter((r) => r.live && remaining.has(r.to))
+      const targets = list.map((r) => r.to)
+      live.set(s, list)
+      next.set(s, targets)
+    }
+    let broke = false
+    for (const cycle of components(next)) {
+      if (cycle.length < 2) continue
+      const members = new Set(cycle)
+      const breakable = cycle.flatMap((s) =>
+        live
+          .get(s)!
+          .filter((r) => members.has(r.to) && nullableKey(s.mapper.table, r.columns))
+          .map((r) => [s, r] as const),
+      )
+      if (breakable.length === 0) continue
+      const side = Math.min(...breakable.map(([s]) => rank.get(s.mapper.table)!))
+      for (const [s, r] of breakable) {
+        if (rank.get(s.mapper.table) !== side) continue
+        release(r)
+        unlinks.push({ state: s, columns: r.columns })
+        broke = true
+      }
+    }
+    return broke
+  }
   while (remaining.size > 0) {
     let candidates = [...remaining].filter((s) => waiting.get(s) === 0)
-    if (candidates.length === 0) candidates = [...remaining] // a cycle: the database decides
+    if (candidates.length === 0) {
+      if (breakCycles()) continue
+      candidates = [...remaining] // a cycle without a nullable key: the database decides
+    }
     const best = Math.max(...candidates.map((c) => rank.get(c.mapper.table)!))
     for (const s of candidates) {
       if (rank.get(s.mapper.table) !== best) continue
       out.push(s)
       remaining.delete(s)
-      for (const p of parentsOf.get(s)!) waiting.set(p, waiting.get(p)! - 1)
+      for (const r of refs.get(s)!) if (r.live) release(r)
     }
   }
-  return out
+  // in the order the rows were given (cycles are found in no particular order)
+  const at = new Map(states.map((s, i) => [s, i]))
+  unlinks.sort((a, b) => at.get(a.state)! - at.get(b.state)!)
+  return { order: out, unlinks }
 }
 
 export function groupByTable<T>(items: readonly T[], tableOf: (item: T) => Table): T[][] {

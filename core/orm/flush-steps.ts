@@ -270,6 +270,25 @@ function deleteSteps(target: FlushTarget, states: FlushPlan['deletes'][number]):
   return steps
 }
 
+/**
+ * `UPDATE t SET fk = NULL WHERE key IN (...)` for rows about to be deleted that refer to each
+ * other (a cycle): one statement per chunk of keys, one per row for a composite key. No row
+ * count is checked: the DELETE that follows checks it.
+ */
+function unlinkSteps(target: FlushTarget, unlink: FlushPlan['unlinks'][number]): Step[] {
+  const { table, columns, keys } = unlink
+  const pk = table.primaryKeyColumns
+  const nulls = Object.fromEntries(columns.map((k) => [k, null]))
+  const update = (where: ColumnElement<boolean>) =>
+    bindOne(target.dialect, new Update(table).values(nulls as never).where(where))
+  if (pk.length !== 1) return keys.map((k) => update(keyMatch(pk, k)))
+  const steps: Step[] = []
+  const per = Math.max(1, target.capabilities.maxParams) // NULL is a keyword, not a parameter
+  for (let i = 0; i < keys.length; i += per)
+    steps.push(update(pk[0]!.in(keys.slice(i, i + per).map((k) => k[0]) as never[])))
+  return steps
+}
+
 /** The groups of steps in execution order; each builds when reached (interactive keys flow forward). */
 export function stepGroups(target: FlushTarget, plan: FlushPlan): (() => Step[])[] {
   const groups: (() => Step[])[] = []
@@ -299,6 +318,7 @@ export function stepGroups(target: FlushTarget, plan: FlushPlan): (() => Step[])
         bindOne(target.dialect, new Update(d.table).values(nulls as never).where(keyMatch(cols, d.key))),
       ]
     })
+  for (const u of plan.unlinks) groups.push(() => unlinkSteps(target, u))
   for (const group of plan.deletes) groups.push(() => deleteSteps(target, group))
   return groups
 }

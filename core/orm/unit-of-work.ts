@@ -1,17 +1,28 @@
 /**
  * The unit of work: from the session's pending, dirty and deleted objects to an ordered plan of
  * row operations (SQLAlchemy's unitofwork.py + persistence.py, reduced). Rows are ordered by
- * their dependencies (a child after the parent whose key it needs; deletes the other way round);
- * a cycle is broken by inserting a nullable foreign key as NULL and setting it afterwards.
+ * their dependencies (a child after the parent whose key it needs; deletes the other way round).
+ * Rows that refer to each other (a cycle) are separated on a nullable foreign key, as SQLAlchemy's
+ * post_update does: inserted as NULL and set afterwards; set to NULL before the DELETEs.
  * @module
  */
 import { FlushError } from '../errors.js'
 import type { Column } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
-import { currentMembers, groupByTable, orderDeletes, orderSaves } from './commit-order.js'
-import type { Mapper } from './mapper.js'
+import {
+  currentMembers,
+  DeletedRows,
+  groupByTable,
+  nullableKey,
+  orderDeletes,
+  orderSaves,
+  reaches,
+  type Unlink,
+} from './commit-order.js'
+import { type Mapper, mapperForTable } from './mapper.js'
 import type { Relationship } from './relationship.js'
 import { type InstanceState, NOT_LOADED, stateOf } from './state.js'
+import type { IdentityLookup } from './unloaded.js'
 
 /** Where a foreign key value comes from: a known value, or a column of a row inserted in this flush. */
 export type ValueSource = { readonly value: unknown } | { readonly from: RowOp; readonly column: string }
@@ -68,6 +79,16 @@ export interface FlushPlan {
     readonly columns: readonly string[]
     readonly key: readonly unknown[]
   }[]
+  /**
+   * `UPDATE t SET fk = NULL WHERE key IN (...)` before the deletes: rows to be deleted that refer
+   * to each other in a cycle, cleared on the nullable side (SQLAlchemy's post_update), and rows
+   * to be deleted whose nullable key of a cycle is not loaded. One entry per table and columns.
+   */
+  readonly unlinks: {
+    readonly table: Table
+    readonly columns: readonly string[]
+    readonly keys: readonly (readonly unknown[])[]
+  }[]
   /** Deletes, children first, grouped by table where consecutive. */
   readonly deletes: InstanceState[][]
   /** Every object the flush touches (their history is reset afterwards). */
@@ -89,6 +110,7 @@ export function isEmptyPlan(plan: FlushPlan): boolean {
     plan.secondaryInserts.length === 0 &&
     plan.secondaryDeletes.length === 0 &&
     plan.dereferences.length === 0 &&
+    plan.unlinks.length === 0 &&
     plan.postUpdates.length === 0
   )
 }
@@ -147,6 +169,7 @@ export function planFlush(input: FlushInput): FlushPlan {
     }
     return op
   }
+  const cannotLose = new Map<InstanceState, FlushError>()
   /** Sets the child's foreign key columns of `rel` from `parent` (or to NULL). */
   const syncForeignKey = (
     child: InstanceState,
@@ -161,11 +184,18 @@ export function planFlush(input: FlushInput): FlushPlan {
       const parentCol = childIsLocal ? b : a
       if (parent === null) {
         if (op.kind === 'update' && childCol.primaryKey) continue
-        if (!childCol.nullable)
-          throw new FlushError(
-            `${child.mapper.name}.${childCol.key} is NOT NULL, so this ${child.mapper.name} cannot lose its ` +
-              `${rel.parent === child.mapper ? rel.target.name : rel.parent.name}: delete it too (cascade: 'all, delete-orphan' on ${rel}) or give it another`,
-          )
+        if (!childCol.nullable) {
+          // raised once the orphans are known: a child removed with delete-orphan is deleted instead
+          if (!cannotLose.has(child))
+            cannotLose.set(
+              child,
+              new FlushError(
+                `${child.mapper.name}.${childCol.key} is NOT NULL, so this ${child.mapper.name} cannot lose its ` +
+                  `${rel.parent === child.mapper ? rel.target.name : rel.parent.name}: delete it too (cascade: 'all, delete-orphan' on ${rel}) or give it another`,
+              ),
+            )
+          continue
+        }
         op.syncs.set(childCol.key, { value: null })
       } else {
         const src = sourceOf(parent, parentCol.key, ops)
@@ -264,6 +294,17 @@ export function planFlush(input: FlushInput): FlushPlan {
       }
     }
   }
+  for (const [state, err] of cannotLose) if (!allDeleted.has(state)) throw err
+  // rows that stay but still refer to a deleted row through the nullable key of a cycle
+  const flushed = [...input.pending, ...input.persistent]
+  for (const { state, columns } of keptReferrers([...allDeleted], flushed, ops)) {
+    const op = ensureUpdate(state)
+    if (op === undefined) continue
+    for (const col of columns) {
+      op.syncs.set(col, { value: null })
+      op.syncDeps.delete(col)
+    }
+  }
   for (const row of secondaryDeletes.values())
     for (const v of row.values.values()) if ('from' in v) row.values.clear()
   for (const [k, row] of secondaryDeletes) if (row.values.size === 0) secondaryDeletes.delete(k)
@@ -278,15 +319,101 @@ export function planFlush(input: FlushInput): FlushPlan {
     }
 
   const { order, postUpdates } = orderSaves([...ops.values()])
+  const deletes = orderDeletes([...allDeleted])
   return {
     secondaryDeletes: [...secondaryDeletes.values()],
     saves: groupByTable(order, (op) => op.mapper.table),
     postUpdates,
     secondaryInserts: [...secondaryInserts.values()],
     dereferences,
-    deletes: groupByTable(orderDeletes([...allDeleted]), (s) => s.mapper.table),
+    unlinks: groupUnlinks(deletes.unlinks),
+    deletes: groupByTable(deletes.order, (s) => s.mapper.table),
     touched,
   }
+}
+
+/** Unlinks by table and columns, each row once. */
+function groupUnlinks(unlinks: readonly Unlink[]): FlushPlan['unlinks'] {
+  const groups = new Map<string, { table: Table; columns: readonly string[]; states: Set<InstanceState> }>()
+  for (const { state, columns } of unlinks) {
+    const table = state.mapper.table
+    const id = `${table.name}\u0000${columns.join()}`
+    let g = groups.get(id)
+    if (g === undefined) groups.set(id, (g = { table, columns, states: new Set() }))
+    g.states.add(state)
+  }
+  return [...groups.values()].map((g) => ({
+    table: g.table,
+    columns: g.columns,
+    keys: [...g.states].map((s) => s.identity!),
+  }))
+}
+
+/**
+ * Rows that stay but refer to a deleted row through a nullable foreign key of a cycle between
+ * tables (rows that point to each other, SQLAlchemy's post_update): their key is set to NULL by
+ * an UPDATE before the DELETE. Looked for among the flush's objects and the objects the deleted
+ * rows refer to (loaded, or in the identity map). A foreign key with an ON DELETE action is left
+ * to the database.
+ */
+function keptReferrers(
+  deleted: readonly InstanceState[],
+  flushed: readonly InstanceState[],
+  ops: ReadonlyMap<InstanceState, RowOp>,
+): Unlink[] {
+  if (deleted.length === 0) return []
+  const rows = new DeletedRows(deleted)
+  const candidates = new Set<InstanceState>()
+  const consider = (s: InstanceState | undefined, via: InstanceState) => {
+    if (s === undefined || rows.set.has(s) || s.deletedFlushed) return
+    if (s.session !== undefined && s.session === via.session) candidates.add(s)
+  }
+  for (const s of flushed) consider(s, s)
+  for (const r of deleted) {
+    for (const rel of r.mapper.relationshipList)
+      if (rel.direction === 'many-to-one' && rel.key in r.dict) consider(stateOf(r.dict[rel.key]), r)
+    const session = r.session as unknown as IdentityLookup | undefined
+    if (session?.lookupIdentity === undefined) continue
+    for (const fk of r.mapper.table.foreignKeys) {
+      const table = fk.referred[0]!.table as Table
+      const mapper = mapperForTable(table)
+      if (mapper === undefined || table === r.mapper.table) continue
+      const pk = table.primaryKey.columns
+      const at = pk.map((k) => fk.referred.findIndex((c) => c.key === k))
+      if (at.includes(-1) || pk.length !== fk.columns.length) continue
+      const key = mapper.identityKey(at.map((i) => r.dict[fk.columns[i]!]))
+      if (key !== undefined) consider(stateOf(session.lookupIdentity(key)), r)
+    }
+  }
+  const out: Unlink[] = []
+  for (const s of candidates) {
+    const table = s.mapper.table
+    for (const fk of table.foreignKeys) {
+      const target = fk.referred[0]!.table as Table
+      const action = fk.options.onDelete
+      if (target === table || !rows.tables.has(target) || !nullableKey(table, fk.columns)) continue
+      if ((action !== undefined && action !== 'NO ACTION') || !reaches(target, table)) continue
+      // the value after this flush's saves (a key of a row inserted now names no deleted row)
+      const op = ops.get(s)
+      const values = fk.columns.map((k) => {
+        const src = op?.syncs.get(k)
+        if (src !== undefined) return 'value' in src ? src.value : null
+        return k in s.dict ? s.dict[k] : NOT_LOADED
+      })
+      let refers: boolean
+      if (!values.includes(NOT_LOADED)) refers = rows.referred(fk, values) !== undefined
+      else
+        refers = s.mapper.relationshipList.some(
+          (rel) =>
+            rel.direction === 'many-to-one' &&
+            rel.key in s.dict &&
+            rel.pairs.map(([local]) => local.key).join() === fk.columns.join() &&
+            rows.set.has(stateOf(s.dict[rel.key])!),
+        )
+      if (refers) out.push({ state: s, columns: fk.columns })
+    }
+  }
+  return out
 }
 
 function hasOnupdate(op: RowOp): boolean {

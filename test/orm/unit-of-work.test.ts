@@ -1,7 +1,9 @@
 /** The unit of work's SQL: what a flush writes and in which order (embedded libSQL, statements captured). */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { describe, expect, it } from 'vitest'
-import { type Column, ForeignKey, select, t } from '../../core/index.js'
+import { libsqlCapabilities } from '../../adapters/libsql/index.js'
+import { type Column, ForeignKey, select, sqlite, t } from '../../core/index.js'
+import { stepGroups } from '../../core/orm/flush-steps.js'
 import {
   AsyncSession,
   asyncScopedSession,
@@ -11,6 +13,7 @@ import {
   type Relationship,
   relationship,
 } from '../../core/orm/index.js'
+import type { FlushPlan } from '../../core/orm/unit-of-work.js'
 import { memoryEngine } from './support.js'
 
 class Base extends DeclarativeBase {}
@@ -177,5 +180,112 @@ describe('deleting a parent whose children have a NOT NULL key', () => {
     await expect(session.commit()).rejects.toThrow(
       /Visit.hostId is NOT NULL.*cascade: 'all, delete-orphan' on Host.visits/,
     )
+  })
+})
+
+describe('rows that point to each other (post_update)', () => {
+  class B3 extends DeclarativeBase {}
+  class Widget extends B3.mapped('widgets', {
+    id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+    favoriteEntryId: mappedColumn(t.Integer, {
+      name: 'favorite_entry_id',
+      foreignKey: new ForeignKey((): Column<any, any> => Entry.c.id),
+    }),
+  }) {
+    declare entries: Entry[]
+    declare favorite: Entry | null
+    static entries: Relationship<Entry> = relationship(() => Entry, {
+      backPopulates: 'widget',
+      cascade: 'all, delete-orphan',
+      foreignKeys: () => [Entry.c.widgetId],
+    })
+    static favorite: Relationship<Entry> = relationship(() => Entry, {
+      foreignKeys: () => [Widget.c.favoriteEntryId],
+    })
+  }
+  class Entry extends B3.mapped('entries', {
+    id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+    widgetId: mappedColumn(t.Integer, {
+      name: 'widget_id',
+      nullable: false,
+      foreignKey: new ForeignKey(() => Widget.c.id),
+    }),
+  }) {
+    declare widget: Widget | null
+    static widget: Relationship<Widget> = relationship(() => Widget, {
+      backPopulates: 'entries',
+      foreignKeys: () => [Entry.c.widgetId],
+    })
+  }
+
+  async function seeded(expireOnCommit = false) {
+    const log: string[] = []
+    const engine = await memoryEngine(log)
+    await B3.metadata.createAll(engine)
+    const session = new AsyncSession(engine, { expireOnCommit })
+    const widgets = [1, 2].map((i) => {
+      const w = new Widget({ id: i })
+      w.entries.push(new Entry({ id: 10 * i + 1 }), new Entry({ id: 10 * i + 2 }))
+      w.favorite = w.entries[0]!
+      return w
+    })
+    session.addAll(widgets)
+    await session.commit()
+    log.length = 0
+    const writes = () => log.filter((l) => /^(INSERT|UPDATE|DELETE)/.test(l))
+    return { engine, session, widgets, writes }
+  }
+
+  it('deleting parents clears their nullable key first, one UPDATE per table, then the DELETEs', async () => {
+    const { session, widgets, writes } = await seeded()
+    for (const w of widgets) await session.delete(w)
+    await session.commit()
+    expect(writes()).toEqual([
+      'UPDATE widgets SET favorite_entry_id = NULL WHERE widgets.id IN (?, ?)  [1,2]',
+      'DELETE FROM entries WHERE entries.id IN (?, ?, ?, ?)  [12,22,11,21]',
+      'DELETE FROM widgets WHERE widgets.id IN (?, ?)  [1,2]',
+    ])
+  })
+
+  it('a foreign key that is not loaded is cleared without being read', async () => {
+    const { engine, session, widgets, writes } = await seeded(true)
+    await session.delete(widgets[0]!)
+    await session.commit()
+    expect(writes()[0]).toBe('UPDATE widgets SET favorite_entry_id = NULL WHERE widgets.id IN (?)  [1]')
+    expect((await engine.execute(select(Entry.c.id).orderBy(Entry.c.id))).scalars().all()).toEqual([21, 22])
+  })
+
+  it('a row that stays and refers to a deleted one is set to NULL first; an unchanged cycle writes nothing more', async () => {
+    const { session, widgets, writes } = await seeded()
+    await session.delete(widgets[0]!.entries[0]!)
+    await session.commit()
+    expect(writes()).toEqual([
+      'UPDATE widgets SET favorite_entry_id = NULL WHERE widgets.id = ?  [1]',
+      'DELETE FROM entries WHERE entries.id IN (?)  [11]',
+    ])
+    expect(widgets[0]!.favoriteEntryId).toBeNull()
+    await session.delete(widgets[1]!.entries[1]!) // not a favorite: nothing to clear
+    await session.commit()
+    expect(writes().slice(2)).toEqual(['DELETE FROM entries WHERE entries.id IN (?)  [22]'])
+  })
+
+  it('the clearing UPDATEs are chunked to the parameter limit', () => {
+    const plan: FlushPlan = {
+      secondaryDeletes: [],
+      saves: [],
+      postUpdates: [],
+      secondaryInserts: [],
+      dereferences: [],
+      unlinks: [{ table: Widget.__table__, columns: ['favoriteEntryId'], keys: [[1], [2], [3], [4], [5]] }],
+      deletes: [],
+      touched: new Set(),
+    }
+    const target = { dialect: sqlite, capabilities: { ...libsqlCapabilities, maxParams: 3 } }
+    const steps = stepGroups(target, plan).flatMap((build) => build())
+    expect(steps.map((s) => [s.stmt.sql, s.stmt.params])).toEqual([
+      ['UPDATE widgets SET favorite_entry_id = NULL WHERE widgets.id IN (?, ?, ?)', [1, 2, 3]],
+      ['UPDATE widgets SET favorite_entry_id = NULL WHERE widgets.id IN (?, ?)', [4, 5]],
+    ])
+    expect(steps.every((s) => s.expect === undefined)).toBe(true)
   })
 })

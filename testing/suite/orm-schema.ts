@@ -306,3 +306,44 @@ export class Ledger extends OrmBase.mapped('ea_orm_ledgers', {
     mapperArgs(this, { versionIdCol: 'version' })
   }
 }
+
+/**
+ * Rows that point to each other (a foreign key cycle): a parent's nullable favorite child, each
+ * child's NOT NULL parent. The favorite is written after both rows exist and cleared before they
+ * are deleted (SQLAlchemy's post_update).
+ */
+export class CycleParent extends OrmBase.mapped('ea_orm_cyc_parent', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+  favoriteChildId: mappedColumn(t.Integer, {
+    name: 'favorite_child_id',
+    foreignKey: new ForeignKey((): Column<any, any> => CycleChild.c.id),
+  }),
+}) {
+  declare children: CycleChild[]
+  declare favorite: CycleChild | null
+  static children: Relationship<CycleChild> = relationship(() => CycleChild, {
+    backPopulates: 'parent',
+    cascade: 'all, delete-orphan',
+    foreignKeys: () => [CycleChild.c.parentId],
+  })
+  static favorite: Relationship<CycleChild> = relationship(() => CycleChild, {
+    foreignKeys: () => [CycleParent.c.favoriteChildId],
+  })
+}
+
+export class CycleChild extends OrmBase.mapped('ea_orm_cyc_child', {
+  id: mappedColumn(t.Integer, { primaryKey: true, autoincrement: false }),
+  parentId: mappedColumn(t.Integer, {
+    name: 'parent_id',
+    nullable: false,
+    foreignKey: new ForeignKey(() => CycleParent.c.id),
+  }),
+  name: mappedColumn(t.String(50), { nullable: false }),
+}) {
+  declare parent: CycleParent | null
+  static parent: Relationship<CycleParent> = relationship(() => CycleParent, {
+    backPopulates: 'children',
+    foreignKeys: () => [CycleChild.c.parentId],
+  })
+}
