@@ -13,14 +13,16 @@ function topLevelSuite(test: TestCase): string | undefined {
   return name
 }
 
+/** The groups CI reports one line for, by the outermost describe's first word. */
+const groupPrefixes = ['conformance ', 'reliability ', 'runtime ', 'migrations ']
+
 function format(c: Counts): string {
-  const failed = c.failed > 0 ? `, ${c.failed} failed` : ''
-  return `${c.passed} passed${failed}, ${c.skipped} skipped`
+  return `${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`
 }
 
 /**
- * Prints one line per conformance configuration (`conformance neon-http: 212 passed, 4 skipped`,
- * grouped by the outermost describe name), then one closing line,
+ * Prints one line per group and configuration, `<group> <name>: P passed, F failed, S skipped`
+ * (groups: conformance, reliability, runtime, migrations; by the outermost describe name), then one closing line,
  * `tests: N passed, N failed, N skipped`, that CI tooling can read.
  */
 export default class SummaryReporter implements Reporter {
@@ -33,7 +35,7 @@ export default class SummaryReporter implements Reporter {
         const key: keyof Counts = state === 'passed' ? 'passed' : state === 'failed' ? 'failed' : 'skipped'
         total[key]++
         const suite = topLevelSuite(test)
-        if (suite === undefined || !suite.startsWith('conformance ')) continue
+        if (suite === undefined || !groupPrefixes.some((p) => suite.startsWith(p))) continue
         let group = groups.get(suite)
         if (group === undefined) groups.set(suite, (group = { passed: 0, failed: 0, skipped: 0 }))
         group[key]++

@@ -94,14 +94,23 @@ class LibsqlTransaction implements AdapterTransaction {
     options?.signal?.throwIfAborted()
     return toRawResult(await abortable(this.tx.execute(toStatement(stmt)), options?.signal))
   }
-  async commit(): Promise<void> {
+  async commit(options?: ExecuteOptions): Promise<void> {
     await this.resetQueryOnly()
-    return this.tx.commit()
+    return abortable(this.tx.commit(), options?.signal)
   }
-  async rollback(): Promise<void> {
+  async rollback(options?: ExecuteOptions): Promise<void> {
     if (this.tx.closed) return
-    await this.resetQueryOnly()
-    await this.tx.rollback()
+    try {
+      await abortable(
+        this.resetQueryOnly().then(() => this.tx.rollback()),
+        options?.signal,
+      )
+    } catch (err) {
+      // a ROLLBACK that cannot be sent or answered: close the stream, so the server ends the
+      // transaction now instead of at its stream timeout
+      if (!this.tx.closed) this.tx.close()
+      throw err
+    }
   }
   /** The connection goes back to a pool (a Hrana server's) after the transaction: leave it writable. */
   private async resetQueryOnly(): Promise<void> {

@@ -93,15 +93,15 @@ class PlanetScaleTransaction implements AdapterTransaction {
     if (this.done) return Promise.reject(new InterfaceError('The transaction is already finished'))
     return this.session.run(stmt.sql, stmt.params, options?.signal)
   }
-  async commit(): Promise<void> {
+  async commit(options?: ExecuteOptions): Promise<void> {
     if (this.done) throw new InterfaceError('The transaction is already finished')
     this.done = true
-    await this.session.run('COMMIT', [])
+    await this.session.run('COMMIT', [], options?.signal)
   }
-  async rollback(): Promise<void> {
+  async rollback(options?: ExecuteOptions): Promise<void> {
     if (this.done) return
     this.done = true
-    await this.session.run('ROLLBACK', [])
+    await this.session.run('ROLLBACK', [], options?.signal)
   }
 }
 
@@ -143,9 +143,10 @@ export function planetscaleAdapter(config: Config, secrets: readonly string[]): 
       const results: RawResult[] = []
       try {
         for (const s of stmts) results.push(await tx.execute(s, options))
-        await tx.commit()
+        await tx.commit(options)
       } catch (err) {
-        await tx.rollback().catch(() => undefined)
+        // a fresh time limit: the batch's signal may be what failed it
+        await tx.rollback({ signal: AbortSignal.timeout(5_000) }).catch(() => undefined)
         throw err
       }
       return results

@@ -1,5 +1,10 @@
 import type { Dialect } from '../dialects/dialect.js'
-import { ArgumentError, InvalidRequestError, UnsupportedCapabilityError } from '../errors.js'
+import {
+  ArgumentError,
+  CommitOutcomeUnknownError,
+  InvalidRequestError,
+  UnsupportedCapabilityError,
+} from '../errors.js'
 import type { AsyncResult } from '../result/async-result.js'
 import type { Result } from '../result/result.js'
 import type { CompiledStatement, CompiledTemplate } from '../sql/compiled.js'
@@ -106,7 +111,7 @@ export class AsyncConnection implements TransactionOwner {
       if (!op.aborted) throw err
       // cut short mid-statement: the transaction's state is unknown, so it ends here
       await this.invalidate(op.abortError(err))
-      throw op.abortError(err)
+      throw err instanceof CommitOutcomeUnknownError ? err : op.abortError(err)
     } finally {
       this.#gate.leave(op)
     }
@@ -322,7 +327,8 @@ export class AsyncConnection implements TransactionOwner {
     let clean = true
     try {
       clean = await this.#gate.drain(grace)
-      const op = this.#gate.seize('close', this.settings.timeout)
+      // the rollback on close gets the same grace: a remote that does not answer is left to end it
+      const op = this.#gate.seize('close', grace)
       try {
         const streams = [...this.#streams]
         this.#streams.clear()

@@ -5,6 +5,7 @@
  */
 import {
   ArgumentError,
+  CommitOutcomeUnknownError,
   ConcurrentOperationError,
   EdgeAlchemyError,
   StatementTimeoutError,
@@ -189,7 +190,7 @@ export class OperationGate {
     try {
       return await fn(op)
     } catch (err) {
-      throw op.aborted ? op.abortError(err) : err
+      throw op.aborted && !(err instanceof CommitOutcomeUnknownError) ? op.abortError(err) : err
     } finally {
       this.leave(op)
     }

@@ -5,13 +5,14 @@
  */
 export { caught, errorTexts, insertRows } from './helpers.js'
 export { missingReason, skipReason } from './requirements.js'
-export { defineConformanceSuite } from './suite.js'
+export { defineConformanceSuite, defineReliabilitySuite } from './suite.js'
 export type {
   Assertion,
   CaseOptions,
   ConformanceConfig,
   DefineCase,
   Expect,
+  FaultInjection,
   Requirement,
   TestApi,
   TestFunction,

@@ -49,6 +49,14 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
       return supportsJsonAggregation(caps.dialect)
         ? undefined
         : `${n} speaks ${caps.dialect}, which has no JSON aggregation`
+    case 'faults':
+      return config.faults ? undefined : `${n} has no server to fail a request (embedded database)`
+    case 'stalls':
+      return config.faults?.stall ? undefined : `${n} has no server that can leave a request unanswered`
+    case 'secondEngine':
+      return config.createSecondEngine
+        ? undefined
+        : `${n} needs no second engine to see locks (the server reports them)`
   }
 }
 
@@ -92,6 +100,12 @@ function label(req: Requirement): string {
       return 'a count of open transactions'
     case 'interactiveTransactions':
       return 'interactive transactions'
+    case 'faults':
+      return 'request fault injection'
+    case 'stalls':
+      return 'stalled requests'
+    case 'secondEngine':
+      return 'a second engine'
     default:
       return req
   }

@@ -12,6 +12,9 @@ import { OrmBase } from './orm-schema.js'
 import { ormSessionTopic } from './orm-session.js'
 import { ormShapesTopic } from './orm-shapes.js'
 import { ormWritesTopic } from './orm-writes.js'
+import { closingTopic, concurrencyTopic } from './reliability.js'
+import { faultsTopic, timeoutsTopic } from './reliability-faults.js'
+import { fkCycleCases } from './reliability-fk-cycle.js'
 import { skipReason } from './requirements.js'
 import { resultsTopic } from './results.js'
 import { metadata } from './schema.js'
@@ -22,8 +25,8 @@ import type { CaseOptions, ConformanceConfig, DefineCase, TestApi, Topic } from 
 import { typesTopic } from './types-round-trip.js'
 import { valuesTopic } from './values.js'
 
-/** The topics, in the order they run. */
-const topics: readonly (readonly [string, (topic: Topic) => void])[] = [
+/** The conformance topics, in the order they run. */
+const conformanceTopics: readonly (readonly [string, (topic: Topic) => void])[] = [
   ['ddl', ddlTopic],
   ['select and filters', selectTopic],
   ['insert, update, delete', dmlTopic],
@@ -60,6 +63,34 @@ const topics: readonly (readonly [string, (topic: Topic) => void])[] = [
  * ```
  */
 export function defineConformanceSuite(config: ConformanceConfig, api: TestApi): void {
+  defineTopics(config, api, conformanceTopics)
+}
+
+/** The reliability topics: misuse and faults, with the database checked directly afterwards. */
+const reliabilityTopics: readonly (readonly [string, (topic: Topic) => void])[] = [
+  ['concurrent operations', concurrencyTopic],
+  ['closing and disposing', closingTopic],
+  ['faults at each request of a commit', faultsTopic],
+  ['timeouts', timeoutsTopic],
+  ['foreign-key cycles', fkCycleCases],
+]
+
+/**
+ * Registers the reliability suite for one configuration: every pair of concurrent operations on
+ * a session or connection, close and dispose while an operation is in flight, each fault kind
+ * of the configuration's server at each request of a commit, and stalled replies. Call it inside
+ * a `describe` named `reliability <configuration>`; cases skip with their reason where the
+ * configuration cannot inject what they need.
+ */
+export function defineReliabilitySuite(config: ConformanceConfig, api: TestApi): void {
+  defineTopics(config, api, reliabilityTopics)
+}
+
+function defineTopics(
+  config: ConformanceConfig,
+  api: TestApi,
+  topics: readonly (readonly [string, (topic: Topic) => void])[],
+): void {
   let engine: AsyncEngine | undefined
   let id = 1_000
   const test: DefineCase = (

@@ -79,6 +79,31 @@ export interface ConformanceConfig {
   openTransactions?(): number | Promise<number>
   /** Whether the database enforces foreign keys (default true; SQLite needs `PRAGMA foreign_keys`). */
   readonly enforcesForeignKeys?: boolean
+  /**
+   * Fault injection at the remote's local server, request by request (the reliability suite).
+   * Optional.
+   */
+  readonly faults?: FaultInjection
+  /**
+   * A second engine on the same database (SQLite: to prove no write lock is left held). Optional;
+   * closed by the suite.
+   */
+  createSecondEngine?(): Promise<AsyncEngine>
+}
+
+/** How the reliability suite makes one request of the remote fail. */
+export interface FaultInjection {
+  /**
+   * The server's fault kinds that fail one request, each with whether the request ran in the
+   * database before the failure (`ran: true`: the reply was lost after it committed).
+   */
+  readonly kinds: readonly { readonly kind: string; readonly ran: boolean }[]
+  /** The kind whose request is never answered (timeouts), if the server has one. */
+  readonly stall?: string
+  /** Makes the request `after` requests from now fail with `kind`. */
+  inject(kind: string, after: number): void
+  /** Requests counted so far, in the unit `after` counts (HTTP requests, WebSocket messages). */
+  count(): number
 }
 
 /** What a case may require of the adapter. */
@@ -102,6 +127,12 @@ export type Requirement =
   | 'matchedRowCount'
   /** The dialect builds JSON arrays in SQL (the ORM's `jsonload`). */
   | 'jsonAggregation'
+  /** The configuration can fail a chosen request (`config.faults`). */
+  | 'faults'
+  /** The configuration can leave a request unanswered (`config.faults.stall`). */
+  | 'stalls'
+  /** The configuration opens a second engine on the same database. */
+  | 'secondEngine'
 
 /** Options of one case. */
 export interface CaseOptions {

@@ -60,7 +60,7 @@ export interface D1Server {
   readonly requests: number
   resetCount(): void
   /** Makes the next `times` counted calls fail with `kind`. */
-  injectFault(kind: D1Fault, times?: number): void
+  injectFault(kind: D1Fault, times?: number, after?: number): void
   /** Stops workerd. */
   dispose(): Promise<void>
 }
@@ -191,7 +191,7 @@ export async function startD1(options: D1ServerOptions = {}): Promise<D1Server> 
     throw err
   }
   let requests = 0
-  let faults: D1Fault[] = []
+  let faults: (D1Fault | undefined)[] = []
 
   /** Counts one request and applies the next fault around `call`. */
   const request: Gate = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -216,7 +216,8 @@ export async function startD1(options: D1ServerOptions = {}): Promise<D1Server> 
     resetCount() {
       requests = 0
     },
-    injectFault(kind: D1Fault, times = 1) {
+    injectFault(kind: D1Fault, times = 1, after = 0) {
+      for (let i = 0; i < after; i++) faults.push(undefined)
       for (let i = 0; i < times; i++) faults.push(kind)
     },
     async dispose() {

@@ -46,10 +46,12 @@ export interface HranaServerOptions {
  * A fault for the next counted request(s):
  * - `network`: the connection is destroyed without an answer (the client sees a fetch failure);
  * - `http-500`: HTTP 500 with a plain-text body;
+ * - `drop-after-query`: the pipeline runs (and commits), then the connection is destroyed unanswered;
+ * - `stall`: the request is never answered; nothing runs;
  * - `expire-streams`: every open stream expires now (its transaction rolls back), so the next
  *   request on a baton gets `STREAM_EXPIRED`.
  */
-export type HranaFault = 'network' | 'http-500' | 'expire-streams'
+export type HranaFault = 'network' | 'http-500' | 'drop-after-query' | 'stall' | 'expire-streams'
 
 /** A running server. */
 export interface HranaServer {
@@ -64,7 +66,7 @@ export interface HranaServer {
   readonly openStreams: number
   resetCount(): void
   /** Makes the next `times` counted requests fail with `kind` (`expire-streams` acts at once). */
-  injectFault(kind: HranaFault, times?: number): void
+  injectFault(kind: HranaFault, times?: number, after?: number): void
   close(): Promise<void>
 }
 
@@ -86,7 +88,7 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
   const expired = new Set<string>()
   const idle: Connection[] = []
   let requests = 0
-  let faults: HranaFault[] = []
+  let faults: (HranaFault | undefined)[] = []
 
   const first = new Database(file)
   first.exec('PRAGMA journal_mode=WAL')
@@ -220,6 +222,7 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
       res.end('Internal server error (injected fault)')
       return
     }
+    if (fault === 'stall') return
     if (options.authToken !== undefined && req.headers.authorization !== `Bearer ${options.authToken}`) {
       sendJson(res, 401, { message: 'Authentication failed: missing or wrong token', code: 'UNAUTHORIZED' })
       return
@@ -237,7 +240,9 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
       return
     }
     try {
-      sendJson(res, 200, pipeline(body))
+      const reply = pipeline(body)
+      if (fault === 'drop-after-query') req.socket.destroy()
+      else sendJson(res, 200, reply)
     } catch (err) {
       if (err instanceof HranaProtocolError)
         sendJson(res, err.status, { message: err.message, code: err.code })
@@ -267,11 +272,12 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     resetCount() {
       requests = 0
     },
-    injectFault(kind: HranaFault, times = 1) {
+    injectFault(kind: HranaFault, times = 1, after = 0) {
       if (kind === 'expire-streams') {
         for (const s of [...streams.values()]) endStream(s, true)
         return
       }
+      for (let i = 0; i < after; i++) faults.push(undefined)
       for (let i = 0; i < times; i++) faults.push(kind)
     },
     close() {

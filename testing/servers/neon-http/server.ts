@@ -54,7 +54,7 @@ export interface NeonHttpServer {
   readonly requests: number
   resetCount(): void
   /** Makes the next `times` counted requests fail with `kind`. */
-  injectFault(kind: NeonHttpFault, times?: number): void
+  injectFault(kind: NeonHttpFault, times?: number, after?: number): void
   close(): Promise<void>
 }
 
@@ -73,7 +73,7 @@ const corsHeaders = {
 export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): Promise<NeonHttpServer> {
   const pools = new Map<string, pg.Pool>()
   let requests = 0
-  let faults: NeonHttpFault[] = []
+  let faults: (NeonHttpFault | undefined)[] = []
 
   const poolFor = (target: ConnectionTarget): pg.Pool => {
     const key = JSON.stringify([
@@ -223,7 +223,8 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
     resetCount() {
       requests = 0
     },
-    injectFault(kind: NeonHttpFault, times = 1) {
+    injectFault(kind: NeonHttpFault, times = 1, after = 0) {
+      for (let i = 0; i < after; i++) faults.push(undefined)
       for (let i = 0; i < times; i++) faults.push(kind)
     },
     close() {

@@ -25,10 +25,19 @@ export interface NeonWsProxyOptions {
  * - `drop-next-message`: the next client message on an established connection (one that has
  *   finished its startup, so a query) is not forwarded; that connection's WebSocket and TCP
  *   socket are destroyed without a close frame (a network drop mid-stream);
+ * - `drop-next-reply`: the next client message on an established connection is forwarded (a
+ *   COMMIT commits), then the connection is destroyed when the database answers, unanswered;
+ * - `stall-next-message`: the next client message is swallowed and the connection left open:
+ *   its reply never comes (for timeouts);
  * - `drop-all`: every open connection is destroyed now;
  * - `refuse-next`: the next WebSocket upgrade is answered with HTTP 502.
  */
-export type NeonWsFault = 'drop-next-message' | 'drop-all' | 'refuse-next'
+export type NeonWsFault =
+  | 'drop-next-message'
+  | 'drop-next-reply'
+  | 'stall-next-message'
+  | 'drop-all'
+  | 'refuse-next'
 
 /** A running proxy. */
 export interface NeonWsProxy {
@@ -44,7 +53,8 @@ export interface NeonWsProxy {
   /** WebSocket connections open now. */
   openSockets(): number
   resetCount(): void
-  injectFault(kind: NeonWsFault): void
+  /** Applies `kind`; the per-message kinds act on the message `after` messages from now (default 0). */
+  injectFault(kind: NeonWsFault, after?: number): void
   /** The driver's `wsProxy` setting for this proxy: `(host, port) => '127.0.0.1:PORT/v2?address=host:port'`. */
   wsProxy(host: string, port: number | string): string
   close(): Promise<void>
@@ -56,6 +66,8 @@ interface Link {
   /** The backend has sent ReadyForQuery at least once: startup is over. */
   ready: boolean
   dead: boolean
+  /** Destroy the connection when the database next answers (`drop-next-reply`). */
+  dropOnReply: boolean
 }
 
 const readyForQuery = 0x5a // 'Z'
@@ -73,7 +85,10 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
   const links = new Set<Link>()
   let connections = 0
   let messages = 0
-  let dropNext = false
+  /** The next per-message fault and how many established-connection messages pass before it. */
+  let pendingFault:
+    | { kind: 'drop-next-message' | 'drop-next-reply' | 'stall-next-message'; after: number }
+    | undefined
   let refuseNext = false
 
   const kill = (link: Link): void => {
@@ -106,7 +121,7 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
       connections++
       const tcp = connect({ host: pgHost, port: pgPort })
       tcp.setNoDelay(true)
-      const link: Link = { ws, tcp, ready: false, dead: false }
+      const link: Link = { ws, tcp, ready: false, dead: false, dropOnReply: false }
       links.add(link)
       const pending: Buffer[] = []
       let open = false
@@ -118,6 +133,7 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
       tcp.on('data', (chunk: Buffer) => {
         // a ReadyForQuery message ends in 'Z' 0 0 0 5 status; startup is over once one is seen
         if (!link.ready && chunk.includes(Buffer.from([readyForQuery, 0, 0, 0, 5]))) link.ready = true
+        if (link.dropOnReply) return kill(link)
         if (ws.readyState === ws.OPEN) ws.send(chunk, { binary: true })
       })
       tcp.on('error', () => kill(link))
@@ -129,10 +145,15 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
       })
       ws.on('message', (data: RawData) => {
         if (link.dead) return
-        if (dropNext && link.ready) {
-          dropNext = false
-          kill(link)
-          return
+        if (pendingFault !== undefined && link.ready) {
+          if (pendingFault.after > 0) pendingFault.after--
+          else {
+            const { kind } = pendingFault
+            pendingFault = undefined
+            if (kind === 'drop-next-message') return kill(link)
+            if (kind === 'stall-next-message') return
+            link.dropOnReply = true
+          }
         }
         if (link.ready) messages++
         const buf = toBuffer(data)
@@ -170,8 +191,9 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
       connections = 0
       messages = 0
     },
-    injectFault(kind: NeonWsFault) {
-      if (kind === 'drop-next-message') dropNext = true
+    injectFault(kind: NeonWsFault, after = 0) {
+      if (kind === 'drop-next-message' || kind === 'drop-next-reply' || kind === 'stall-next-message')
+        pendingFault = { kind, after }
       else if (kind === 'refuse-next') refuseNext = true
       else for (const link of [...links]) kill(link)
     },

@@ -49,10 +49,18 @@ export interface PlanetScaleServerOptions {
  * - `network`: the connection is destroyed without an answer (the driver sees a fetch failure);
  * - `http-500`: HTTP 500 with a plain-text body (the driver throws `UnknownError`);
  * - `http-503`: HTTP 503 with a JSON body without `error`;
+ * - `drop-after-query`: the statement runs (a COMMIT commits), then the connection is destroyed unanswered;
+ * - `stall`: the request is never answered; nothing runs;
  * - `end-sessions`: every pinned session ends now (its transaction rolls back), so the next
  *   statement of that session fails with `code = Aborted`.
  */
-export type PlanetScaleFault = 'network' | 'http-500' | 'http-503' | 'end-sessions'
+export type PlanetScaleFault =
+  | 'network'
+  | 'http-500'
+  | 'http-503'
+  | 'drop-after-query'
+  | 'stall'
+  | 'end-sessions'
 
 /** A running server. */
 export interface PlanetScaleServer {
@@ -69,7 +77,7 @@ export interface PlanetScaleServer {
   readonly connectionLog: readonly number[]
   resetCount(): void
   /** Makes the next `times` counted requests fail with `kind` (`end-sessions` acts at once). */
-  injectFault(kind: PlanetScaleFault, times?: number): void
+  injectFault(kind: PlanetScaleFault, times?: number, after?: number): void
   close(): Promise<void>
 }
 
@@ -139,7 +147,7 @@ export async function startPlanetScaleServer(
   const sessions = new Map<string, Pinned>()
   const connectionLog: number[] = []
   let requests = 0
-  let faults: PlanetScaleFault[] = []
+  let faults: (PlanetScaleFault | undefined)[] = []
 
   const sign = (state: SessionState) => {
     const text = JSON.stringify(state)
@@ -324,6 +332,7 @@ export async function startPlanetScaleServer(
       sendJson(res, 503, { code: 'unavailable', message: 'upstream unavailable (injected fault)' })
       return
     }
+    if (fault === 'stall') return
     if (req.method !== 'POST' || (path !== executePath && path !== createSessionPath)) {
       sendJson(res, 404, { code: 'not_found', message: `Not found: ${req.method} ${path}` })
       return
@@ -351,9 +360,12 @@ export async function startPlanetScaleServer(
         })
         return
       }
-      sendJson(res, 200, await execute(body))
+      const reply = await execute(body)
+      if (fault === 'drop-after-query') req.socket.destroy()
+      else sendJson(res, 200, reply)
     } catch (err) {
-      if (err instanceof PsFailure) sendJson(res, 200, { error: err.error })
+      if (fault === 'drop-after-query') req.socket.destroy()
+      else if (err instanceof PsFailure) sendJson(res, 200, { error: err.error })
       else sendJson(res, 500, { code: 'internal', message: String((err as Error)?.message ?? err) })
     }
   }
@@ -382,11 +394,12 @@ export async function startPlanetScaleServer(
     resetCount() {
       requests = 0
     },
-    injectFault(kind: PlanetScaleFault, times = 1) {
+    injectFault(kind: PlanetScaleFault, times = 1, after = 0) {
       if (kind === 'end-sessions') {
         for (const p of [...sessions.values()]) unpin(p, true)
         return
       }
+      for (let i = 0; i < after; i++) faults.push(undefined)
       for (let i = 0; i < times; i++) faults.push(kind)
     },
     close() {

@@ -1,0 +1,252 @@
+/**
+ * The six adapter configurations the suites run on, each through its official driver and the
+ * local server in front of a real database. One factory per configuration: each call makes
+ * fresh state (servers, a database) when its `createEngine()` runs. The conformance and the
+ * reliability suites both take them.
+ */
+import { rmSync } from 'node:fs'
+import ws from 'ws'
+import { d1, d1Capabilities } from '../../adapters/d1/index.js'
+import { libsql, libsqlCapabilities } from '../../adapters/libsql/index.js'
+import {
+  libsql as libsqlNode,
+  libsqlCapabilities as libsqlNodeCapabilities,
+} from '../../adapters/libsql/node.js'
+import { neon, neonCapabilities } from '../../adapters/neon/index.js'
+import { neonHttp } from '../../adapters/neon-http/index.js'
+import { planetscale, planetscaleCapabilities } from '../../adapters/planetscale/index.js'
+import { createAsyncEngine, text } from '../../core/index.js'
+import { type D1Fault, type D1Server, startD1 } from '../../testing/servers/d1/index.js'
+import { type HranaFault, type HranaServer, startHranaServer } from '../../testing/servers/hrana/index.js'
+import {
+  type NeonHttpFault,
+  type NeonHttpServer,
+  startNeonHttpServer,
+} from '../../testing/servers/neon-http/index.js'
+import { type NeonWsFault, type NeonWsProxy, startNeonWsProxy } from '../../testing/servers/neon-ws/index.js'
+import {
+  type PlanetScaleFault,
+  type PlanetScaleServer,
+  startPlanetScaleServer,
+} from '../../testing/servers/planetscale/index.js'
+import type { ConformanceConfig } from '../../testing/suite/index.js'
+import { createMariaDatabase, createPgDatabase, freshFile } from './support.js'
+
+/** libSQL's embedded engine on a file (WAL, as libSQL servers run it). */
+export function libsqlFileConfiguration(): ConformanceConfig {
+  const file = freshFile('libsql')
+  return {
+    name: 'libsql-file',
+    capabilities: libsqlNodeCapabilities,
+    async createEngine() {
+      const engine = createAsyncEngine(libsqlNode(`file:${file}`))
+      // As libSQL servers run: in rollback-journal mode a connection that has read holds a
+      // shared lock until its transaction ends, and no other connection can commit a write.
+      await engine.execute(text('PRAGMA journal_mode = WAL'))
+      return engine
+    },
+    // a second engine on the same file: its write fails while a write lock is held
+    createSecondEngine: async () => createAsyncEngine(libsqlNode(`file:${file}`)),
+    // a file in a directory that does not exist cannot be opened
+    createUnreachableEngine: async () => createAsyncEngine(libsqlNode('file:.tmp/no-such-dir/none.db')),
+    async dispose() {
+      for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true })
+    },
+  }
+}
+
+/** libSQL over Hrana HTTP (@libsql/client's web build) against the local Hrana server. */
+export function libsqlHttpConfiguration(): ConformanceConfig {
+  const TOKEN = 'hrana-token-Zq81xv-secret'
+  let server: HranaServer | undefined
+  return {
+    name: 'libsql-http',
+    capabilities: libsqlCapabilities,
+    secrets: [TOKEN],
+    async createEngine() {
+      // streams abandoned by a lost connection expire after 2 s (sqld: 10 s)
+      server = await startHranaServer({ authToken: TOKEN, streamTimeoutMs: 2_000 })
+      return createAsyncEngine(libsql(server.url, { authToken: TOKEN }))
+    },
+    createSecondEngine: async () => createAsyncEngine(libsql(server!.url, { authToken: TOKEN })),
+    requestCount: () => server?.requests ?? 0,
+    injectNetworkFault: () => server?.injectFault('network'),
+    faults: {
+      kinds: [
+        { kind: 'network', ran: false },
+        { kind: 'http-500', ran: false },
+        { kind: 'drop-after-query', ran: true },
+      ],
+      stall: 'stall',
+      inject: (kind, after) => server?.injectFault(kind as HranaFault, 1, after),
+      count: () => server?.requests ?? 0,
+    },
+    createUnreachableEngine: async () =>
+      createAsyncEngine(libsql('http://127.0.0.1:9', { authToken: TOKEN })),
+    openTransactions: () => server?.openStreams ?? 0,
+    async dispose() {
+      await server?.close()
+    },
+  }
+}
+
+/** Neon's HTTP endpoint (`neon()` of @neondatabase/serverless) against the local server. */
+export function neonHttpConfiguration(): ConformanceConfig {
+  const PASSWORD = 'neon-pw-Vq93kd-secret'
+  let server: NeonHttpServer | undefined
+  let db: Awaited<ReturnType<typeof createPgDatabase>> | undefined
+  return {
+    name: 'neon-http',
+    capabilities: neonHttp('postgresql://u:p@127.0.0.1:1/x').capabilities,
+    secrets: [PASSWORD],
+    async createEngine() {
+      db = await createPgDatabase('neonhttp')
+      server = await startNeonHttpServer()
+      const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:5432/${db.name}`
+      return createAsyncEngine(neonHttp(url, { fetchEndpoint: server.endpoint }))
+    },
+    requestCount: () => server?.requests ?? 0,
+    injectNetworkFault: () => server?.injectFault('network'),
+    faults: {
+      kinds: [
+        { kind: 'network', ran: false },
+        { kind: 'http-500', ran: false },
+        { kind: 'drop-after-query', ran: true },
+      ],
+      stall: 'stall',
+      inject: (kind, after) => server?.injectFault(kind as NeonHttpFault, 1, after),
+      count: () => server?.requests ?? 0,
+    },
+    createUnreachableEngine: async () =>
+      createAsyncEngine(
+        neonHttp(`postgresql://postgres:${PASSWORD}@127.0.0.1:9/${db!.name}`, {
+          fetchEndpoint: 'http://127.0.0.1:9/sql',
+        }),
+      ),
+    openTransactions: () => db!.openTransactions(),
+    async dispose() {
+      await server?.close()
+      await db?.drop()
+    },
+  }
+}
+
+/** Neon over WebSocket (driver `Client`s) through the local WebSocket proxy. */
+export function neonWsConfiguration(): ConformanceConfig {
+  const PASSWORD = 'neon-ws-pw-Tz47qe-secret'
+  const driver = { webSocketConstructor: ws, useSecureWebSocket: false, pipelineConnect: false } as const
+  let proxy: NeonWsProxy | undefined
+  let db: Awaited<ReturnType<typeof createPgDatabase>> | undefined
+  return {
+    name: 'neon-ws',
+    capabilities: neonCapabilities,
+    secrets: [PASSWORD],
+    async createEngine() {
+      db = await createPgDatabase('neonws')
+      proxy = await startNeonWsProxy()
+      const url = `postgresql://postgres:${PASSWORD}@db.local/${db.name}`
+      return createAsyncEngine(neon(url, { ...driver, wsProxy: proxy.wsProxy, scope: 'isolate' }))
+    },
+    // the next query's socket drops without an answer
+    injectNetworkFault: () => proxy?.injectFault('drop-next-message'),
+    faults: {
+      kinds: [
+        { kind: 'drop-next-message', ran: false },
+        { kind: 'drop-next-reply', ran: true },
+      ],
+      stall: 'stall-next-message',
+      inject: (kind, after) => proxy?.injectFault(kind as NeonWsFault, after),
+      count: () => proxy?.messages ?? 0,
+    },
+    createUnreachableEngine: async () =>
+      createAsyncEngine(
+        neon(`postgresql://postgres:${PASSWORD}@db.local/${db!.name}`, {
+          ...driver,
+          wsProxy: (host, port) => `127.0.0.1:9/v2?address=${host}:${port}`,
+          poolTimeout: 5_000,
+        }),
+      ),
+    openTransactions: () => db!.openTransactions(),
+    async dispose() {
+      await proxy?.close()
+      await db?.drop()
+    },
+  }
+}
+
+/** PlanetScale's HTTP API (@planetscale/database) against the local server over MariaDB. */
+export function planetscaleConfiguration(): ConformanceConfig {
+  const PASSWORD = 'pscale_pw_conformance_Kd82mw'
+  let server: PlanetScaleServer | undefined
+  let db: Awaited<ReturnType<typeof createMariaDatabase>> | undefined
+  return {
+    name: 'planetscale',
+    capabilities: planetscaleCapabilities,
+    secrets: [PASSWORD],
+    async createEngine() {
+      db = await createMariaDatabase('pscale')
+      // sessions abandoned by a lost connection end after 2 s (vttablet: 20 s)
+      server = await startPlanetScaleServer({
+        database: db.name,
+        password: PASSWORD,
+        sessionTimeoutMs: 2_000,
+      })
+      return createAsyncEngine(planetscale(server.url))
+    },
+    requestCount: () => server?.requests ?? 0,
+    injectNetworkFault: () => server?.injectFault('network'),
+    faults: {
+      kinds: [
+        { kind: 'network', ran: false },
+        { kind: 'http-500', ran: false },
+        { kind: 'http-503', ran: false },
+        { kind: 'drop-after-query', ran: true },
+      ],
+      stall: 'stall',
+      inject: (kind, after) => server?.injectFault(kind as PlanetScaleFault, 1, after),
+      count: () => server?.requests ?? 0,
+    },
+    createUnreachableEngine: async () =>
+      createAsyncEngine(planetscale(`mysql://edgealchemy:${PASSWORD}@127.0.0.1:9`)),
+    openTransactions: () => server?.pinnedSessions ?? 0,
+    async dispose() {
+      await server?.close()
+      await db?.drop()
+    },
+  }
+}
+
+/** Cloudflare D1 in workerd (miniflare), its binding's calls counted and faulted. */
+export function d1Configuration(): ConformanceConfig {
+  let server: D1Server | undefined
+  return {
+    name: 'd1',
+    capabilities: d1Capabilities,
+    async createEngine() {
+      server = await startD1()
+      return createAsyncEngine(d1(server.binding))
+    },
+    requestCount: () => server?.requests ?? 0,
+    injectNetworkFault: () => server?.injectFault('network'),
+    faults: {
+      kinds: [
+        { kind: 'network', ran: false },
+        { kind: 'overloaded', ran: false },
+        { kind: 'reset', ran: false },
+        { kind: 'drop-after-query', ran: true },
+      ],
+      stall: 'stall',
+      inject: (kind, after) => server?.injectFault(kind as D1Fault, 1, after),
+      count: () => server?.requests ?? 0,
+    },
+    async createUnreachableEngine() {
+      // a second local D1 whose every request fails as a lost connection does
+      const down = await startD1()
+      down.injectFault('network', 100)
+      return createAsyncEngine({ ...d1(down.binding), close: () => down.dispose() })
+    },
+    async dispose() {
+      await server?.dispose()
+    },
+  }
+}
