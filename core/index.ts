@@ -24,8 +24,15 @@ export type {
   TransactionOptions,
 } from './engine/adapter.js'
 export { AsyncConnection } from './engine/connection.js'
-export { AsyncEngine, type BatchItem, createAsyncEngine, type EngineOptions } from './engine/engine.js'
+export {
+  AsyncEngine,
+  type BatchItem,
+  createAsyncEngine,
+  type DisposeReport,
+  type EngineOptions,
+} from './engine/engine.js'
 export type { Executable, ExecuteArgs } from './engine/execution.js'
+export { defaultOperationTimeout, type OperationOptions } from './engine/operation.js'
 export { redactError, redactText } from './engine/redact.js'
 export type { StreamOptions } from './engine/streaming.js'
 export { AsyncTransaction } from './engine/transaction.js'

@@ -177,6 +177,8 @@ export function d1(binding: D1DatabaseLike, options: D1Options = {}): Adapter {
   const secrets = options.secrets ?? []
   return {
     name: 'd1',
+    // a binding call cannot be cancelled: the engine stops waiting itself
+    usesAbortSignal: false,
     capabilities: d1Capabilities,
     dialect: d1Dialect,
     secrets,

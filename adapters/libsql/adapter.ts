@@ -143,6 +143,8 @@ export interface ClientSource {
   readonly load?: (() => Promise<Client>) | undefined
   /** True when the adapter made the client, so `close()` closes it. */
   readonly owned: boolean
+  /** A database in this process (`file:`, `:memory:`): no call waits on a network. */
+  readonly embedded?: boolean | undefined
 }
 
 /** The libSQL adapter over a client (given or loaded on first use). */
@@ -161,6 +163,9 @@ export function libsqlAdapter(source: ClientSource, secrets: readonly string[]):
   }
   return {
     name: 'libsql',
+    // neither the embedded engine nor the HTTP client takes a signal: the engine stops waiting itself
+    usesAbortSignal: false,
+    embedded: source.embedded === true,
     capabilities: libsqlCapabilities,
     dialect: sqlite,
     secrets,

@@ -72,7 +72,10 @@ export function adapterFor(
   load: (url: string) => Promise<CreateClient>,
 ): Adapter {
   if (isClient(urlOrClient))
-    return libsqlAdapter({ client: urlOrClient, owned: false }, secretsOf(undefined, options))
+    return libsqlAdapter(
+      { client: urlOrClient, owned: false, embedded: urlOrClient.protocol === 'file' },
+      secretsOf(undefined, options),
+    )
   if (typeof urlOrClient !== 'string')
     throw new ArgumentError('libsql() takes a URL or a @libsql/client Client')
   const url = urlOrClient
@@ -82,5 +85,9 @@ export function adapterFor(
     intMode: 'bigint',
     ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
   }
-  return libsqlAdapter({ owned: true, load: async () => (await load(url))(config) }, secretsOf(url, options))
+  const embedded = url === ':memory:' || /^file:/i.test(url)
+  return libsqlAdapter(
+    { owned: true, embedded, load: async () => (await load(url))(config) },
+    secretsOf(url, options),
+  )
 }

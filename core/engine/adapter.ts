@@ -107,6 +107,18 @@ export interface Adapter {
   close(options?: { readonly force?: boolean }): Promise<void>
   /** Strings that must never appear in a kept error (passwords, tokens); redacted from driver errors. */
   readonly secrets?: readonly string[]
+  /**
+   * False when the adapter's calls cannot be cancelled (an embedded engine, a driver without
+   * `signal`): the engine then stops waiting by itself and makes no `AbortSignal` per call.
+   * Default true: `options.signal` reaches fetch or the socket.
+   */
+  readonly usesAbortSignal?: boolean
+  /**
+   * True for a database in this process (embedded SQLite): its calls never wait on a network
+   * and block the thread while they run, so no timer could fire during one. The engine arms no
+   * default operation timer for it (a `timeout` or `signal` given to a call still applies).
+   */
+  readonly embedded?: boolean
   /** The SQL dialect the adapter speaks (the engine loads no other). */
   readonly dialect: import('../dialects/dialect.js').Dialect
 }

@@ -99,11 +99,11 @@ export class AsyncConnection implements TransactionOwner {
   ): Promise<T> {
     this.checkOpen()
     const adopted = this.#adopted
-    const given =
-      options?.timeout !== undefined || options?.signal !== undefined || adopted === undefined
-        ? options
-        : { signal: adopted.signal, timeout: null }
-    const op = this.#gate.enter(name, given, this.settings.timeout)
+    // a call for a session operation is part of it: its time limit and signal, no timer of its own
+    const own = options?.timeout !== undefined || options?.signal !== undefined || adopted === undefined
+    const op = own
+      ? this.#gate.enter(name, options, this.settings.timeout)
+      : this.#gate.enter(name, undefined, null, adopted)
     try {
       this.checkOpen()
       return await fn(op)
@@ -159,7 +159,13 @@ export class AsyncConnection implements TransactionOwner {
         const raws =
           statements.length > 1
             ? await this.runBatch(statements, op)
-            : [await this.adapter.execute(echoed(this.echo, statements[0]!), { signal: op.signal })]
+            : [
+                await op.race(
+                  this.adapter.execute(echoed(this.echo, statements[0]!), {
+                    signal: op.signalFor(this.adapter),
+                  }),
+                ),
+              ]
         return toResult(this.dialect, template, raws.length === 1 ? raws[0]! : mergeRaw(raws))
       } catch (err) {
         throw commitFailure(this.adapter, this.dialect, err, statements, op, this.echo.hideParameters)
@@ -167,8 +173,7 @@ export class AsyncConnection implements TransactionOwner {
     }
     const runner = await this.runner(op)
     const raws: RawResult[] = []
-    for (const s of statements)
-      raws.push(await runStatement(this.adapter, this.dialect, this.echo, runner, s, { signal: op.signal }))
+    for (const s of statements) raws.push(await this.send(op, runner, s))
     return toResult(this.dialect, template, raws.length === 1 ? raws[0]! : mergeRaw(raws))
   }
 
@@ -201,8 +206,8 @@ export class AsyncConnection implements TransactionOwner {
       this.checkValid()
       const inTx = this.interactive && this.#tx !== undefined ? this.#tx : undefined
       const step = <T>(fn: (signal: AbortSignal | undefined) => Promise<T>) =>
-        this.op('stream iteration', undefined, (o) => abortable(fn(o.signal), o.signal))
-      const result = await openStream<RowOfStmt<S>>(this, stmt, options, inTx, step, op.signal)
+        this.op('stream iteration', undefined, (o) => o.race(fn(o.signalFor(this.adapter))))
+      const result = await openStream<RowOfStmt<S>>(this, stmt, options, inTx, step, op)
       this.#streams.add(result)
       return result
     })
@@ -235,14 +240,7 @@ export class AsyncConnection implements TransactionOwner {
       this.checkValid()
       const runner = await this.runner(op)
       const name = `sa_savepoint_${++this.#savepointCounter}`
-      await runStatement(
-        this.adapter,
-        this.dialect,
-        this.echo,
-        runner,
-        { sql: `SAVEPOINT ${name}`, params: [] },
-        { signal: op.signal },
-      )
+      await this.send(op, runner, { sql: `SAVEPOINT ${name}`, params: [] })
       const sp = new AsyncTransaction(this, name)
       this.#savepoints.push(sp)
       return sp
@@ -368,7 +366,7 @@ export class AsyncConnection implements TransactionOwner {
     return this.op('execute', undefined, async (op) => {
       this.checkValid()
       const runner = await this.runner(op)
-      return runStatement(this.adapter, this.dialect, this.echo, runner, stmt, { signal: op.signal })
+      return this.send(op, runner, stmt)
     })
   }
 
@@ -396,13 +394,17 @@ export class AsyncConnection implements TransactionOwner {
     for (const inner of this.#savepoints.slice(i + 1)) inner.deactivate()
     this.#savepoints = this.#savepoints.slice(0, i)
     const sql = commit ? `RELEASE SAVEPOINT ${tx.savepoint}` : `ROLLBACK TO SAVEPOINT ${tx.savepoint}`
-    await runStatement(
-      this.adapter,
-      this.dialect,
-      this.echo,
-      this.#tx!,
-      { sql, params: [] },
-      { signal: op?.signal },
+    const stmt = { sql, params: [] }
+    if (op === undefined) await runStatement(this.adapter, this.dialect, this.echo, this.#tx!, stmt)
+    else await this.send(op, this.#tx!, stmt)
+  }
+
+  /** Runs one bound statement as part of `op`: logged, raced against its time limit, errors translated. */
+  private send(op: Operation, runner: StatementRunner, stmt: Statement): Promise<RawResult> {
+    return op.race(
+      runStatement(this.adapter, this.dialect, this.echo, runner, stmt, {
+        signal: op.signalFor(this.adapter),
+      }),
     )
   }
 
@@ -424,7 +426,7 @@ export class AsyncConnection implements TransactionOwner {
         ...this.defaultOptions,
         isolation: options.isolation ?? this.defaultOptions.isolation,
         readOnly: options.readOnly ?? this.defaultOptions.readOnly,
-        signal: op.signal,
+        signal: op.signalFor(this.adapter),
       })
     } catch (err) {
       throw wrapError(this.adapter, this.dialect, err, { sql: 'BEGIN', params: [] }, this.echo.hideParameters)
@@ -438,10 +440,11 @@ export class AsyncConnection implements TransactionOwner {
     this.#root = undefined
     if (tx === undefined) return
     if (this.echo.echo) this.echo.logger(commit ? 'COMMIT' : 'ROLLBACK')
-    const signal = op?.signal
+    const signal = op?.signalFor(this.adapter)
+    const race = <T>(p: Promise<T>) => (op === undefined ? p : op.race(p))
     if (!commit) {
       try {
-        await abortable(tx.rollback({ signal }), signal)
+        await race(tx.rollback({ signal }))
       } catch (err) {
         throw wrapError(this.adapter, this.dialect, err, { sql: 'ROLLBACK', params: [] }, true)
       }
@@ -449,7 +452,7 @@ export class AsyncConnection implements TransactionOwner {
     }
     if (op !== undefined) op.mayHaveCommitted = true
     try {
-      await abortable(tx.commit({ signal }), signal)
+      await race(tx.commit({ signal }))
     } catch (err) {
       throw commitFailure(this.adapter, this.dialect, err, [{ sql: 'COMMIT', params: [] }], op, true)
     }
@@ -457,7 +460,9 @@ export class AsyncConnection implements TransactionOwner {
 
   private async runBatch(statements: readonly Statement[], op: Operation): Promise<RawResult[]> {
     for (const s of statements) echoStatement(this.echo, s)
-    return await this.adapter.batch(statements, { ...this.defaultOptions, signal: op.signal })
+    return await op.race(
+      this.adapter.batch(statements, { ...this.defaultOptions, signal: op.signalFor(this.adapter) }),
+    )
   }
 
   private checkOpen(): void {

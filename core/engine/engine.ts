@@ -2,7 +2,6 @@ import type { Dialect } from '../dialects/dialect.js'
 import { ArgumentError, InvalidRequestError } from '../errors.js'
 import type { Result } from '../result/result.js'
 import type { CompiledStatement, CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
-import { abortable } from './abortable.js'
 import type { Adapter, AdapterFactory, RawResult, Statement, TransactionOptions } from './adapter.js'
 import { commitFailure } from './commit-outcome.js'
 import { AsyncConnection, noInteractiveTransactions } from './connection.js'
@@ -17,7 +16,13 @@ import {
   toResult,
   wrapError,
 } from './execution.js'
-import { checkTimeout, defaultOperationTimeout, Operation, type OperationOptions } from './operation.js'
+import {
+  checkTimeout,
+  defaultOperationTimeout,
+  Operation,
+  type OperationOptions,
+  type PartOfOperation,
+} from './operation.js'
 
 /** Options of {@link createAsyncEngine}. */
 export interface EngineOptions {
@@ -91,13 +96,20 @@ export class AsyncEngine {
     this.txOptions = options.isolationLevel === undefined ? {} : { isolation: options.isolationLevel }
     const timeout = checkTimeout(options.timeout, 'createAsyncEngine()')
     this.timeout = timeout === undefined ? defaultOperationTimeout : timeout
+    this.operationTimeout = adapter.embedded === true ? null : this.timeout
   }
+
+  /**
+   * @internal The timer armed for an operation without a `timeout` of its own: the engine's
+   * `timeout`, or none for an embedded database (nothing there waits on a network).
+   */
+  readonly operationTimeout: number | null
 
   /** A new connection; close it (or `await using` it) when done. */
   async connect(): Promise<AsyncConnection> {
     this.checkOpen()
     const conn = new AsyncConnection(this.adapter, this.dialect, this.echo, this.txOptions, {
-      timeout: this.timeout,
+      timeout: this.operationTimeout,
       onClose: (c) => this.#open.delete(c),
     })
     this.#open.add(conn)
@@ -105,9 +117,18 @@ export class AsyncEngine {
   }
 
   /** Starts one engine-level operation (no gate: an engine runs any number at once). */
-  private operation(name: string, options: OperationOptions | undefined): Operation {
+  private operation(name: string, options: PartOfOperation | undefined): Operation {
     const timeout = checkTimeout(options?.timeout, `${name}()`)
-    return new Operation(name, timeout === undefined ? this.timeout : timeout, options?.signal, 'engine')
+    const parent = options?.partOf
+    if (parent !== undefined && timeout === undefined && options?.signal === undefined)
+      return new Operation(name, null, undefined, 'engine', parent)
+    return new Operation(
+      name,
+      timeout === undefined ? this.operationTimeout : timeout,
+      options?.signal,
+      'engine',
+      parent,
+    )
   }
 
   /**
@@ -125,11 +146,12 @@ export class AsyncEngine {
     if (Array.isArray(params)) return this.executeMany(stmt, params, options)
     let bound: Statement
     let template: CompiledTemplate
-    let op: Operation
+    let op: Operation | undefined
     try {
       this.checkOpen()
       ;({ template, statement: bound } = prepareOne(this.dialect, stmt, params as ExecuteParams | undefined))
-      op = this.operation('execute', options)
+      // no timer and no signal (an embedded database, timeout: null): nothing to set up per call
+      if (options !== undefined || this.operationTimeout !== null) op = this.operation('execute', options)
       echoStatement(this.echo, bound)
     } catch (err) {
       return Promise.reject(err)
@@ -137,21 +159,23 @@ export class AsyncEngine {
     const write = !isReadOnlyStatement(stmt)
     const fail = (err: unknown): Error => {
       if (write) return commitFailure(this.adapter, this.dialect, err, [bound], op, this.echo.hideParameters)
-      if (op.aborted) return op.abortError(err) as Error
+      if (op?.aborted) return op.abortError(err) as Error
       return wrapError(this.adapter, this.dialect, err, bound, this.echo.hideParameters)
     }
     let pending: Promise<RawResult>
     try {
-      op.mayHaveCommitted = write
-      pending = this.adapter.execute(bound, { signal: op.signal })
-      if (op.signal !== undefined) pending = abortable(pending, op.signal)
+      if (op === undefined) pending = this.adapter.execute(bound)
+      else {
+        op.mayHaveCommitted = write
+        pending = op.race(this.adapter.execute(bound, { signal: op.signalFor(this.adapter) }))
+      }
     } catch (err) {
-      op.end()
+      op?.end()
       return Promise.reject(fail(err))
     }
     return pending.then(
       (raw) => {
-        op.end()
+        op?.end()
         try {
           return toResult<RowOfStmt<S>>(this.dialect, template, raw)
         } catch (err) {
@@ -159,7 +183,7 @@ export class AsyncEngine {
         }
       },
       (err) => {
-        op.end()
+        op?.end()
         throw fail(err)
       },
     )
@@ -178,7 +202,7 @@ export class AsyncEngine {
       // one operation: a deadline for the statements and the commit together
       const op = this.operation('execute', options)
       try {
-        const given = { signal: op.signal, timeout: null }
+        const given = { signal: op.signalFor(this.adapter), timeout: null }
         const result = await conn.execute(stmt, params, given)
         await conn.commit(given)
         return result
@@ -255,17 +279,20 @@ export class AsyncEngine {
    */
   async runStatementBatch(
     statements: readonly Statement[],
-    options: TransactionOptions & OperationOptions = {},
+    options: TransactionOptions & PartOfOperation = {},
   ): Promise<RawResult[]> {
     this.checkOpen()
     const op = this.operation('batch', options)
     for (const s of statements) echoStatement(this.echo, s)
     try {
-      const { timeout: _t, ...txOptions } = options
+      const { timeout: _t, partOf: _p, ...txOptions } = options
       op.mayHaveCommitted = true
-      return await abortable(
-        this.adapter.batch(statements, { ...this.txOptions, ...txOptions, signal: op.signal }),
-        op.signal,
+      return await op.race(
+        this.adapter.batch(statements, {
+          ...this.txOptions,
+          ...txOptions,
+          signal: op.signalFor(this.adapter),
+        }),
       )
     } catch (err) {
       throw commitFailure(this.adapter, this.dialect, err, statements, op, this.echo.hideParameters)
@@ -284,7 +311,7 @@ export class AsyncEngine {
     echoStatement(this.echo, stmt)
     const op = this.operation('execute', undefined)
     try {
-      return await abortable(this.adapter.execute(stmt, { signal: op.signal }), op.signal)
+      return await op.race(this.adapter.execute(stmt, { signal: op.signalFor(this.adapter) }))
     } catch (err) {
       if (op.aborted) throw op.abortError(err)
       throw wrapError(this.adapter, this.dialect, err, stmt, this.echo.hideParameters)
@@ -305,7 +332,7 @@ export class AsyncEngine {
     this.#disposed = true
     const open = [...this.#open]
     const grace =
-      options.grace === undefined ? this.timeout : (checkTimeout(options.grace, 'dispose()') ?? null)
+      options.grace === undefined ? this.operationTimeout : (checkTimeout(options.grace, 'dispose()') ?? null)
     const clean = await Promise.all(open.map((c) => c.closeReport(grace).catch(() => false)))
     const forced = clean.filter((ok) => !ok).length
     await this.adapter.close({ force: true })

@@ -9,10 +9,10 @@ import { AsyncResult, type ChunkSource } from '../result/async-result.js'
 import type { Column } from '../schema/column.js'
 import { ColumnRef, OrderByElement } from '../sql/elements.js'
 import { Select } from '../sql/select.js'
-import { abortable } from './abortable.js'
 import type { AdapterTransaction, RawResult } from './adapter.js'
 import type { AsyncConnection } from './connection.js'
 import { type Executable, prepare, toResult, wrapError } from './execution.js'
+import type { Operation } from './operation.js'
 
 /** Options of `stream()`. */
 export interface StreamOptions {
@@ -55,7 +55,7 @@ export async function openStream<R>(
   options: StreamOptions,
   tx: AdapterTransaction | undefined,
   step: StreamStep,
-  signal: AbortSignal | undefined,
+  op: Operation,
 ): Promise<AsyncResult<R>> {
   const chunkSize = options.chunkSize ?? 100
   if (!Number.isInteger(chunkSize) || chunkSize < 1)
@@ -63,7 +63,7 @@ export async function openStream<R>(
   const adapter = conn.adapter
   const mode = adapter.capabilities.streaming
   let source: ChunkSource & { names(): readonly string[] }
-  if (mode === 'cursor') source = await cursorSource(conn, stmt, chunkSize, tx, step, signal)
+  if (mode === 'cursor') source = await cursorSource(conn, stmt, chunkSize, tx, step, op)
   else if (mode === 'paged') source = await pagedSource(conn, stmt, chunkSize)
   else
     throw new UnsupportedCapabilityError(
@@ -78,9 +78,10 @@ async function cursorSource(
   chunkSize: number,
   tx: AdapterTransaction | undefined,
   step: StreamStep,
-  signal: AbortSignal | undefined,
+  op: Operation,
 ) {
   const { adapter, dialect } = conn
+  const signal = op.signalFor(adapter)
   const { template, statements } = prepare(dialect, stmt)
   const bound = statements[0]!
   let own: AdapterTransaction | undefined
@@ -88,7 +89,7 @@ async function cursorSource(
   if (tx?.stream) iterable = tx.stream(bound, chunkSize)
   else if (adapter.stream) iterable = adapter.stream(bound, chunkSize)
   else if (adapter.begin) {
-    own = await adapter.begin({ readOnly: true, signal })
+    own = await op.race(adapter.begin({ readOnly: true, signal }))
     if (!own.stream) throw new UnsupportedCapabilityError(`${adapter.name} has no cursor in its transactions`)
     iterable = own.stream(bound, chunkSize)
   } else throw new UnsupportedCapabilityError(`${adapter.name} declares cursors but offers none`)
@@ -99,7 +100,7 @@ async function cursorSource(
   const fetch = (): Promise<IteratorResult<RawResult>> => {
     if (first) {
       first = false
-      return abortable(it.next(), signal)
+      return op.race(it.next())
     }
     return step((s) => it.next().then((r) => (s?.aborted ? Promise.reject(s.reason) : r)))
   }

@@ -8,7 +8,13 @@
 import type { AsyncConnection } from '../engine/connection.js'
 import type { AsyncEngine } from '../engine/engine.js'
 import type { ExecuteArgs } from '../engine/execution.js'
-import { type Operation, OperationGate, type OperationOptions } from '../engine/operation.js'
+import {
+  checkTimeout,
+  type Operation,
+  OperationGate,
+  type OperationOptions,
+  type PartOfOperation,
+} from '../engine/operation.js'
 import type { StreamOptions } from '../engine/streaming.js'
 import {
   ArgumentError,
@@ -27,7 +33,7 @@ import { type FlushTarget, runBatch, runInteractive } from './flush.js'
 import { HeldWrites } from './held-writes.js'
 import { prefetchKeys } from './key-prefetch.js'
 import { loadRelationship } from './loader-options.js'
-import { type IdentityKey, mapperOf } from './mapper.js'
+import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
 import { executeOrmSelect } from './query.js'
@@ -100,7 +106,7 @@ export class AsyncSession implements SessionLink {
 
   /** The default operation timeout: the session's, else the engine's. */
   private get defaultTimeout(): number | null {
-    return this.#timeout !== undefined ? this.#timeout : this.bind.timeout
+    return this.#timeout !== undefined ? this.#timeout : this.bind.operationTimeout
   }
 
   /**
@@ -127,9 +133,9 @@ export class AsyncSession implements SessionLink {
   }
 
   /** Options for engine calls made on behalf of the operation in flight. */
-  private opOptions(): OperationOptions | undefined {
+  private opOptions(): PartOfOperation | undefined {
     const op = this.#op
-    return op === undefined ? undefined : { signal: op.signal, timeout: null }
+    return op === undefined ? undefined : { partOf: op }
   }
 
   /** Options for a cleanup (rollback after a failure): a fresh time limit, not the failed operation's. */
@@ -439,28 +445,46 @@ export class AsyncSession implements SessionLink {
     options: GetOptions = {},
   ): Promise<T | null> {
     this.checkUsable()
-    return this.run('get', options, () => this.getNow(cls, ident, options))
+    // an object already loaded in the identity map is the answer without I/O: no operation to
+    // set up, but the same refusal while another call is in flight
+    this.#gate.check('get')
+    if (options.timeout !== undefined) checkTimeout(options.timeout, 'get()')
+    const { mapper, pk, hit } = this.lookup(cls, ident, options)
+    if (hit !== undefined) return hit
+    return this.run('get', options, () => this.getNow(mapper, pk, options) as Promise<T | null>)
   }
 
-  private async getNow<T>(
-    cls: abstract new (...args: any[]) => T,
-    ident: unknown,
-    options: GetOptions,
-  ): Promise<T | null> {
+  /** The identity map's answer to a get, when it has one without I/O (`null`: deleted or another class). */
+  private lookup<T>(cls: abstract new (...args: any[]) => T, ident: unknown, options: GetOptions) {
     const mapper = mapperOf(cls)
     const pk = normalizeIdent(mapper, ident)
     const key = mapper.identityKey(pk)
     if (key === undefined)
       throw new ArgumentError(`get(${mapper.name}) needs a value for every primary key column`)
     const found = this.objects.identity.get(key)
+    let hit: T | null | undefined
     if (found !== undefined && !options.populateExisting) {
-      if (found.markedDeleted || found.deletedFlushed || !found.mapper.isA(mapper)) return null
-      if (mapper.columnKeys.every((k) => k in found.dict)) return found.obj as T
+      if (found.markedDeleted || found.deletedFlushed || !found.mapper.isA(mapper)) hit = null
+      else if (mapper.columnKeys.every((k) => k in found.dict)) hit = found.obj as T
     }
+    return { mapper, pk, hit }
+  }
+
+  private async getNow(mapper: Mapper, pk: readonly unknown[], options: GetOptions): Promise<object | null> {
     let stmt = select(mapper.cls as never).where(keyMatch(mapper, pk))
     if (options.populateExisting) stmt = stmt.executionOptions({ populateExisting: true })
     const result = await this.executeNow(stmt)
-    return (result.scalars().first() as T | null) ?? null
+    return (result.scalars().first() as object | null) ?? null
+  }
+
+  /** `get()` inside another operation (merge): the identity map, else a SELECT. */
+  private async getWithin(
+    cls: abstract new (...args: any[]) => unknown,
+    ident: unknown,
+  ): Promise<object | null> {
+    const { mapper, pk, hit } = this.lookup(cls, ident, {})
+    if (hit !== undefined) return hit as object | null
+    return this.getNow(mapper, pk, {})
   }
 
   /**
@@ -519,7 +543,7 @@ export class AsyncSession implements SessionLink {
     return {
       session: this,
       lookup: (key) => this.objects.identity.get(key)?.obj,
-      load: (cls, pk) => this.getNow(cls as never, pk, {}) as Promise<object | null>,
+      load: (cls, pk) => this.getWithin(cls as never, pk),
       add: (obj) => this.add(obj),
     }
   }

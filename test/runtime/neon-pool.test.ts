@@ -128,7 +128,7 @@ async function namesInDb(): Promise<string[]> {
   return (await admin.query('SELECT name FROM rt_teams')).rows.map((r) => r.name).sort()
 }
 
-describe('hono + ormSession + neon (WebSocket) with default options in workerd', () => {
+describe('runtime workerd-hono-neon-ws-pool', () => {
   const written: string[] = []
 
   it('answers 2 sequential requests, each socket closed after its request', async () => {

@@ -18,7 +18,7 @@ afterAll(() => {
   console.log(`workerd runtime timings (ms): ${JSON.stringify(timings)}`)
 })
 
-describe('d1 in workerd', () => {
+describe('runtime workerd-d1', () => {
   let mf: Miniflare
 
   beforeAll(async () => {
@@ -77,7 +77,7 @@ describe('d1 in workerd', () => {
   })
 })
 
-describe('hono with the ORM session middleware (edgealchemy/hono) in workerd, over d1', () => {
+describe('runtime workerd-hono-d1', () => {
   let mf: Miniflare
 
   beforeAll(async () => {
@@ -162,7 +162,7 @@ async function postgresSchema(prefix: string) {
   }
 }
 
-describe('neon-http in workerd', () => {
+describe('runtime workerd-neon-http', () => {
   let mf: Miniflare
   let server: NeonHttpServer
   let db: Awaited<ReturnType<typeof postgresSchema>>
@@ -222,7 +222,7 @@ describe('neon-http in workerd', () => {
   })
 })
 
-describe('neon (WebSocket) in workerd', () => {
+describe('runtime workerd-neon-ws', () => {
   let mf: Miniflare
   let proxy: NeonWsProxy
   let db: Awaited<ReturnType<typeof postgresSchema>>
