@@ -103,7 +103,7 @@ export type OrmSessionEnv<E extends Env = any, K extends string = 'session'> = 0
  * from the session after the handler returned would find it closed, so read what it needs first.
  *
  * ```ts
- * const Session = asyncSessionmaker(engine, { expireOnCommit: false })
+ * const Session = asyncSessionmaker(engine)
  * const app = new Hono<{ Variables: OrmSessionVariables }>()
  * app.use(ormSession(Session, { commit: 'on-success' }))
  * app.post('/visits', async (c) => {

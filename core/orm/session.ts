@@ -48,7 +48,13 @@ import { type FlushPlan, isEmptyPlan, keysNeededFirst, planFlush } from './unit-
 export interface SessionOptions {
   /** Flush pending changes before each query (default true; skipped where the adapter cannot flush early). */
   autoflush?: boolean
-  /** Expire every object's attributes after commit (default true). */
+  /**
+   * Expire every object's attributes after commit, so the next read sees the database (default
+   * false). The async ORM never loads implicitly, so expired attributes raise `NotLoadedError`
+   * until loaded: the default keeps what was just written readable (`return c.json({ id:
+   * user.id })` after `commit()`), as SQLAlchemy's asyncio guide recommends
+   * (`expire_on_commit=False`).
+   */
   expireOnCommit?: boolean
   /** Milliseconds one operation may take (a whole `commit()` is one); default: the engine's `timeout`. */
   timeout?: number | null
@@ -66,7 +72,7 @@ type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, u
  * A unit of work over an engine.
  *
  * ```ts
- * await using session = new AsyncSession(engine, { expireOnCommit: false })
+ * await using session = new AsyncSession(engine)
  * session.add(new User({ name: 'Alice' }))
  * await session.commit()                          // one atomic request on neon-http, libsql, d1
  * const alice = await session.get(User, 1)        // from the identity map: no I/O
@@ -100,7 +106,7 @@ export class AsyncSession implements SessionLink {
     if (bind === undefined || typeof (bind as { connect?: unknown }).connect !== 'function')
       throw new ArgumentError('AsyncSession(engine) takes an engine from createAsyncEngine()')
     this.autoflush = options.autoflush ?? true
-    this.expireOnCommit = options.expireOnCommit ?? true
+    this.expireOnCommit = options.expireOnCommit ?? false
     this.#timeout = options.timeout
   }
 

@@ -20,7 +20,7 @@ export interface AsyncSessionmaker {
  * A session factory (SQLAlchemy's `async_sessionmaker`).
  *
  * ```ts
- * const Session = asyncSessionmaker(engine, { expireOnCommit: false })
+ * const Session = asyncSessionmaker(engine)
  * await using session = Session()
  * ```
  */

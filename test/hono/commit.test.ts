@@ -193,3 +193,21 @@ describe('with asyncScopedSession', () => {
     expect(res.body.message).toMatch(/needs the \{ storage \} form/)
   })
 })
+
+describe('the common handler with default settings', () => {
+  it('add, commit, answer with the new id: the values written stay readable after commit()', async () => {
+    const app = new Hono<AppEnv>().use(ormSession(asyncSessionmaker(db.engine)))
+    app.post('/plain/:title', async (c) => {
+      const session = c.get('session')
+      const note = new Note({ title: c.req.param('title') })
+      session.add(note)
+      await session.commit()
+      return c.json({ id: note.id, title: note.title }, 201)
+    })
+    const res = await call(app, '/plain/d1', { method: 'POST' })
+    expect(res.status).toBe(201)
+    expect(res.body.title).toBe('d1')
+    expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/)
+    expect(await db.titles()).toContain('d1')
+  })
+})
