@@ -2,10 +2,14 @@ import { spawnSync } from 'node:child_process'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 
-describe('npm start (the demo)', () => {
+describe('npm run demo', () => {
   it('creates the schema, runs the statements through the engine and prints SQL and rows', () => {
     const root = resolve(import.meta.dirname, '../..')
-    const run = spawnSync('npm', ['start', '--silent'], { cwd: root, encoding: 'utf8', timeout: 60_000 })
+    const run = spawnSync('npm', ['run', 'demo', '--silent'], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
     expect(run.stderr).not.toMatch(/Error/)
     expect(run.status).toBe(0)
     expect(run.stdout).toContain('CREATE TABLE users')
