@@ -16,21 +16,47 @@ import { neon, neonCapabilities } from '../../adapters/neon/index.js'
 import { neonHttp } from '../../adapters/neon-http/index.js'
 import { planetscale, planetscaleCapabilities } from '../../adapters/planetscale/index.js'
 import { createAsyncEngine, text } from '../../core/index.js'
-import { type D1Fault, type D1Server, startD1 } from '../../testing/servers/d1/index.js'
-import { type HranaFault, type HranaServer, startHranaServer } from '../../testing/servers/hrana/index.js'
-import {
-  type NeonHttpFault,
-  type NeonHttpServer,
-  startNeonHttpServer,
-} from '../../testing/servers/neon-http/index.js'
+import { type D1Server, startD1 } from '../../testing/servers/d1/index.js'
+import { type HranaServer, startHranaServer } from '../../testing/servers/hrana/index.js'
+import { type NeonHttpServer, startNeonHttpServer } from '../../testing/servers/neon-http/index.js'
 import { type NeonWsFault, type NeonWsProxy, startNeonWsProxy } from '../../testing/servers/neon-ws/index.js'
-import {
-  type PlanetScaleFault,
-  type PlanetScaleServer,
-  startPlanetScaleServer,
-} from '../../testing/servers/planetscale/index.js'
+import { type PlanetScaleServer, startPlanetScaleServer } from '../../testing/servers/planetscale/index.js'
 import type { ConformanceConfig } from '../../testing/suite/index.js'
 import { createMariaDatabase, createPgDatabase, freshFile } from './support.js'
+
+/** What the suites use of a local server: its request counter and `injectFault(kind, times, after)`. */
+interface FaultingServer {
+  readonly requests: number
+  injectFault(kind: never, times?: number, after?: number): void
+}
+
+/**
+ * The request counter and fault injection of a local server: `failing` kinds fail a request
+ * before it runs, `ran` kinds after it ran (the reply is lost); `stall` never answers.
+ */
+function serverFaults(
+  server: () => FaultingServer | undefined,
+  failing: readonly string[],
+  ran: readonly string[],
+): Pick<ConformanceConfig, 'requestCount' | 'injectNetworkFault' | 'faults'> {
+  // each server types its kinds; the suite hands back the strings it was given here
+  const inject = (kind: string, times: number, after: number) =>
+    (server() as { injectFault(k: string, t: number, a: number): void } | undefined)?.injectFault(
+      kind,
+      times,
+      after,
+    )
+  return {
+    requestCount: () => server()?.requests ?? 0,
+    injectNetworkFault: () => inject('network', 1, 0),
+    faults: {
+      kinds: [...failing.map((kind) => ({ kind, ran: false })), ...ran.map((kind) => ({ kind, ran: true }))],
+      stall: 'stall',
+      inject: (kind, after) => inject(kind, 1, after),
+      count: () => server()?.requests ?? 0,
+    },
+  }
+}
 
 /** libSQL's embedded engine on a file (WAL, as libSQL servers run it). */
 export function libsqlFileConfiguration(): ConformanceConfig {
@@ -69,18 +95,7 @@ export function libsqlHttpConfiguration(): ConformanceConfig {
       return createAsyncEngine(libsql(server.url, { authToken: TOKEN }))
     },
     createSecondEngine: async () => createAsyncEngine(libsql(server!.url, { authToken: TOKEN })),
-    requestCount: () => server?.requests ?? 0,
-    injectNetworkFault: () => server?.injectFault('network'),
-    faults: {
-      kinds: [
-        { kind: 'network', ran: false },
-        { kind: 'http-500', ran: false },
-        { kind: 'drop-after-query', ran: true },
-      ],
-      stall: 'stall',
-      inject: (kind, after) => server?.injectFault(kind as HranaFault, 1, after),
-      count: () => server?.requests ?? 0,
-    },
+    ...serverFaults(() => server, ['network', 'http-500'], ['drop-after-query']),
     createUnreachableEngine: async () =>
       createAsyncEngine(libsql('http://127.0.0.1:9', { authToken: TOKEN })),
     openTransactions: () => server?.openStreams ?? 0,
@@ -105,18 +120,7 @@ export function neonHttpConfiguration(): ConformanceConfig {
       const url = `postgresql://postgres:${PASSWORD}@127.0.0.1:5432/${db.name}`
       return createAsyncEngine(neonHttp(url, { fetchEndpoint: server.endpoint }))
     },
-    requestCount: () => server?.requests ?? 0,
-    injectNetworkFault: () => server?.injectFault('network'),
-    faults: {
-      kinds: [
-        { kind: 'network', ran: false },
-        { kind: 'http-500', ran: false },
-        { kind: 'drop-after-query', ran: true },
-      ],
-      stall: 'stall',
-      inject: (kind, after) => server?.injectFault(kind as NeonHttpFault, 1, after),
-      count: () => server?.requests ?? 0,
-    },
+    ...serverFaults(() => server, ['network', 'http-500'], ['drop-after-query']),
     createUnreachableEngine: async () =>
       createAsyncEngine(
         neonHttp(`postgresql://postgres:${PASSWORD}@127.0.0.1:9/${db!.name}`, {
@@ -193,19 +197,7 @@ export function planetscaleConfiguration(): ConformanceConfig {
       })
       return createAsyncEngine(planetscale(server.url))
     },
-    requestCount: () => server?.requests ?? 0,
-    injectNetworkFault: () => server?.injectFault('network'),
-    faults: {
-      kinds: [
-        { kind: 'network', ran: false },
-        { kind: 'http-500', ran: false },
-        { kind: 'http-503', ran: false },
-        { kind: 'drop-after-query', ran: true },
-      ],
-      stall: 'stall',
-      inject: (kind, after) => server?.injectFault(kind as PlanetScaleFault, 1, after),
-      count: () => server?.requests ?? 0,
-    },
+    ...serverFaults(() => server, ['network', 'http-500', 'http-503'], ['drop-after-query']),
     createUnreachableEngine: async () =>
       createAsyncEngine(planetscale(`mysql://edgealchemy:${PASSWORD}@127.0.0.1:9`)),
     openTransactions: () => server?.pinnedSessions ?? 0,
@@ -226,19 +218,7 @@ export function d1Configuration(): ConformanceConfig {
       server = await startD1()
       return createAsyncEngine(d1(server.binding))
     },
-    requestCount: () => server?.requests ?? 0,
-    injectNetworkFault: () => server?.injectFault('network'),
-    faults: {
-      kinds: [
-        { kind: 'network', ran: false },
-        { kind: 'overloaded', ran: false },
-        { kind: 'reset', ran: false },
-        { kind: 'drop-after-query', ran: true },
-      ],
-      stall: 'stall',
-      inject: (kind, after) => server?.injectFault(kind as D1Fault, 1, after),
-      count: () => server?.requests ?? 0,
-    },
+    ...serverFaults(() => server, ['network', 'overloaded', 'reset'], ['drop-after-query']),
     async createUnreachableEngine() {
       // a second local D1 whose every request fails as a lost connection does
       const down = await startD1()
