@@ -148,7 +148,7 @@ export async function startRuntime(
 }
 
 /** A fresh PostgreSQL database on 127.0.0.1:5432 (trust auth); `drop()` removes it. */
-async function createPgDatabase(prefix: string): Promise<{ name: string; drop(): Promise<void> }> {
+export async function createPgDatabase(prefix: string): Promise<{ name: string; drop(): Promise<void> }> {
   const name = `ea_ex_${prefix}_${process.pid}_${Date.now().toString(36)}`
   const admin = async (sql: string) => {
     const client = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' })
@@ -171,7 +171,7 @@ export interface Reply {
 }
 
 /** One database configuration the runtime serves, with its server's request counter. */
-interface Target {
+export interface Target {
   proc: RuntimeProcess
   /** Requests (round trips) the database server has answered so far. */
   requests(): number
@@ -315,7 +315,7 @@ export function expectStatus(reply: Reply, status: number, proc: RuntimeProcess)
  * The API over HTTP, in order (later tests use what earlier ones wrote): status codes, bodies,
  * the atomic multi-table POST, and the requests each call costs at the database server.
  */
-function defineApiTests(adapter: 'libsql' | 'neon-http', target: () => Target): void {
+export function defineApiTests(adapter: 'libsql' | 'neon-http', target: () => Target): void {
   const run = Math.random().toString(36).slice(2, 8) // names unique to this run
   const tag = (name: string) => `${name}-${run}`
   let authorId = ''
