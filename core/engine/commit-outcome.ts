@@ -72,7 +72,8 @@ export function commitFailure(
         : undefined
   const translated = wrapError(adapter, dialect, err, shared, hideParameters || statements.length > 1)
   const info = adapter.errorInfo(err)
-  if (!sent || provablyNotSent(err)) return translated
+  // an embedded database answers in this process: an error is its answer, never a lost reply
+  if (!sent || adapter.embedded === true || provablyNotSent(err)) return translated
   if (!info.transport && (info.code !== undefined || answers.some((c) => translated instanceof c)))
     return translated
   return unknownOutcome(adapter, sqls, translated)
