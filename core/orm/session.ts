@@ -28,21 +28,18 @@ import type { Result } from '../result/result.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
 import { ClauseElement } from '../sql/elements.js'
 import { Select as SelectClass, select } from '../sql/select.js'
-import { rawList } from './collections.js'
-import { type FlushTarget, runBatch, runInteractive } from './flush.js'
+import { cascadeDelete } from './delete-cascade.js'
 import { HeldWrites } from './held-writes.js'
-import { prefetchKeys } from './key-prefetch.js'
-import { loadRelationship } from './loader-options.js'
 import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
 import { executeOrmSelect } from './query.js'
-import type { Relationship } from './relationship.js'
+import { type CommitHost, commitPending, type FlushStats, flushPlan, pendingPlan } from './session-commit.js'
 import { newFrame, type RollbackFrame, SessionObjects } from './session-objects.js'
 import { keyMatch, loadAttributes, normalizeIdent, streamObjects } from './session-reads.js'
 import { runInTransaction, SessionTransaction } from './session-transaction.js'
 import { type InstanceState, type SessionLink, stateOf } from './state.js'
-import { type FlushPlan, isEmptyPlan, keysNeededFirst, planFlush } from './unit-of-work.js'
+import { isEmptyPlan } from './unit-of-work.js'
 
 /** Options of {@link AsyncSession}. */
 export interface SessionOptions {
@@ -97,7 +94,7 @@ export class AsyncSession implements SessionLink {
   #closing: Promise<void> | undefined
   readonly #timeout: number | null | undefined
   /** Statements of the last commit or flush, for tests and logs: requests sent, statements run. */
-  lastFlush: { readonly requests: number; readonly statements: number } = { requests: 0, statements: 0 }
+  lastFlush: FlushStats = { requests: 0, statements: 0 }
 
   constructor(
     readonly bind: AsyncEngine,
@@ -273,40 +270,8 @@ export class AsyncSession implements SessionLink {
       )
     await this.run('delete', options, async () => {
       if (state.session !== this) this.objects.add(state)
-      await this.deleteState(state, new Set())
+      await cascadeDelete(this, this.objects, state)
     })
-  }
-
-  private async deleteState(state: InstanceState, seen: Set<InstanceState>): Promise<void> {
-    if (seen.has(state)) return
-    seen.add(state)
-    if (!state.markedDeleted) {
-      state.markedDeleted = true
-      this.objects.deleted.add(state)
-      for (const f of this.objects.frames) f.deleted.add(state)
-    }
-    for (const rel of state.mapper.relationshipList) {
-      if (!rel.cascade.has('delete')) {
-        // children whose NOT NULL key cannot be blanked by one UPDATE: load them, so the flush
-        // nulls (and refuses) each one, or finds none
-        const mustLoad =
-          rel.direction === 'one-to-many' &&
-          rel.options.passiveDeletes !== true &&
-          !(rel.key in state.dict) &&
-          rel.pairs.some(([, fk]) => !fk.nullable)
-        if (mustLoad) await loadRelationship(this, [state], rel, false)
-        continue
-      }
-      if (!(rel.key in state.dict)) {
-        if (rel.options.passiveDeletes === true && rel.direction === 'one-to-many') continue
-        await loadRelationship(this, [state], rel, false)
-      }
-      for (const o of members(state, rel)) {
-        const s = stateOf(o)!
-        if (s.key !== undefined) await this.deleteState(s, seen)
-        else this.expungeState(s)
-      }
-    }
   }
 
   /** Removes an object from the session without deleting it (it becomes detached, or transient if new). */
@@ -315,10 +280,6 @@ export class AsyncSession implements SessionLink {
     if (state.session !== this)
       throw new InvalidRequestError(`This ${state.mapper.name} is not in this session`)
     this.objects.expungeCascade(state, new Set())
-  }
-
-  private expungeState(state: InstanceState): void {
-    this.objects.forget(state)
   }
 
   /** Removes every object from the session. */
@@ -556,13 +517,6 @@ export class AsyncSession implements SessionLink {
 
   // ---- flush and transactions -----------------------------------------------------------------
 
-  private plan(): FlushPlan {
-    const persistent = [...this.objects.dirty].filter((s) => s.session === this)
-    // objects whose collections changed are dirty through recordChange; loaded collections of
-    // clean objects need no look
-    return planFlush({ pending: [...this.objects.pending], persistent, deleted: [...this.objects.deleted] })
-  }
-
   /**
    * Writes pending changes inside the session's transaction. Only where the adapter holds a
    * transaction open: on neon-http and d1 use `commit()`, which sends everything as one batch.
@@ -580,32 +534,41 @@ export class AsyncSession implements SessionLink {
   private async flushNow(): Promise<void> {
     this.checkUsable()
     if (!this.caps.interactiveTransactions) return
-    const plan = this.plan()
+    const host = this.commitHost()
+    const plan = pendingPlan(host)
     if (isEmptyPlan(plan)) return
-    await this.flushInteractive(plan)
+    await flushPlan(host, plan)
   }
 
-  private target(): FlushTarget {
-    return { dialect: this.bind.dialect, capabilities: this.caps }
-  }
-
-  private async flushInteractive(plan: FlushPlan): Promise<void> {
-    await this.sendFlush(await this.connection(), plan)
-    this.objects.applyFlush(plan)
-  }
-
-  /** Sends the plan's statements in the open transaction; a failure rolls it back (nothing stays locked). */
-  private async sendFlush(conn: AsyncConnection, plan: FlushPlan): Promise<void> {
-    this.#flushing = true
-    try {
-      const n = await runInteractive({ ...this.target(), run: (s) => conn.runBound(s) }, plan)
-      this.lastFlush = { requests: n, statements: n }
-    } catch (err) {
-      this.#failed = err
-      await conn.rollback(this.cleanupOptions()).catch(() => undefined)
-      throw err
-    } finally {
-      this.#flushing = false
+  /** What committing needs of the session (see session-commit.ts). */
+  private commitHost(): CommitHost {
+    const session = this
+    return {
+      session,
+      bind: this.bind,
+      objects: this.objects,
+      held: this.#held,
+      get openConnection() {
+        return session.#conn !== undefined && !session.#conn.closed ? session.#conn : undefined
+      },
+      connection: () => this.connection(),
+      markFailed: (err) => {
+        this.#failed ??= err
+      },
+      partOf: () => this.opOptions(),
+      cleanup: () => this.cleanupOptions(),
+      get flushing() {
+        return session.#flushing
+      },
+      set flushing(value: boolean) {
+        session.#flushing = value
+      },
+      get lastFlush() {
+        return session.lastFlush
+      },
+      set lastFlush(value: FlushStats) {
+        session.lastFlush = value
+      },
     }
   }
 
@@ -622,70 +585,9 @@ export class AsyncSession implements SessionLink {
 
   private async commitNow(): Promise<void> {
     this.checkUsable()
-    this.#held.beforeFlush()
-    const plan = this.plan()
-    const empty = isEmptyPlan(plan)
-    try {
-      if (this.#conn !== undefined && !this.#conn.closed)
-        await this.commitInteractive(empty ? undefined : plan)
-      else if (this.batchCommit) {
-        if (!empty || this.#held.size > 0) await this.commitBatch(plan)
-      } else if (!empty) await this.commitInteractive(plan)
-    } catch (err) {
-      this.#failed ??= err
-      throw err
-    }
+    await commitPending(this.commitHost())
     await this.endTransaction()
     this.afterCommit()
-  }
-
-  /** Flushes `plan` (if any) and COMMITs; the objects become persistent only once COMMIT answered. */
-  private async commitInteractive(plan: FlushPlan | undefined): Promise<void> {
-    const conn = await this.connection()
-    if (plan !== undefined) await this.sendFlush(conn, plan)
-    try {
-      await conn.commit()
-    } catch (err) {
-      this.#failed = err
-      await conn.rollback(this.cleanupOptions()).catch(() => undefined)
-      throw err
-    }
-    if (plan !== undefined) this.objects.applyFlush(plan)
-  }
-
-  private async commitBatch(plan: FlushPlan): Promise<void> {
-    const needed = keysNeededFirst(plan)
-    let requests = 1
-    if (needed.length > 0) {
-      if (this.bind.dialect.name === 'postgresql') {
-        await prefetchKeys(this.bind, needed)
-        requests++
-      } else if (this.caps.interactiveTransactions) {
-        // libsql: a key the database generates must come back before its children are sent
-        await this.commitInteractive(plan)
-        return
-      } else {
-        const names = [...new Set(needed.map((op) => `${op.mapper.name}.${op.mapper.pkKeys.join(', ')}`))]
-        throw new UnsupportedCapabilityError(
-          `${this.bind.adapter.name} sends a commit as one batch and cannot read back a generated key for the rows ` +
-            `that refer to it in the same batch (${names.join('; ')}). Give the key a client-side default, ` +
-            'e.g. mappedColumn(t.String(36), { primaryKey: true, default: () => crypto.randomUUID() }), or commit the parents first',
-        )
-      }
-    }
-    this.#flushing = true
-    try {
-      const n = await runBatch(
-        { ...this.target(), runBatch: (s) => this.bind.runStatementBatch(s, this.opOptions()) },
-        plan,
-        this.#held.steps,
-      )
-      this.lastFlush = { requests, statements: n }
-    } finally {
-      this.#flushing = false
-    }
-    this.objects.applyFlush(plan)
-    this.#held.afterCommit(plan.touched)
   }
 
   private async endTransaction(): Promise<void> {
@@ -827,12 +729,6 @@ export class AsyncSession implements SessionLink {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
   }
-}
-
-function members(state: InstanceState, rel: Relationship<any>): object[] {
-  const v = state.dict[rel.key]
-  if (v === undefined || v === null) return []
-  return Array.isArray(v) ? [...rawList(v)] : [v as object]
 }
 
 function errorText(err: unknown): string {
