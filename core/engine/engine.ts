@@ -202,11 +202,13 @@ export class AsyncEngine {
       // one operation: a deadline for the statements and the commit together
       const op = this.operation('execute', options)
       try {
-        const given = { signal: op.signalFor(this.adapter), timeout: null }
-        const result = await conn.execute(stmt, params, given)
-        await conn.commit(given)
+        // the connection's calls are part of this operation: its timer and signal end them
+        conn.adopt(op)
+        const result = await conn.execute(stmt, params)
+        await conn.commit()
         return result
       } finally {
+        conn.adopt(undefined)
         op.end()
       }
     } finally {
