@@ -274,23 +274,6 @@ export class OperationGate {
     if (this.#current === op) this.#current = undefined
   }
 
-  /** Runs `fn` as one operation. */
-  async run<T>(
-    name: string,
-    options: OperationOptions | undefined,
-    defaultTimeout: number | null,
-    fn: (op: Operation) => Promise<T>,
-  ): Promise<T> {
-    const op = this.enter(name, options, defaultTimeout)
-    try {
-      return await fn(op)
-    } catch (err) {
-      throw op.aborted && !(err instanceof CommitOutcomeUnknownError) ? op.abortError(err) : err
-    } finally {
-      this.leave(op)
-    }
-  }
-
   /**
    * Waits for the operation in flight to settle, at most `graceMs` (null: as long as it takes);
    * then aborts it. Resolves true when it settled by itself.
