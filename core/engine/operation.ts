@@ -5,7 +5,6 @@
  */
 import {
   ArgumentError,
-  CommitOutcomeUnknownError,
   ConcurrentOperationError,
   EdgeAlchemyError,
   StatementTimeoutError,
