@@ -41,6 +41,8 @@ export interface StatementErrorOptions {
   params?: readonly unknown[] | undefined
   cause?: unknown
   code?: string | undefined
+  /** The same unit of work may succeed if run again from the start (see {@link DBAPIError.retryable}). */
+  retryable?: boolean | undefined
 }
 
 /** An error that happened while running a statement; carries the SQL and its parameters. */
@@ -60,9 +62,16 @@ export class DBAPIError extends StatementError {
   override name = 'DBAPIError'
   /** Native code: SQLSTATE, SQLite result code name, MySQL errno... */
   readonly code: string | undefined
+  /**
+   * True when running the whole unit of work again from its start may succeed and cannot apply it
+   * twice: a serialization failure, a deadlock, a busy or locked database, a connection that failed
+   * before the statement was sent. The transaction (if any) is already rolled back by the database.
+   */
+  readonly retryable: boolean
   constructor(message: string, options: StatementErrorOptions = {}) {
     super(message, options)
     this.code = options.code
+    this.retryable = options.retryable ?? false
   }
   /** SQLAlchemy's name for the driver's error; the same object as `cause`. */
   get orig(): unknown {
@@ -181,4 +190,18 @@ export class PendingRollbackError extends InvalidRequestError {
  */
 export class ConcurrentOperationError extends InvalidRequestError {
   override name = 'ConcurrentOperationError'
+}
+
+/**
+ * Whether `error` says the whole unit of work may be run again from its start: a
+ * {@link DBAPIError} whose `retryable` is true. A {@link CommitOutcomeUnknownError} is never
+ * retryable by this test (the first attempt may have committed).
+ *
+ * @example
+ * ```ts
+ * try { await work() } catch (e) { if (!isRetryable(e)) throw e }
+ * ```
+ */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof DBAPIError && error.retryable
 }
