@@ -65,6 +65,27 @@ const sqliteCodes: Record<string, ErrorClass> = {
   SQLITE_MISUSE: InterfaceError,
   SQLITE_AUTH: OperationalError,
   SQLITE_SCHEMA: OperationalError,
+  SQLITE_PERM: OperationalError,
+  SQLITE_ABORT: OperationalError,
+  SQLITE_NOTADB: OperationalError,
+  SQLITE_NOLFS: OperationalError,
+}
+
+/**
+ * Codes a libSQL server (Turso, sqld) reports over Hrana for a statement it refused itself, before
+ * SQLite saw it: its own parser's verdicts, bad arguments, and its transaction limits.
+ */
+const libsqlServerCodes: Record<string, ErrorClass> = {
+  SQL_PARSE_ERROR: ProgrammingError,
+  SQL_NO_STATEMENT: ProgrammingError,
+  SQL_MANY_STATEMENTS: ProgrammingError,
+  SQL_INPUT_ERROR: ProgrammingError,
+  ARGS_INVALID: ProgrammingError,
+  ARGS_BOTH_POSITIONAL_AND_NAMED: ProgrammingError,
+  TRANSACTION_TIMEOUT: OperationalError,
+  TRANSACTION_BUSY: OperationalError,
+  BLOCKED: OperationalError,
+  RESPONSE_TOO_LARGE: OperationalError,
 }
 
 /** Messages of plain SQLITE_ERROR that say more than the code. */
@@ -127,6 +148,11 @@ const mysqlErrnos: Record<string, ErrorClass> = {
   1235: NotSupportedError,
 }
 
+/** `table[key]` for the table's own keys only (a driver's code is never `constructor`). */
+function own<T>(table: Record<string, T>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined
+}
+
 /** The error class for a driver error on `dialect`. */
 export function errorClassFor(dialect: DialectName, info: DriverErrorInfo): ErrorClass {
   if (info.transport) return OperationalError
@@ -140,7 +166,7 @@ export function errorClassFor(dialect: DialectName, info: DriverErrorInfo): Erro
   }
   if (code !== undefined) {
     const primary = /^SQLITE_[A-Z]+/.exec(code)?.[0]
-    const byCode = primary === undefined ? undefined : sqliteCodes[primary]
+    const byCode = primary === undefined ? own(libsqlServerCodes, code) : sqliteCodes[primary]
     if (byCode) return byCode
   }
   for (const [re, cls] of sqliteMessages) if (re.test(info.message)) return cls
