@@ -4,6 +4,7 @@
  * @module
  */
 import type { DriverErrorInfo } from '../engine/adapter.js'
+import { provablyNotSent } from '../engine/not-sent.js'
 import {
   DataError,
   DBAPIError,
@@ -173,12 +174,73 @@ export function errorClassFor(dialect: DialectName, info: DriverErrorInfo): Erro
   return DBAPIError
 }
 
-/** Builds the typed error for a failed statement; `cause` must already be redacted. */
+/**
+ * PostgreSQL SQLSTATEs after which the whole transaction may succeed on a fresh attempt: a
+ * serialization failure, a deadlock, a lock not available (`NOWAIT`, `lock_timeout`). PostgreSQL
+ * aborts the transaction on any error, so nothing of it can commit.
+ */
+const retryableSqlstates = new Set(['40001', '40P01', '55P03'])
+
+/**
+ * MySQL / MariaDB / Vitess errnos of lock contention: deadlock (1213, the transaction is rolled
+ * back), lock wait timeout (1205, only the statement is rolled back: retry after `rollback()`),
+ * `NOWAIT` / `SKIP LOCKED` lock refusal (3572). SQLSTATE 40001 (serialization failure) too.
+ */
+const retryableErrnos = new Set(['1213', '1205', '3572'])
+
+/**
+ * SQLite and libSQL: another connection holds the lock (`SQLITE_BUSY`, `SQLITE_LOCKED` and their
+ * extended codes), a libSQL server out of transaction slots or one that timed a transaction out
+ * (rolled back).
+ */
+const retryableSqlite = /^(SQLITE_BUSY|SQLITE_LOCKED)(_|$)|^TRANSACTION_(BUSY|TIMEOUT)$/
+const lockedMessage = /database (table |schema )?is locked|database is busy/i
+
+/**
+ * Whether the database's answer says the unit of work may pass if run again from its start
+ * (lock contention, a serialization failure). Transport failures are decided by the caller.
+ */
+export function isRetryableAnswer(dialect: DialectName, info: DriverErrorInfo): boolean {
+  const code = info.code
+  if (dialect === 'postgresql') return code !== undefined && retryableSqlstates.has(code.toUpperCase())
+  if (dialect === 'mysql') {
+    if (code !== undefined && retryableErrnos.has(code)) return true
+    return /\(sqlstate 40001\)/i.test(info.message)
+  }
+  if (code !== undefined && retryableSqlite.test(code)) return true
+  return (code === undefined || code === 'SQLITE_ERROR') && lockedMessage.test(info.message)
+}
+
+/** Options of {@link translateError}. */
+export interface TranslateOptions {
+  readonly sql?: string | undefined
+  readonly params?: readonly unknown[] | undefined
+  /** The driver's error, already redacted (its code and cause chain are read). */
+  readonly cause?: unknown
+  /** The caller knows no byte of the request was handed to the transport. */
+  readonly notSent?: boolean | undefined
+}
+
+/**
+ * Builds the typed error for a failed statement; `cause` must already be redacted. `retryable`
+ * is set for lock contention and serialization failures ({@link isRetryableAnswer}) and for a
+ * transport failure that provably happened before sending (connection refused, DNS failure, or
+ * `notSent`).
+ */
 export function translateError(
   dialect: DialectName,
   info: DriverErrorInfo,
-  options: { sql?: string | undefined; params?: readonly unknown[] | undefined; cause?: unknown },
+  options: TranslateOptions,
 ): DBAPIError {
   const cls = errorClassFor(dialect, info)
-  return new cls(info.message, { ...options, code: info.code })
+  const retryable = info.transport
+    ? options.notSent === true || provablyNotSent(options.cause)
+    : isRetryableAnswer(dialect, info)
+  return new cls(info.message, {
+    sql: options.sql,
+    params: options.params,
+    cause: options.cause,
+    code: info.code,
+    retryable,
+  })
 }

@@ -6,9 +6,11 @@
  * @module
  */
 import type { Dialect } from '../dialects/dialect.js'
+import { translateError } from '../dialects/error-translation.js'
 import {
   CommitOutcomeUnknownError,
   DataError,
+  DBAPIError,
   EdgeAlchemyError,
   IntegrityError,
   InternalError,
@@ -17,23 +19,10 @@ import {
 } from '../errors.js'
 import type { Adapter, Statement } from './adapter.js'
 import { wrapError } from './execution.js'
+import { provablyNotSent } from './not-sent.js'
 import type { Operation } from './operation.js'
 
-/** System error codes that mean the connection was never made, so no request left. */
-const neverConnected = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'])
-
-/** True when the error (or one of its causes) says the connection was never made. */
-export function provablyNotSent(err: unknown): boolean {
-  let e = err as { code?: unknown; cause?: unknown; errors?: unknown } | undefined
-  for (let depth = 0; typeof e === 'object' && e !== null && depth < 6; depth++) {
-    if (typeof e.code === 'string' && neverConnected.has(e.code)) return true
-    // undici reports a refused dual-stack connect as an AggregateError of refusals
-    if (Array.isArray(e.errors) && e.errors.length > 0 && e.errors.every((x) => provablyNotSent(x)))
-      return true
-    e = e.cause as typeof e
-  }
-  return false
-}
+export { provablyNotSent } from './not-sent.js'
 
 /** Errors that are the database's own answer: the statement was refused, the unit rolled back. */
 const answers = [IntegrityError, ProgrammingError, DataError, NotSupportedError, InternalError] as const
@@ -73,6 +62,14 @@ export function commitFailure(
   const translated = wrapError(adapter, dialect, err, shared, hideParameters || statements.length > 1)
   const info = adapter.errorInfo(err)
   // an embedded database answers in this process: an error is its answer, never a lost reply
+  // no byte left: a transport failure is safe to run again from the start
+  if (!sent && info.transport && translated instanceof DBAPIError && !translated.retryable)
+    return translateError(dialect.name, info, {
+      sql: translated.sql,
+      params: translated.params,
+      cause: translated.cause,
+      notSent: true,
+    })
   if (!sent || adapter.embedded === true || provablyNotSent(err)) return translated
   if (!info.transport && (info.code !== undefined || answers.some((c) => translated instanceof c)))
     return translated

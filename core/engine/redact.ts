@@ -69,5 +69,12 @@ export function redactError(err: unknown, secrets: readonly string[] = [], depth
       value: redactError(err.cause, secrets, depth + 1),
       enumerable: false,
     })
+  // an AggregateError's errors (undici's refused dual-stack connect): what says nothing was sent
+  const inner = (err as { errors?: unknown }).errors
+  if (Array.isArray(inner) && depth < 3)
+    Object.defineProperty(copy, 'errors', {
+      value: inner.slice(0, 8).map((e) => redactError(e, secrets, depth + 1)),
+      enumerable: false,
+    })
   return copy
 }
