@@ -47,6 +47,11 @@ export interface DialectFeatures {
   readonly forShare: string
   readonly updateFrom: boolean
   readonly lateral: boolean
+  /**
+   * A subquery in FROM may refer to the tables of enclosing queries (correlate): PostgreSQL,
+   * SQLite, MySQL 8.0.14+; not MariaDB.
+   */
+  readonly derivedTableOuterReferences: boolean
   readonly intersectExcept: boolean
   /** Whether `(SELECT ... LIMIT n) UNION (...)` parses; otherwise parts are wrapped in subqueries. */
   readonly parenthesizedCompoundParts: boolean

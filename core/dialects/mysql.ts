@@ -41,6 +41,7 @@ export class MysqlDialect extends Dialect {
     forShare: 'LOCK IN SHARE MODE',
     updateFrom: false,
     lateral: false,
+    derivedTableOuterReferences: false,
     intersectExcept: true,
     parenthesizedCompoundParts: true,
     concat: 'function',

@@ -42,6 +42,7 @@ export class PostgresDialect extends Dialect {
     forShare: 'FOR SHARE',
     updateFrom: true,
     lateral: true,
+    derivedTableOuterReferences: true,
     intersectExcept: true,
     parenthesizedCompoundParts: true,
     concat: 'pipes',

@@ -58,6 +58,7 @@ export class SqliteDialect extends Dialect {
     forShare: '',
     updateFrom: true,
     lateral: false,
+    derivedTableOuterReferences: true,
     intersectExcept: true,
     parenthesizedCompoundParts: false,
     concat: 'pipes',

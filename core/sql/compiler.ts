@@ -19,6 +19,17 @@ import { collectCtes, tablesReferenced } from './traversal.js'
 interface Scope {
   /** FROM items visible to nested selects, for auto-correlation. */
   readonly froms: ReadonlySet<FromClause>
+  /** The select's own FROM items (siblings of a subquery in its FROM, which cannot see them). */
+  readonly own: ReadonlySet<FromClause>
+}
+
+/** What a nested select may correlate to: FROM items of enclosing queries. */
+interface Correlation {
+  readonly froms: ReadonlySet<FromClause>
+  /** The select is a subquery in FROM (a derived table), not an expression. */
+  readonly derived: boolean
+  /** The derived table's name, for error messages. */
+  readonly name?: string | undefined
 }
 
 const statementKinds = new Set(['select', 'compound', 'insert', 'update', 'delete', 'text'])
@@ -123,15 +134,31 @@ export class SqlCompiler extends ExpressionCompiler {
    * has (scalar subqueries, EXISTS, IN); subqueries in FROM and CTEs are not correlated.
    */
   protected override processNested(select: SelectLike, correlate = true): void {
-    if (select.kind === 'select') this.visitSelect(select as unknown as Select, true, correlate)
+    const froms = correlate ? this.scopes.at(-1)?.froms : undefined
+    this.nestedSelect(select, froms === undefined ? undefined : { froms, derived: false })
+  }
+
+  private nestedSelect(select: SelectLike, correlation: Correlation | undefined): void {
+    if (select.kind === 'select') this.visitSelect(select as unknown as Select, true, correlation)
     else this.process(select)
   }
 
+  /**
+   * What a subquery in FROM correlates to: the FROM items of the queries enclosing the select it
+   * is in, but not that select's own (its siblings, visible only to a LATERAL subquery).
+   */
+  private derivedCorrelation(name: string): Correlation | undefined {
+    const scope = this.scopes.at(-1)
+    if (scope === undefined) return undefined
+    const froms = new Set([...scope.froms].filter((f) => !scope.own.has(f)))
+    return froms.size === 0 ? undefined : { froms, derived: true, name }
+  }
+
   /** The FROM items of a select: explicit ones, then tables its expressions use. */
-  private fromsOf(select: Select, correlate: boolean): FromClause[] {
+  private fromsOf(select: Select, correlation: Correlation | undefined): FromClause[] {
     const explicit = select.explicitFroms
     const covered = new Set<FromClause>(explicit.flatMap((f) => f.fromTables()))
-    const enclosing = correlate ? this.scopes.at(-1)?.froms : undefined
+    const enclosing = correlation?.froms
     const derived: FromClause[] = []
     const exprs: ClauseElement[] = [
       ...select.selectedColumns,
@@ -153,15 +180,33 @@ export class SqlCompiler extends ExpressionCompiler {
       throw new CompileError(
         'A subquery has no FROM item left after correlating with the enclosing query; name its FROM with selectFrom()',
       )
+    if (
+      correlation?.derived &&
+      own.length < derived.length &&
+      !this.dialect.features.derivedTableOuterReferences
+    ) {
+      const outer = derived.find((table) => enclosing.has(table))
+      throw new CompileError(
+        `The subquery ${correlation.name ?? ''} in FROM refers to ${outer?.name ?? 'a FROM item'} of an enclosing query, ` +
+          `which ${this.dialect.name} (MariaDB, MySQL before 8.0.14) cannot resolve in a derived table; ` +
+          'put the condition in a scalar subquery or join the derived table in the enclosing query',
+      )
+    }
     return [...explicit, ...own]
   }
 
-  protected visitSelect(select: Select, nested: boolean, correlate = true): void {
-    const froms = this.fromsOf(select, nested && correlate)
+  /**
+   * `correlation`: for a nested select, the enclosing FROM items it correlates to (undefined: it
+   * is not correlated, as a CTE or a compound part).
+   */
+  protected visitSelect(select: Select, nested: boolean, correlation?: Correlation): void {
+    const froms = this.fromsOf(select, nested ? correlation : undefined)
     const f = this.dialect.features
-    const visible = new Set<FromClause>(froms.flatMap((fr) => fr.fromTables()))
-    for (const outer of this.scopes.at(-1)?.froms ?? []) visible.add(outer)
-    this.scopes.push({ froms: visible })
+    const own = new Set<FromClause>(froms.flatMap((fr) => fr.fromTables()))
+    const visible = new Set<FromClause>(own)
+    for (const outer of (correlation?.derived ? correlation.froms : this.scopes.at(-1)?.froms) ?? [])
+      visible.add(outer)
+    this.scopes.push({ froms: visible, own })
     this.append('SELECT ')
     if (select.distinctOn === true) this.append('DISTINCT ')
     else if (Array.isArray(select.distinctOn)) {
@@ -269,7 +314,7 @@ export class SqlCompiler extends ExpressionCompiler {
       else if (s.kind === 'compound' || this.hasOrderOrLimit(s))
         this.append(`) AS ${this.quote(`anon_${i + 1}`)}`)
     })
-    this.scopes.push({ froms: new Set() })
+    this.scopes.push({ froms: new Set(), own: new Set() })
     const orderBy = node.orderByClauses.map((o) => this.compoundOrder(o, node))
     this.orderLimit(orderBy, node.limitClause, node.offsetClause)
     this.scopes.pop()
@@ -316,7 +361,11 @@ export class SqlCompiler extends ExpressionCompiler {
           this.append('LATERAL ')
         }
         this.append('(')
-        this.labelled(() => this.processNested(s.select, s.lateral))
+        this.labelled(() =>
+          s.lateral
+            ? this.processNested(s.select)
+            : this.nestedSelect(s.select, this.derivedCorrelation(s.name)),
+        )
         return this.append(`) AS ${this.quote(s.name)}`)
       }
       case 'cte':
@@ -400,7 +449,7 @@ export class SqlCompiler extends ExpressionCompiler {
     if (conflict) this.checkUpsertStyle(conflict.style)
     if (stmt.fromSelect) {
       this.append(` (${stmt.columns.map((c) => this.quote(c.name)).join(', ')}) `)
-      this.scopes.push({ froms: new Set() })
+      this.scopes.push({ froms: new Set(), own: new Set() })
       this.processNested(stmt.fromSelect, false)
       this.scopes.pop()
     } else if (stmt.rows.length === 0) {
@@ -472,7 +521,8 @@ export class SqlCompiler extends ExpressionCompiler {
       throw new CompileError(
         `UPDATE ... FROM is not supported on ${this.dialect.name}; use a correlated subquery in where()`,
       )
-    this.scopes.push({ froms: new Set([stmt.table, ...stmt.extraFroms.flatMap((f) => f.fromTables())]) })
+    const targets = new Set([stmt.table, ...stmt.extraFroms.flatMap((f) => f.fromTables())])
+    this.scopes.push({ froms: targets, own: targets })
     this.append(`UPDATE ${this.quote(stmt.table.name)} SET `)
     this.setList(set)
     if (stmt.extraFroms.length > 0) {
@@ -492,7 +542,8 @@ export class SqlCompiler extends ExpressionCompiler {
 
   protected visitDelete(stmt: Delete): void {
     this.checkTargets('DELETE FROM', stmt, [stmt.whereClause, ...stmt.returningColumns])
-    this.scopes.push({ froms: new Set([stmt.table]) })
+    const target = new Set<FromClause>([stmt.table])
+    this.scopes.push({ froms: target, own: target })
     this.append(`DELETE FROM ${this.quote(stmt.table.name)}`)
     if (stmt.whereClause) {
       this.append(' WHERE ')

@@ -209,7 +209,9 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
     return this.with({ args: [...this.args, ...more] })
   }
   /** Sets the FROM items explicitly (a table, join, subquery...); more are added from the columns. */
-  selectFrom<F extends FromClause>(...froms: F[]): Select<NullableFrom<Args, OuterNames<F>>> {
+  selectFrom<F extends readonly FromClause[]>(
+    ...froms: F
+  ): Select<NullableFrom<Args, OuterNames<F[number]>>> {
     return this.with({ explicitFroms: [...this.explicitFroms, ...froms.map(resolveClauseElement)] })
   }
   /** Adds a WHERE condition; several calls are joined with AND. */

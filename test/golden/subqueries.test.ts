@@ -484,4 +484,56 @@ describe('subqueries and CTEs', () => {
       ['cy', 'Cy post'],
     ])
   })
+
+  it('a subquery in FROM inside a scalar subquery correlates to the enclosing query (MariaDB: CompileError)', async () => {
+    // The derived table refers to users of the outermost query: it must not add users to its own
+    // FROM (that would count every post for every user).
+    const mine = select(posts.c.id).where(posts.c.authorId.eq(users.c.id)).subquery('mine')
+    const stmt = select(
+      users.c.name,
+      select(func.count()).selectFrom(mine).scalarSubquery().label('n'),
+    ).orderBy(users.c.id)
+    const sql =
+      'SELECT users.name, (SELECT count(*) FROM (SELECT posts.id FROM posts WHERE posts.author_id = users.id) AS mine) AS n FROM users ORDER BY users.id'
+    testSql(stmt, {
+      postgresql: { sql, params: [] },
+      sqlite: { sql, params: [] },
+      mysql: { error: /subquery mine in FROM refers to users of an enclosing query.*MariaDB/ },
+    })
+    await expectRows(dbs, stmt, {
+      postgresql: [
+        ['ann', '2'],
+        ['bob', '1'],
+        ['cy', '1'],
+        ['dora', '0'],
+      ],
+      sqlite: [
+        ['ann', 2],
+        ['bob', 1],
+        ['cy', 1],
+        ['dora', 0],
+      ],
+    })
+  })
+
+  it('a subquery in FROM is not correlated to its siblings (no LATERAL): it keeps their tables', async () => {
+    const mine = select(posts.c.title).where(posts.c.authorId.eq(users.c.id)).subquery('mine')
+    const stmt = select(users.c.name, mine.c.title)
+      .selectFrom(users, mine)
+      .where(users.c.id.eq(4))
+      .orderBy(mine.c.title)
+    const sql = (p: string) =>
+      `SELECT users.name, mine.title FROM users, (SELECT posts.title FROM posts, users WHERE posts.author_id = users.id) AS mine WHERE users.id = ${p} ORDER BY mine.title`
+    testSql(stmt, {
+      postgresql: { sql: sql('$1'), params: [4] },
+      sqlite: { sql: sql('?'), params: [4] },
+      mysql: { sql: sql('?'), params: [4] },
+    })
+    await expectRows(dbs, stmt, [
+      ['dora', 'Again'],
+      ['dora', 'Bob here'],
+      ['dora', 'Cy post'],
+      ['dora', 'Hello'],
+    ])
+  })
 })
