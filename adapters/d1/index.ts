@@ -45,6 +45,7 @@ import type {
   Statement,
   TransactionOptions,
 } from '../../core/engine/adapter.js'
+import { sealAdapter } from '../../core/engine/inspect.js'
 import { ArgumentError, CompileError, UnsupportedCapabilityError } from '../../core/errors.js'
 import type { D1DatabaseLike, D1PreparedStatementLike, D1ResultLike } from './binding.js'
 import { kindOf, type StatementKind } from './classify.js'
@@ -175,7 +176,7 @@ export function d1(binding: D1DatabaseLike, options: D1Options = {}): Adapter {
       'd1() takes a D1 binding (env.DB in a Worker), an object with prepare() and batch()',
     )
   const secrets = options.secrets ?? []
-  return {
+  return sealAdapter({
     name: 'd1',
     // a binding call cannot be cancelled: the engine stops waiting itself
     usesAbortSignal: false,
@@ -212,5 +213,5 @@ export function d1(binding: D1DatabaseLike, options: D1Options = {}): Adapter {
     async close(): Promise<void> {
       // the binding belongs to the Worker's environment; there is nothing to close
     },
-  }
+  })
 }

@@ -4,9 +4,12 @@
  * @module
  */
 import type { Client, Config } from '@libsql/client'
-import type { Adapter } from '../../core/engine/adapter.js'
-import { ArgumentError } from '../../core/errors.js'
+import type { Adapter, DriverErrorInfo } from '../../core/engine/adapter.js'
+import { sealAdapter } from '../../core/engine/inspect.js'
+import { authFailure } from '../../core/engine/redact.js'
+import { ArgumentError, InterfaceError } from '../../core/errors.js'
 import { libsqlAdapter } from './adapter.js'
+import { isAuthFailure } from './errors.js'
 
 /** Options of `libsql()`. */
 export interface LibsqlOptions {
@@ -62,6 +65,46 @@ function isClient(value: unknown): value is Client {
   )
 }
 
+/** Where the token the server checked came from, for an authentication failure's message. */
+function tokenSource(url: string | undefined, options: LibsqlOptions): string {
+  if (url === undefined) return 'the token of the Client given to libsql()'
+  if (options.authToken !== undefined) return 'the authToken option of libsql()'
+  if (/[?&]authToken=/.test(url)) return 'the authToken in the URL given to libsql()'
+  return 'libsql() without an authToken (give one as its authToken option)'
+}
+
+/** A remote URL must parse and name a host, so a typo fails here rather than at first use. */
+function checkRemoteUrl(url: string): void {
+  let host = ''
+  try {
+    host = new URL(url).host
+  } catch {
+    // reported below without the URL itself (it may hold a token)
+  }
+  if (host === '')
+    throw new ArgumentError(
+      `libsql() got a ${schemeOf(url)} URL that does not parse or names no host (expected e.g. libsql://db-org.turso.io)`,
+    )
+}
+
+/** The error for a build of `@libsql/client` that cannot be imported. */
+export function missingDriver(entry: string, err: unknown): InterfaceError {
+  return new InterfaceError(
+    `libsql() needs the @libsql/client package (${entry} could not be imported): npm install @libsql/client`,
+    { cause: err },
+  )
+}
+
+/** The adapter with authentication failures named by `source`, and safe to print. */
+function finish(adapter: Adapter, source: string): Adapter {
+  const base = adapter.errorInfo.bind(adapter)
+  adapter.errorInfo = (err: unknown): DriverErrorInfo => {
+    const info = base(err)
+    return isAuthFailure(info) ? authFailure(info, source, 'UNAUTHORIZED') : info
+  }
+  return sealAdapter(adapter)
+}
+
 /**
  * Builds the adapter for a client, or for a URL whose client `load` makes on first use (so
  * creating the adapter does no work and imports nothing).
@@ -72,22 +115,29 @@ export function adapterFor(
   load: (url: string) => Promise<CreateClient>,
 ): Adapter {
   if (isClient(urlOrClient))
-    return libsqlAdapter(
-      { client: urlOrClient, owned: false, embedded: urlOrClient.protocol === 'file' },
-      secretsOf(undefined, options),
+    return finish(
+      libsqlAdapter(
+        { client: urlOrClient, owned: false, embedded: urlOrClient.protocol === 'file' },
+        secretsOf(undefined, options),
+      ),
+      tokenSource(undefined, options),
     )
   if (typeof urlOrClient !== 'string')
     throw new ArgumentError('libsql() takes a URL or a @libsql/client Client')
   const url = urlOrClient
+  const embedded = url === ':memory:' || /^file:/i.test(url)
+  if (!embedded) checkRemoteUrl(url)
   const config: Config = {
     ...options.clientConfig,
     url,
     intMode: 'bigint',
     ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
   }
-  const embedded = url === ':memory:' || /^file:/i.test(url)
-  return libsqlAdapter(
-    { owned: true, embedded, load: async () => (await load(url))(config) },
-    secretsOf(url, options),
+  return finish(
+    libsqlAdapter(
+      { owned: true, embedded, load: async () => (await load(url))(config) },
+      secretsOf(url, options),
+    ),
+    tokenSource(url, options),
   )
 }

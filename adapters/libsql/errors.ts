@@ -91,3 +91,12 @@ export function libsqlErrorInfo(err: unknown, secrets: readonly string[]): Drive
     transport: isTransport(err, code),
   }
 }
+
+/** Codes and wording of a refused token (Hrana's JSON error, or a bare HTTP 401). */
+const authMessage = /HTTP status 401\b|unauthori[sz]ed|authentication failed|invalid (auth )?token|jwt/i
+
+/** True when the server refused the token (HTTP 401 / `UNAUTHORIZED`). */
+export function isAuthFailure(info: DriverErrorInfo): boolean {
+  if (info.code === 'UNAUTHORIZED') return true
+  return (info.code === undefined || info.code === 'SERVER_ERROR') && authMessage.test(info.message)
+}

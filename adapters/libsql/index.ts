@@ -18,7 +18,7 @@
 import type { Client } from '@libsql/client'
 import type { Adapter } from '../../core/engine/adapter.js'
 import { ArgumentError } from '../../core/errors.js'
-import { adapterFor, type CreateClient, type LibsqlOptions, schemeOf } from './config.js'
+import { adapterFor, type CreateClient, type LibsqlOptions, missingDriver, schemeOf } from './config.js'
 
 export { libsqlCapabilities, toRawResult } from './adapter.js'
 export type { LibsqlOptions } from './config.js'
@@ -27,7 +27,11 @@ export type { LibsqlOptions } from './config.js'
 const remoteSchemes = ['libsql:', 'https:', 'http:', 'wss:', 'ws:'] as const
 
 async function loadWeb(): Promise<CreateClient> {
-  return (await import('@libsql/client/web')).createClient
+  try {
+    return (await import('@libsql/client/web')).createClient
+  } catch (err) {
+    throw missingDriver('@libsql/client/web', err)
+  }
 }
 
 /**

@@ -12,16 +12,20 @@
  */
 import type { Client } from '@libsql/client'
 import type { Adapter } from '../../core/engine/adapter.js'
-import { adapterFor, type CreateClient, type LibsqlOptions, schemeOf } from './config.js'
+import { adapterFor, type CreateClient, type LibsqlOptions, missingDriver, schemeOf } from './config.js'
 
 export { libsqlCapabilities, toRawResult } from './adapter.js'
 export type { LibsqlOptions } from './config.js'
 
 async function load(url: string): Promise<CreateClient> {
   const scheme = schemeOf(url)
-  if (scheme === 'libsql:' || scheme === 'https:' || scheme === 'http:')
-    return (await import('@libsql/client/web')).createClient
-  return (await import('@libsql/client/node')).createClient
+  const web = scheme === 'libsql:' || scheme === 'https:' || scheme === 'http:'
+  try {
+    if (web) return (await import('@libsql/client/web')).createClient
+    return (await import('@libsql/client/node')).createClient
+  } catch (err) {
+    throw missingDriver(web ? '@libsql/client/web' : '@libsql/client/node', err)
+  }
 }
 
 /** The libSQL adapter for any URL the client accepts, or a `@libsql/client` Client. */

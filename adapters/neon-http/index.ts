@@ -24,7 +24,8 @@ import type {
   Statement,
   TransactionOptions,
 } from '../../core/engine/adapter.js'
-import { redactError } from '../../core/engine/redact.js'
+import { sealAdapter } from '../../core/engine/inspect.js'
+import { authFailure, redactError } from '../../core/engine/redact.js'
 import { ArgumentError, InterfaceError } from '../../core/errors.js'
 import {
   driverErrorInfo,
@@ -34,6 +35,11 @@ import {
   secretsOf,
   withDriverConfig,
 } from './driver.js'
+
+/** SQLSTATE class 28 (invalid authorization: a wrong password, an unknown role). */
+function isPgAuthFailure(info: DriverErrorInfo): boolean {
+  return info.code?.startsWith('28') === true || /password authentication failed/i.test(info.message)
+}
 
 /** Where the driver sends requests: a URL, or a function of the connection string's host and port. */
 export type FetchEndpoint = string | ((host: string, port: number | string) => string)
@@ -128,7 +134,13 @@ function makeAdapter(urlOrSql: string | NeonQueryFunction<any, any>, options: Ne
     ...(signal === undefined ? {} : { fetchOptions: { signal } }),
   })
 
-  return {
+  const source =
+    url === undefined
+      ? 'the neon() function given to neonHttp()'
+      : options.authToken !== undefined
+        ? 'the authToken option of neonHttp()'
+        : 'the password in the URL given to neonHttp()'
+  return sealAdapter({
     name: 'neon-http',
     capabilities,
     dialect: postgresql,
@@ -155,12 +167,13 @@ function makeAdapter(urlOrSql: string | NeonQueryFunction<any, any>, options: Ne
       return results.map(toRaw)
     },
     errorInfo(err: unknown): DriverErrorInfo {
-      return driverErrorInfo(err, secrets)
+      const info = driverErrorInfo(err, secrets)
+      return isPgAuthFailure(info) ? authFailure(info, source) : info
     },
     async close(): Promise<void> {
       closed = true
     },
-  }
+  })
 }
 
 /**

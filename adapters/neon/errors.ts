@@ -99,3 +99,8 @@ export function neonErrorInfo(err: unknown, secrets: readonly string[]): DriverE
     transport: isTransportError(err),
   }
 }
+
+/** SQLSTATE class 28 (invalid authorization: a wrong password, an unknown role). */
+export function isPgAuthFailure(info: DriverErrorInfo): boolean {
+  return info.code?.startsWith('28') === true || /password authentication failed/i.test(info.message)
+}

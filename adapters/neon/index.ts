@@ -39,6 +39,8 @@ import type {
   Statement,
   TransactionOptions,
 } from '../../core/engine/adapter.js'
+import { sealAdapter } from '../../core/engine/inspect.js'
+import { authFailure } from '../../core/engine/redact.js'
 import { ArgumentError } from '../../core/errors.js'
 import {
   beginSql,
@@ -50,7 +52,7 @@ import {
   toRawResult,
   watch,
 } from './adapter.js'
-import { isTransportError, neonErrorInfo, secretsOfUrl, toError } from './errors.js'
+import { isPgAuthFailure, isTransportError, neonErrorInfo, secretsOfUrl, toError } from './errors.js'
 import { type ConnectionSource, type Connector, DriverPoolSource, QueuePool, SocketLimit } from './pool.js'
 
 export { neonCapabilities, toRawResult }
@@ -186,6 +188,22 @@ function nonNegative(name: string, v: number | undefined, fallback: number, allo
   throw new ArgumentError(`${name} must be a non-negative number${allowMinusOne ? ' or -1' : ''}, got ${v}`)
 }
 
+/** A connection string must parse and name a host, so a typo fails here rather than at first use. */
+function checkUrl(url: string): void {
+  let host = ''
+  if (/^postgres(ql)?:\/\//i.test(url))
+    try {
+      // the scheme swapped for http: so the URL parser reads host and credentials
+      host = new URL(`http:${url.slice(url.indexOf(':') + 1)}`).host
+    } catch {
+      // reported below without the URL itself (it holds the password)
+    }
+  if (host === '')
+    throw new ArgumentError(
+      'neon() needs a postgres:// or postgresql:// URL naming a host (the given one does not parse)',
+    )
+}
+
 /** The neon WebSocket adapter for a connection string or a driver `Pool`. */
 export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonAdapter {
   if (options.scope === 'isolate' && isWorkerd())
@@ -207,6 +225,7 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
 
   if (typeof urlOrPool === 'string') {
     const url = urlOrPool
+    checkUrl(url)
     secrets = secretsOfUrl(url)
     const settings = {
       size: nonNegative('poolSize', options.poolSize, 5, false),
@@ -391,7 +410,8 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
         }
       },
       errorInfo(err: unknown): DriverErrorInfo {
-        return neonErrorInfo(err, secrets)
+        const info = neonErrorInfo(err, secrets)
+        return isPgAuthFailure(info) ? authFailure(info, credentialSource) : info
       },
       async scoped<R>(fn: (adapter: NeonAdapter) => R | Promise<R>, opts?: ScopeOptions): Promise<R> {
         const outer = fixed ?? currentScope()
@@ -415,8 +435,12 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
         await base.close(false)
       },
     }
-    return adapter
+    return sealAdapter(adapter)
   }
+  const credentialSource =
+    typeof urlOrPool === 'string'
+      ? 'the password in the URL given to neon()'
+      : 'the connection settings of the Pool given to neon()'
   return build(undefined)
 }
 neon.schemes = ['postgres:', 'postgresql:'] as readonly string[]

@@ -87,3 +87,14 @@ export function secretsOf(
   }
   return [...new Set(out.filter((s) => s.length >= 3))]
 }
+
+/** True when the server refused the credentials: HTTP 401, Vitess `unauthenticated`, MySQL errno 1045. */
+export function isAuthFailure(err: unknown, info: DriverErrorInfo): boolean {
+  if (info.code === '1045') return true
+  const e = typeof err === 'object' && err !== null ? (err as ErrorShape) : undefined
+  if (e?.status === 401) return true
+  const code = typeof e?.body?.code === 'string' ? e.body.code.toLowerCase() : ''
+  return (
+    code === 'unauthenticated' || /\bHTTP 401\b|unauthenticated|access denied for user/i.test(info.message)
+  )
+}

@@ -21,10 +21,12 @@
  * @module
  */
 import type { Client, Config, Connection } from '@planetscale/database'
-import type { Adapter, AdapterFactory } from '../../core/engine/adapter.js'
+import type { Adapter, AdapterFactory, DriverErrorInfo } from '../../core/engine/adapter.js'
+import { sealAdapter } from '../../core/engine/inspect.js'
+import { authFailure } from '../../core/engine/redact.js'
 import { ArgumentError } from '../../core/errors.js'
 import { planetscaleAdapter } from './adapter.js'
-import { secretsOf } from './errors.js'
+import { isAuthFailure, secretsOf } from './errors.js'
 
 export { isolationLevel, planetscaleCapabilities } from './adapter.js'
 export { parseVitessMessage, planetscaleErrorInfo } from './errors.js'
@@ -77,6 +79,16 @@ function credentials(config: Config): { username?: string; password?: string } {
   }
 }
 
+/** Where the password the server checked came from, for an authentication failure's message. */
+function credentialSource(given: unknown, config: Config): string {
+  if (typeof given === 'string') return 'the password in the URL given to planetscale()'
+  if (typeof given === 'object' && given !== null && hasConfig(given))
+    return 'the credentials of the Connection given to planetscale()'
+  return config.url !== undefined
+    ? 'the password in the url of the config given to planetscale()'
+    : 'the username and password of the config given to planetscale()'
+}
+
 /**
  * The PlanetScale adapter for a URL (`mysql://user:password@host`, or `http://` for a local
  * server), a driver `Config` (`{ host, username, password }` or `{ url }`), or a driver
@@ -102,10 +114,18 @@ export const planetscale: PlanetScaleFactory = Object.assign(
     delete config.format
     const { username, password } = credentials(config)
     const fromConfig = config.password && config.password !== password ? [config.password] : []
-    return planetscaleAdapter(
+    const adapter = planetscaleAdapter(
       config,
       secretsOf(username, password, [...fromConfig, ...(options.secrets ?? [])]),
     )
+    const source = credentialSource(urlOrConfigOrConnection, config)
+    const base = adapter.errorInfo.bind(adapter)
+    adapter.errorInfo = (err: unknown): DriverErrorInfo => {
+      const info = base(err)
+      // the server's refusal, not a lost request: a commit refused at login committed nothing
+      return isAuthFailure(err, info) ? authFailure(info, source, info.code ?? '1045') : info
+    }
+    return sealAdapter(adapter)
   },
   { schemes: ['mysql:'] as readonly string[] },
 )

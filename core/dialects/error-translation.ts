@@ -87,6 +87,7 @@ const libsqlServerCodes: Record<string, ErrorClass> = {
   TRANSACTION_BUSY: OperationalError,
   BLOCKED: OperationalError,
   RESPONSE_TOO_LARGE: OperationalError,
+  UNAUTHORIZED: OperationalError,
 }
 
 /** Messages of plain SQLITE_ERROR that say more than the code. */

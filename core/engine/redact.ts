@@ -78,3 +78,20 @@ export function redactError(err: unknown, secrets: readonly string[] = [], depth
     })
   return copy
 }
+
+/**
+ * The error info of an authentication failure, its message naming where the rejected credential
+ * came from (`source`, e.g. "the password in the URL given to neonHttp()"), never the credential.
+ * `code`, when given, replaces the native code; the failure is the server's answer, not a transport error.
+ */
+export function authFailure(
+  info: { readonly code?: string | undefined; readonly message: string },
+  source: string,
+  code?: string,
+): { code: string | undefined; message: string; transport: false } {
+  return {
+    code: code ?? info.code,
+    message: `Authentication failed for ${source}; the server said: ${info.message}`,
+    transport: false,
+  }
+}

@@ -544,7 +544,13 @@ describe('planetscale adapter: faults and redaction', () => {
   })
 })
 
+/** A refused login: the server's answer (not a transport failure), errno 1045, naming where the password came from. */
 function a401(a: Adapter, err: unknown): boolean {
   const info = a.errorInfo(err)
-  return info.transport === true && /401/.test(info.message)
+  return (
+    info.transport === false &&
+    info.code === '1045' &&
+    /401/.test(info.message) &&
+    info.message.includes('the password in the URL given to planetscale()')
+  )
 }
