@@ -1,14 +1,17 @@
 /**
  * `stream()`: rows in bounded chunks. A server cursor where the adapter has one (neon, inside a
  * transaction); otherwise pages of LIMIT/OFFSET over an ORDER BY on a unique key (not a
- * snapshot: rows changed between pages may be seen twice or missed, as with any paging).
+ * snapshot: rows changed between pages may be seen twice or missed, as with any paging). A
+ * select of one table with no ORDER BY is paged in primary key order.
  * @module
  */
 import { ArgumentError, StatementTimeoutError, UnsupportedCapabilityError } from '../errors.js'
 import { AsyncResult, type ChunkSource } from '../result/async-result.js'
 import type { Column } from '../schema/column.js'
-import { ColumnRef, OrderByElement } from '../sql/elements.js'
+import { ColumnRef, type FromClause, OrderByElement } from '../sql/elements.js'
+import { ColumnsSource } from '../sql/from-clauses.js'
 import { Select } from '../sql/select.js'
+import { containsAggregate, tablesReferenced } from '../sql/traversal.js'
 import type { AdapterTransaction, RawResult } from './adapter.js'
 import type { AsyncConnection } from './connection.js'
 import { type Executable, prepare, toResult, wrapError } from './execution.js'
@@ -40,6 +43,28 @@ function ordersByUniqueKey(stmt: Select): boolean {
     if (pk && pk.length > 0 && pk.every((p) => ordered.has(p))) return true
   }
   return false
+}
+
+/**
+ * The order a paged stream gives a select with no ORDER BY: every primary key column of its one
+ * FROM item (a table or an alias of one). Undefined when no key identifies its rows: several FROM
+ * items (a join), GROUP BY, DISTINCT, an aggregate, a subquery in FROM, a table without a key.
+ */
+function implicitKeyOrder(stmt: Select): readonly ColumnRef[] | undefined {
+  if (stmt.orderByClauses.length > 0 || stmt.groupByClauses.length > 0 || stmt.havingClause !== undefined)
+    return undefined
+  if (stmt.distinctOn !== false || containsAggregate(stmt.selectedColumns)) return undefined
+  const exprs =
+    stmt.whereClause === undefined ? stmt.selectedColumns : [...stmt.selectedColumns, stmt.whereClause]
+  const froms = new Set<FromClause>(stmt.explicitFroms.flatMap((f) => f.fromTables()))
+  for (const table of tablesReferenced(exprs)) froms.add(table)
+  const [from] = froms
+  if (froms.size !== 1 || !(from instanceof ColumnsSource)) return undefined
+  const pk = (from.base as { primaryKeyColumns?: readonly ColumnRef[] }).primaryKeyColumns
+  if (pk === undefined || pk.length === 0) return undefined
+  if (from === from.base) return pk
+  const cols = pk.map((key) => from.columns.find((c) => c.name === key.name))
+  return cols.every((c) => c !== undefined) ? (cols as ColumnRef[]) : undefined
 }
 
 /** Runs one chunk fetch as an operation of the connection (its gate and timeout). */
@@ -152,14 +177,19 @@ async function cursorSource(
   }
 }
 
-async function pagedSource(conn: AsyncConnection, stmt: Executable, chunkSize: number) {
-  if (!(stmt instanceof Select))
+async function pagedSource(conn: AsyncConnection, given: Executable, chunkSize: number) {
+  if (!(given instanceof Select))
     throw new ArgumentError(
       `${conn.adapter.name} streams in pages, which needs a select() (text() cannot be paged); use execute() for this statement`,
     )
-  if (!ordersByUniqueKey(stmt))
+  const keyOrder = implicitKeyOrder(given)
+  const stmt = keyOrder === undefined ? given : given.orderBy(...keyOrder)
+  if (keyOrder === undefined && !ordersByUniqueKey(stmt))
     throw new ArgumentError(
-      `${conn.adapter.name} streams in pages: order the select by a unique key (e.g. the primary key) so no row is skipped or repeated`,
+      `${conn.adapter.name} streams in pages: order the select by a unique key (e.g. the primary key) so no row is skipped or repeated` +
+        (stmt.orderByClauses.length === 0
+          ? ' (a select with no ORDER BY is ordered by its primary key only when it reads one table, without GROUP BY, DISTINCT or aggregates)'
+          : ''),
     )
   const baseOffset = readInt(stmt.offsetClause) ?? 0
   const limit = readInt(stmt.limitClause)

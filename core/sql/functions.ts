@@ -29,6 +29,17 @@ export class FunctionCall<T = unknown, N extends string = string> extends Column
   override get resultName(): string {
     return this.name
   }
+  /**
+   * Whether this call aggregates rows (outside a window): a known aggregate name, or one given a
+   * FILTER or an aggregate ORDER BY. A user-defined aggregate by another name is not recognised.
+   */
+  get isAggregate(): boolean {
+    return (
+      aggregateNames.has(this.name.toLowerCase()) ||
+      this.filterClause !== undefined ||
+      this.aggregateOrder.length > 0
+    )
+  }
   /** Aggregate `FILTER (WHERE cond)`; emulated with CASE on MySQL. */
   filter(condition: CE<boolean>): FunctionCall<T, N> {
     return new FunctionCall(this.name, this.args, this.type, condition, this.distinct, this.aggregateOrder)
@@ -54,6 +65,15 @@ export class FunctionCall<T = unknown, N extends string = string> extends Column
     return new Over(this, list(spec.partitionBy), list(spec.orderBy))
   }
 }
+
+/** Aggregate functions of PostgreSQL, SQLite and MySQL, lower case. */
+const aggregateNames = new Set(
+  `count sum min max avg total group_concat string_agg array_agg json_agg jsonb_agg json_object_agg
+jsonb_object_agg json_group_array json_group_object json_arrayagg json_objectagg bool_and bool_or every
+bit_and bit_or bit_xor stddev stddev_pop stddev_samp variance var_pop var_samp aggregate_strings`.split(
+    /\s+/,
+  ),
+)
 
 /** `fn(...) OVER (PARTITION BY ... ORDER BY ...)` */
 export class Over<T = unknown, N extends string = string> extends ColumnElement<T, N> {

@@ -1,5 +1,6 @@
 import { ClauseElement, ColumnRef, type FromClause } from './elements.js'
 import type { CTE } from './from-clauses.js'
+import { FunctionCall } from './functions.js'
 
 /** Node kinds whose inner selects are separate scopes (their tables are not the outer select's). */
 const nestedScopes = new Set([
@@ -47,6 +48,26 @@ export function tablesReferenced(exprs: readonly ClauseElement[]): FromClause[] 
   }
   for (const e of exprs) walk(e)
   return found
+}
+
+/** Whether `exprs` aggregate rows: an aggregate call outside subqueries and windows (`OVER`). */
+export function containsAggregate(exprs: readonly ClauseElement[]): boolean {
+  const walk = (node: ClauseElement): boolean => {
+    if (node instanceof FunctionCall && node.isAggregate) return true
+    if (
+      nestedScopes.has(node.kind) ||
+      node.kind === 'over' ||
+      leafFroms.has(node.kind) ||
+      node instanceof ColumnRef
+    )
+      return false
+    let found = false
+    forEachChild(node, (child) => {
+      found ||= walk(child)
+    })
+    return found
+  }
+  return exprs.some(walk)
 }
 
 /**

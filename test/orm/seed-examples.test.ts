@@ -166,7 +166,8 @@ describe.each([libsqlTarget(), neonHttpTarget()])('seed usage examples on $name'
       await session.commit()
     }
     await using session = new AsyncSession(engine)
-    const stmt = select(User).where(User.c.active.eq(true)).orderBy(User.c.id)
+    // as the seed writes it: no ORDER BY (a paged stream orders by the primary key itself)
+    const stmt = select(User).where(User.c.active.eq(true))
     const result = await session.stream(stmt)
     const names: string[] = []
     for await (const user of result.scalars()) {

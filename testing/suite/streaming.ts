@@ -1,6 +1,7 @@
 /**
  * conn.stream(): 1,000 rows in chunks of 100 through a cursor or pages, `for await`, early
- * break releases, paged adapters refuse what they cannot page.
+ * break releases, a select with no ORDER BY is paged in primary key order, paged adapters refuse
+ * what they cannot page.
  * @module
  */
 import {
@@ -17,7 +18,9 @@ import {
   t,
   text,
 } from '../../core/index.js'
+import { AsyncSession } from '../../core/orm/index.js'
 import { caught, insertRows } from './helpers.js'
+import { Author } from './orm-schema.js'
 import { streamRows } from './schema.js'
 import type { Topic } from './types.js'
 
@@ -257,11 +260,58 @@ export function streamingTopic(s: Topic): void {
     })
     expect(await s.engine.scalar(select(func.count()).selectFrom(streamRows))).toBe(total)
   })
-  test('paged streaming refuses a select not ordered by a unique key, with a clear error', {
+  test('a select with no ORDER BY streams every row once (in primary key order where paged)', {
+    ...streaming,
+    timeout: 60_000,
+  }, async () => {
+    const paged = s.config.capabilities.streaming === 'paged'
+    await withConn(async (conn) => {
+      const result = await conn.stream(select(streamRows).where(streamRows.c.bucket.ne(3)), {
+        chunkSize: 100,
+      })
+      const ids: number[] = []
+      for await (const row of result) ids.push(row.id)
+      const expected = Array.from({ length: total }, (_, i) => i + 1).filter((id) => (id - 1) % 7 !== 3)
+      expect(paged ? ids : [...ids].sort((a, b) => a - b)).toEqual(expected)
+    })
+  })
+  test('session.stream(select(Author).where(...)) with no ORDER BY yields every object once (in key order where paged)', {
+    ...streaming,
+    timeout: 60_000,
+  }, async () => {
+    const paged = s.config.capabilities.streaming === 'paged'
+    const tag = `nostream-order-${s.nextId()}`
+    // inserted out of key order, so a page read in storage order would come back unsorted
+    const keys = [7, 2, 9, 0, 5, 1, 8, 3, 6, 4].map((k) => `${tag}-${k}`)
+    {
+      await using session = new AsyncSession(s.engine)
+      for (const id of keys) session.add(new Author({ id, name: `${tag} ${id}` }))
+      await session.commit()
+    }
+    await using session = new AsyncSession(s.engine)
+    const result = await session.stream(select(Author).where(Author.c.name.startsWith(tag)), { chunkSize: 3 })
+    const seen: string[] = []
+    for await (const author of result.scalars()) {
+      expect(author).toBeInstanceOf(Author)
+      seen.push(author.id)
+    }
+    const sorted = [...keys].sort()
+    expect(paged ? seen : [...seen].sort()).toEqual(sorted)
+  })
+  test('paged streaming refuses a select with no unique key to order by, with a clear error', {
     requires: ['pagedStreaming'],
   }, async () => {
     await withConn(async (conn) => {
-      for (const stmt of [select(streamRows), select(streamRows).orderBy(streamRows.c.bucket)]) {
+      const other = streamRows.alias('other')
+      for (const stmt of [
+        select(streamRows).orderBy(streamRows.c.bucket),
+        select(streamRows.c.id, other.c.id).selectFrom(
+          streamRows.join(other, other.c.bucket.eq(streamRows.c.bucket)),
+        ),
+        select(streamRows.c.bucket, func.count().label('n')).groupBy(streamRows.c.bucket),
+        select(func.count()).selectFrom(streamRows),
+        select(streamRows.c.bucket).distinct(),
+      ]) {
         const err = await caught(conn.stream(stmt, { chunkSize: 100 }))
         expect(err).toBeInstanceOf(ArgumentError)
         expect(err.message).toMatch(/order/i)
