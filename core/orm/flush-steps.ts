@@ -25,6 +25,7 @@ import {
   type SecondaryRow,
   type ValueSource,
 } from './unit-of-work.js'
+import { checkPlanValues } from './value-checks.js'
 
 /** Where a flush sends its statements. */
 export interface FlushTarget {
@@ -291,6 +292,7 @@ function unlinkSteps(target: FlushTarget, unlink: FlushPlan['unlinks'][number]):
 
 /** The groups of steps in execution order; each builds when reached (interactive keys flow forward). */
 export function stepGroups(target: FlushTarget, plan: FlushPlan): (() => Step[])[] {
+  checkPlanValues(plan)
   const groups: (() => Step[])[] = []
   if (plan.secondaryDeletes.length > 0)
     groups.push(() => plan.secondaryDeletes.map((r) => secondaryDeleteStep(target, r)))

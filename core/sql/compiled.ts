@@ -2,6 +2,7 @@ import { ArgumentError } from '../errors.js'
 import { ColumnDefault } from './dml.js'
 import type { BindParam, ColumnElement } from './elements.js'
 import { type DialectName, type SqlType, typeForValue } from './types.js'
+import { checkWrite } from './value-policy.js'
 
 /** SQL text and its positional parameters, ready for a driver. */
 export interface CompiledStatement {
@@ -76,7 +77,10 @@ export class CompiledTemplate {
     let value = bind.value
     if (bind.key !== null && params !== undefined && bind.key in params) {
       value = params[bind.key]
-      if (value !== null && value !== undefined) bind.type.validate(value)
+      if (value !== null && value !== undefined) {
+        if (bind.target === undefined) bind.type.validate(value)
+        else checkWrite(bind.target, value)
+      }
     } else if (value instanceof ColumnDefault) value = value.evaluate()
     if (value === undefined) {
       const name = bind.key === null ? `parameter ${slot.index + 1}` : `:${bind.key}`

@@ -39,7 +39,9 @@ export function literal<T>(value: T, type?: SqlType<T>): ColumnElement<T> {
 export function bindparam<T = unknown>(key: string, type?: SqlType<T>, value?: T): BindParam<T> {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
     throw new ArgumentError(`Invalid parameter name ${JSON.stringify(key)}`)
-  return new BindParam<T>(key, value, type ?? t.Null)
+  const ty = type ?? t.Null
+  if (value !== undefined && value !== null) ty.validate(value)
+  return new BindParam<T>(key, value, ty)
 }
 
 /** `a AND b AND ...`; `and()` of nothing is true. */

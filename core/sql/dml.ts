@@ -15,6 +15,7 @@ import {
 import { ColumnsSource } from './from-clauses.js'
 import type { RowOf, SelectArg } from './row-types.js'
 import { dedupeNames, resolveClauseElement } from './select.js'
+import { checkWrite, labelled, type WriteTarget } from './value-policy.js'
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 /** The named columns of a column map (a mapped class's table also carries an index signature). */
@@ -62,21 +63,38 @@ export class ColumnDefault {
     const v = this.which === 'default' ? this.column.defaultValue() : this.column.onupdateValue()
     if (v instanceof ColumnElementClass)
       throw new ArgumentError('A client default cannot return an expression')
-    if (v !== null && v !== undefined) this.column.type.validate(v)
+    if (v !== null && v !== undefined) {
+      try {
+        this.column.type.validateWrite(v)
+      } catch (e) {
+        throw labelled(e, `${(this.column.table as { name?: string } | undefined)?.name}.${this.column.name}`)
+      }
+    }
     return v
   }
 }
 
-/** Binds one column's value: a plain value is checked against the column type and bound. */
+/**
+ * Binds one column's value: a plain value is checked against the column type (the value policy's
+ * write rules: `validateWrite`) and bound; a named `bindparam()` is marked as writing the column,
+ * so the value given at execution gets the same check.
+ */
 export function bindColumnValue(table: Table, column: Column<any, any>, value: unknown): ColumnElement {
+  if (value instanceof BindParam && value.key !== null && value.target === undefined && !value.expanding) {
+    const target: WriteTarget = { label: `${table.name}.${column.name}`, type: column.type }
+    if (value.value !== undefined && value.value !== null) checkWrite(target, value.value)
+    return new BindParam(value.key, value.value, value.type, false, target)
+  }
   if (value instanceof ColumnElementClass) return value
   if (value === null && !column.nullable)
     throw new ArgumentError(`Column ${table.name}.${column.name} is NOT NULL; null cannot be written to it`)
   try {
-    return coerce(value, column.type)
+    if (value === null || value === undefined) return coerce(value, column.type)
+    column.type.validateWrite(value)
+    return new BindParam(null, value, column.type)
   } catch (e) {
     if (e instanceof ArgumentError) throw new ArgumentError(`${table.name}.${column.key}: ${e.message}`)
-    throw e
+    throw labelled(e, `${table.name}.${column.name}`)
   }
 }
 

@@ -1,5 +1,6 @@
 import { ArgumentError } from '../errors.js'
 import { type SqlType, String_, t } from './types.js'
+import type { WriteTarget } from './value-policy.js'
 
 /**
  * Every node of the SQL AST. Nodes are frozen after construction: builders return new nodes,
@@ -244,6 +245,8 @@ export class BindParam<T = unknown> extends ColumnElement<T> {
     readonly type: SqlType,
     /** A list that expands into one placeholder per item at execution (IN). */
     readonly expanding = false,
+    /** The column a named parameter writes (INSERT values, UPDATE SET): its value is checked as a write. */
+    readonly target?: WriteTarget,
   ) {
     super()
     Object.freeze(this)

@@ -1,4 +1,16 @@
 import { ArgumentError } from '../errors.js'
+import {
+  checkDateObject,
+  checkDateText,
+  checkFinite,
+  checkJson,
+  checkNumericDigits,
+  checkText,
+  checkTimeText,
+  codePointLength,
+  decimalDigits,
+  refused,
+} from './value-policy.js'
 
 /** The dialect names this library knows. */
 export type DialectName = 'postgresql' | 'sqlite' | 'mysql'
@@ -13,9 +25,21 @@ export abstract class SqlType<T = unknown> {
   /** A short stable name used by dialects to pick a DDL name and a cast. */
   abstract readonly kind: string
 
-  /** Throws {@link ArgumentError} when `value` cannot be bound to this type. */
+  /**
+   * Checks a value bound to this type (a write or a comparison): {@link ArgumentError} for a
+   * JavaScript value of the wrong kind, `DataError` for one outside the type's values (the value
+   * policy: Integer beyond 32 bits, NaN, an impossible date, a lone surrogate...).
+   */
   validate(value: unknown): void {
     void value
+  }
+
+  /**
+   * Checks a value written to a column of this type: {@link validate} plus what the column
+   * holds (a String's length, a Numeric's digits). Raises `DataError` for a value that does not fit.
+   */
+  validateWrite(value: unknown): void {
+    this.validate(value)
   }
 
   /** Turns a JavaScript value into what the driver of `dialect` is sent. */
@@ -39,42 +63,83 @@ function typeError(type: SqlType, value: unknown): ArgumentError {
   )
 }
 
-/** Any type: values are bound as they are. Used where no type is known. */
+/**
+ * Any type: values are bound as they are. Used where no type is known. Only what no database
+ * can take is refused: NaN and ±Infinity, strings with a lone surrogate or NUL, an Invalid Date.
+ */
 export class NullType extends SqlType<unknown> {
   readonly kind = 'null'
-}
-
-/** Whole numbers that fit in 32 bits (`INTEGER`). Read as `number`. */
-export class Integer extends SqlType<number> {
-  readonly kind: string = 'integer'
   override validate(value: unknown): void {
-    if (!((typeof value === 'number' && Number.isInteger(value)) || typeof value === 'bigint'))
-      throw typeError(this, value)
+    if (typeof value === 'number') checkFinite(value)
+    else if (typeof value === 'string') checkText(value)
+    else if (value instanceof Date && Number.isNaN(value.getTime()))
+      throw refused('An Invalid Date cannot be bound')
   }
 }
-/** `SMALLINT`. Read as `number`. */
+
+/** Whole numbers that fit in 32 bits (`INTEGER`): -2^31 to 2^31 - 1 on every database. Read as `number`. */
+export class Integer extends SqlType<number> {
+  readonly kind: string = 'integer'
+  /** The smallest value the type holds. */
+  readonly min: number = -2147483648
+  /** The largest value the type holds. */
+  readonly max: number = 2147483647
+  override validate(value: unknown): void {
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value)) {
+        checkFinite(value, this.toString())
+        throw typeError(this, value)
+      }
+    } else if (typeof value !== 'bigint') throw typeError(this, value)
+    if ((value as number) < this.min || (value as number) > this.max)
+      throw refused(
+        `${this.toString()} holds whole numbers from ${this.min} to ${this.max}; the value is outside that range`,
+      )
+  }
+}
+/** `SMALLINT`: -2^15 to 2^15 - 1 on every database. Read as `number`. */
 export class SmallInteger extends Integer {
   override readonly kind = 'smallint'
+  override readonly min: number = -32768
+  override readonly max: number = 32767
 }
-/** `BIGINT`. Read as `bigint`; numbers are accepted when binding. */
+/** 2^63 as a double (exact). */
+const twoTo63 = 2 ** 63
+const minBig = -(2n ** 63n)
+const maxBig = 2n ** 63n - 1n
+/** `BIGINT`: -2^63 to 2^63 - 1. Read as `bigint`; numbers are accepted when binding. */
 export class BigInteger extends SqlType<bigint> {
   readonly kind = 'bigint'
   override validate(value: unknown): void {
-    if (!(typeof value === 'bigint' || (typeof value === 'number' && Number.isInteger(value))))
-      throw typeError(this, value)
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value)) {
+        checkFinite(value, 'BigInteger')
+        throw typeError(this, value)
+      }
+      // 2^63 is exactly representable as a double; every smaller integral double fits
+      if (value >= -twoTo63 && value < twoTo63) return
+    } else if (typeof value !== 'bigint') throw typeError(this, value)
+    else if (value >= minBig && value <= maxBig) return
+    throw refused(
+      'BigInteger holds whole numbers from -9223372036854775808 to 9223372036854775807 (64 bits); the value is outside that range',
+    )
   }
   override encode(value: bigint, dialect: DialectName): unknown {
     return dialect === 'postgresql' ? String(value) : value
   }
 }
-/** Double precision floating point. Read as `number`. */
+/** Double precision floating point; NaN and ±Infinity are refused. Read as `number`. */
 export class Float extends SqlType<number> {
   readonly kind = 'float'
   override validate(value: unknown): void {
     if (typeof value !== 'number') throw typeError(this, value)
+    checkFinite(value, 'Float')
   }
 }
-/** Exact decimal `NUMERIC(p, s)`. Read as `string` so no precision is lost; numbers are accepted. */
+/**
+ * Exact decimal `NUMERIC(p, s)`. Read as `string` so no precision is lost; numbers are accepted.
+ * A written value may have at most `p - s` digits before the point and `s` after it.
+ */
 export class Numeric extends SqlType<string> {
   readonly kind = 'numeric'
   constructor(
@@ -84,9 +149,16 @@ export class Numeric extends SqlType<string> {
     super()
   }
   override validate(value: unknown): void {
-    if (typeof value === 'number' || typeof value === 'bigint') return
-    if (typeof value !== 'string' || !/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value))
-      throw typeError(this, value)
+    if (typeof value === 'number') return checkFinite(value, this.toString())
+    if (typeof value === 'bigint') return
+    if (typeof value !== 'string') throw typeError(this, value)
+    if (decimalDigits(value) === null)
+      throw refused(`${this.toString()} takes a decimal number; this string is not one`)
+  }
+  override validateWrite(value: unknown): void {
+    this.validate(value)
+    if (this.precision !== undefined)
+      checkNumericDigits(value as string, this.precision, this.scale ?? 0, this.toString())
   }
   override encode(value: string): unknown {
     return String(value)
@@ -95,7 +167,10 @@ export class Numeric extends SqlType<string> {
     return this.precision === undefined ? 'Numeric' : `Numeric(${this.precision}, ${this.scale ?? 0})`
   }
 }
-/** `VARCHAR(n)`. Read as `string`. */
+/**
+ * `VARCHAR(n)`: at most `n` characters (code points, as PostgreSQL and MySQL count). Read as
+ * `string`. No string may hold a lone surrogate or NUL.
+ */
 export class String_ extends SqlType<string> {
   readonly kind: string = 'string'
   constructor(readonly length?: number) {
@@ -103,6 +178,15 @@ export class String_ extends SqlType<string> {
   }
   override validate(value: unknown): void {
     if (typeof value !== 'string') throw typeError(this, value)
+    checkText(value)
+  }
+  override validateWrite(value: unknown): void {
+    this.validate(value)
+    const n = this.length
+    if (n !== undefined && (value as string).length > n) {
+      const chars = codePointLength(value as string)
+      if (chars > n) throw refused(`${this.toString()} holds at most ${n} characters; the value has ${chars}`)
+    }
   }
   override toString(): string {
     return this.length === undefined ? 'String' : `String(${this.length})`
@@ -126,24 +210,23 @@ export class Boolean_ extends SqlType<boolean> {
   }
 }
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/
-const isoTime = /^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$/
-
-/** A calendar date (`DATE`), read and written as `'YYYY-MM-DD'`. */
+/** A calendar date (`DATE`), read and written as `'YYYY-MM-DD'`, 0001-01-01 to 9999-12-31. */
 export class Date_ extends SqlType<string> {
   readonly kind = 'date'
   override validate(value: unknown): void {
-    if (typeof value !== 'string' || !isoDate.test(value)) throw typeError(this, value)
+    if (typeof value !== 'string') throw typeError(this, value)
+    checkDateText(value)
   }
   override toString(): string {
     return 'Date'
   }
 }
-/** A time of day (`TIME`), read and written as `'HH:MM:SS'`. */
+/** A time of day (`TIME`), read and written as `'HH:MM:SS'` (no fraction). */
 export class Time extends SqlType<string> {
   readonly kind = 'time'
   override validate(value: unknown): void {
-    if (typeof value !== 'string' || !isoTime.test(value)) throw typeError(this, value)
+    if (typeof value !== 'string') throw typeError(this, value)
+    checkTimeText(value)
   }
 }
 
@@ -167,7 +250,7 @@ export interface DateTimeOptions {
   /** `TIMESTAMP WITH TIME ZONE` on PostgreSQL. Naive timestamps are read as UTC either way. */
   timezone?: boolean
 }
-/** A point in time (`TIMESTAMP`/`DATETIME`). Read as `Date`; naive values are UTC. */
+/** A point in time (`TIMESTAMP`/`DATETIME`), years 1 to 9999. Read as `Date`; naive values are UTC. */
 export class DateTime extends SqlType<Date> {
   readonly kind = 'datetime'
   readonly timezone: boolean
@@ -176,16 +259,23 @@ export class DateTime extends SqlType<Date> {
     this.timezone = options.timezone ?? false
   }
   override validate(value: unknown): void {
-    if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw typeError(this, value)
+    if (!(value instanceof Date)) throw typeError(this, value)
+    checkDateObject(value)
   }
   override encode(value: Date, dialect: DialectName): unknown {
     const text = formatUtcDateTime(value)
     return dialect === 'postgresql' && this.timezone ? `${text}+00` : text
   }
 }
-/** Any JSON value, stored as `JSON`/`JSONB`/`TEXT`. Read as the parsed value. */
+/**
+ * Any JSON value, stored as `JSON`/`JSONB`/`TEXT`. Read as the parsed value. A value that would
+ * not read back as given (a bigint, a function, a cycle, NaN, a lone surrogate...) is refused.
+ */
 export class JSON_<T = unknown> extends SqlType<T> {
   readonly kind = 'json'
+  override validate(value: unknown): void {
+    checkJson(value)
+  }
   override encode(value: T): unknown {
     return globalThis.JSON.stringify(value)
   }
@@ -250,6 +340,9 @@ export class CustomType<T, B> extends SqlType<T> {
   override validate(value: unknown): void {
     this.base.validate(this.options.encode(value as T))
   }
+  override validateWrite(value: unknown): void {
+    this.base.validateWrite(this.options.encode(value as T))
+  }
   override encode(value: T, dialect: DialectName): unknown {
     return this.base.encode(this.options.encode(value), dialect)
   }
@@ -312,7 +405,10 @@ export type ValueOf<S> = S extends SqlType<infer T> ? T : never
 export function typeForValue(value: unknown): SqlType {
   switch (typeof value) {
     case 'number':
-      return Number.isInteger(value) ? t.Integer : t.Float
+      // an integer beyond 32 bits is a BIGINT (beyond 64 bits, a double)
+      if (!Number.isInteger(value)) return t.Float
+      if ((value as number) >= -2147483648 && (value as number) <= 2147483647) return t.Integer
+      return Math.abs(value as number) < twoTo63 ? t.BigInteger : t.Float
     case 'bigint':
       return t.BigInteger
     case 'string':

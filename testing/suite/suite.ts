@@ -15,6 +15,7 @@ import { ormWritesTopic } from './orm-writes.js'
 import { closingTopic, concurrencyTopic } from './reliability.js'
 import { faultsTopic, timeoutsTopic } from './reliability-faults.js'
 import { fkCycleCases } from './reliability-fk-cycle.js'
+import { valuePolicyCases } from './reliability-values.js'
 import { skipReason } from './requirements.js'
 import { resultsTopic } from './results.js'
 import { metadata } from './schema.js'
@@ -73,6 +74,7 @@ const reliabilityTopics: readonly (readonly [string, (topic: Topic) => void])[] 
   ['faults at each request of a commit', faultsTopic],
   ['timeouts', timeoutsTopic],
   ['foreign-key cycles', fkCycleCases],
+  ['one value policy', valuePolicyCases],
 ]
 
 /**
