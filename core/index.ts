@@ -34,6 +34,7 @@ export {
 export type { Executable, ExecuteArgs } from './engine/execution.js'
 export { defaultOperationTimeout, type OperationOptions } from './engine/operation.js'
 export { redactError, redactText } from './engine/redact.js'
+export type { RetryOptions } from './engine/retry.js'
 export type { StreamOptions } from './engine/streaming.js'
 export { AsyncTransaction } from './engine/transaction.js'
 export * from './errors.js'

@@ -66,6 +66,14 @@ export interface OrmSessionOptions<K extends string = 'session'> {
    * (keys from column defaults, server values): commit in the handler when it must.
    */
   readonly commit?: 'manual' | 'on-success'
+  /**
+   * With `commit: 'on-success'`: the request header whose value is the commit's idempotency key
+   * (`session.commit({ idempotencyKey })`), e.g. `'Idempotency-Key'`. A retried request with a key
+   * that already committed writes nothing, and its response gets `Idempotent-Replayed: true`.
+   * The sessions need `commitTokens` (see `commitTokenTable`). Requests without the header commit
+   * as usual. In `'manual'` mode, pass the header to `commit()` yourself.
+   */
+  readonly idempotencyHeader?: string
 }
 
 /** A function of the request's context that gives the {@link SessionSource}; called once, see {@link ormSession}. */
@@ -137,13 +145,27 @@ export function ormSession(
     )
   let resolved: SessionSource | undefined = isSource(source) ? source : undefined
 
+  const header = options.idempotencyHeader
+  if (header !== undefined && (typeof header !== 'string' || header === ''))
+    throw new ArgumentError('ormSession: idempotencyHeader must be a header name')
+  if (header !== undefined && commit !== 'on-success')
+    throw new ArgumentError(
+      "ormSession: idempotencyHeader applies to commit: 'on-success'; in 'manual' mode pass the header to session.commit({ idempotencyKey })",
+    )
+
   /** Sets the variable, runs the rest of the chain, commits if asked and the request succeeded. */
   const serve = async (c: Context, session: AsyncSession, next: () => Promise<void>): Promise<void> => {
     c.set(key as never, session as never)
     await next()
     // hono catches a handler's Error, sets c.error and answers with onError: next() resolves
-    if (commit === 'on-success' && c.error === undefined && c.finalized && c.res.status < 400)
+    if (commit !== 'on-success' || c.error !== undefined || !c.finalized || c.res.status >= 400) return
+    const idempotencyKey = header === undefined ? undefined : c.req.header(header)
+    if (idempotencyKey === undefined || idempotencyKey === '') {
       await session.commit()
+      return
+    }
+    const { replayed } = await session.commit({ idempotencyKey })
+    if (replayed) markReplayed(c)
   }
 
   return async (c, next) => {
@@ -165,6 +187,17 @@ export function ormSession(
       throw err
     }
     await session.close()
+  }
+}
+
+/** Adds `Idempotent-Replayed: true` to the response (a copy where its headers are immutable). */
+function markReplayed(c: Context): void {
+  try {
+    c.res.headers.set('Idempotent-Replayed', 'true')
+  } catch {
+    const res = new Response(c.res.body, c.res)
+    res.headers.set('Idempotent-Replayed', 'true')
+    c.res = res
   }
 }
 

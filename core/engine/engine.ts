@@ -16,6 +16,7 @@ import {
   toResult,
   wrapError,
 } from './execution.js'
+import { type RetryOptions, withRetries } from './retry.js'
 import {
   checkTimeout,
   defaultOperationTimeout,
@@ -41,6 +42,11 @@ export interface EngineOptions {
    * `null` turns the limit off. Each call can set its own `{ timeout, signal }`.
    */
   timeout?: number | null
+  /**
+   * The commit token table of the ORM sessions made on this engine (idempotent commits: see
+   * `commitTokenTable` in `edgealchemy/orm`); a session's own `commitTokens` option wins.
+   */
+  commitTokens?: object
 }
 
 /** What {@link AsyncEngine.dispose} did. */
@@ -72,6 +78,8 @@ export class AsyncEngine {
   private readonly txOptions: TransactionOptions
   /** The default operation timeout (ms; null: none). */
   readonly timeout: number | null
+  /** The commit token table ORM sessions on this engine write to by default (see {@link EngineOptions.commitTokens}). */
+  readonly commitTokens: object | undefined
   #disposed = false
   /** Connections open now (engine.connect(), sessions), for dispose(). */
   readonly #open = new Set<AsyncConnection>()
@@ -97,6 +105,7 @@ export class AsyncEngine {
     const timeout = checkTimeout(options.timeout, 'createAsyncEngine()')
     this.timeout = timeout === undefined ? defaultOperationTimeout : timeout
     this.operationTimeout = adapter.embedded === true ? null : this.timeout
+    this.commitTokens = options.commitTokens
   }
 
   /**
@@ -227,14 +236,32 @@ export class AsyncEngine {
 
   /**
    * Runs `fn` in a transaction on a new connection: commits when it returns, rolls back when it
-   * throws. Interactive adapters only; on batch-only adapters use {@link batch}.
+   * throws. Interactive adapters only; on batch-only adapters use {@link batch}. With `retries`,
+   * a retryable error (`isRetryable`: serialization failure, deadlock, busy database, a
+   * connection that failed before sending) rolls back and runs `fn` again on a new connection
+   * after a backoff; `CommitOutcomeUnknownError` is never retried.
+   *
+   * ```ts
+   * await engine.begin(async (conn) => {
+   *   await conn.execute(update(accounts).set({ balance: 0 }).where(accounts.c.id.eq(1)))
+   * }, { isolation: 'serializable', retries: 3 })
+   * ```
    */
   async begin<T>(
     fn: (conn: AsyncConnection) => Promise<T>,
-    options: TransactionOptions & OperationOptions = {},
+    options: TransactionOptions & OperationOptions & RetryOptions = {},
   ): Promise<T> {
     this.checkOpen()
     if (!this.adapter.capabilities.interactiveTransactions) throw noInteractiveTransactions(this.adapter)
+    const { retries, backoff, maxBackoff, onRetry, ...rest } = options
+    if (retries === undefined) return this.beginOnce(fn, rest)
+    return withRetries(() => this.beginOnce(fn, rest), { retries, backoff, maxBackoff, onRetry, signal: rest.signal })
+  }
+
+  private async beginOnce<T>(
+    fn: (conn: AsyncConnection) => Promise<T>,
+    options: TransactionOptions & OperationOptions,
+  ): Promise<T> {
     const conn = await this.connect()
     try {
       const tx = await conn.begin(options)

@@ -4,6 +4,13 @@
  * @module
  */
 
+export {
+  CommitNotResentError,
+  type CommitTokenTable,
+  commitTokenTable,
+  defaultCommitTokenTable,
+  pruneCommitTokens,
+} from './commit-tokens.js'
 export type { RelatedCriterion, RelatedRows } from './comparators.js'
 export {
   type AwaitableAttrs,
@@ -41,7 +48,14 @@ export {
   type RelationshipOptions,
   relationship,
 } from './relationship.js'
-export { AsyncSession, type GetOptions, type SessionOptions } from './session.js'
+export type { RetryOptions, RunOptions } from './retry.js'
+export {
+  AsyncSession,
+  type CommitOptions,
+  type CommitResult,
+  type GetOptions,
+  type SessionOptions,
+} from './session.js'
 export { SessionTransaction } from './session-transaction.js'
 export {
   type AsyncScopedSession,

@@ -8,6 +8,7 @@ import type { AsyncConnection } from '../engine/connection.js'
 import type { AsyncEngine } from '../engine/engine.js'
 import type { OperationOptions, PartOfOperation } from '../engine/operation.js'
 import { UnsupportedCapabilityError } from '../errors.js'
+import { CommitNotResentError, type CommitToken, tokenCollided, tokenCommitted, tokenStep } from './commit-tokens.js'
 import { type FlushTarget, runBatch, runInteractive } from './flush.js'
 import type { HeldWrites } from './held-writes.js'
 import { prefetchKeys } from './key-prefetch.js'
@@ -37,6 +38,8 @@ export interface CommitHost {
   partOf(): PartOfOperation | undefined
   /** Options of a rollback after a failure: a fresh time limit, not the failed operation's. */
   cleanup(): OperationOptions
+  /** True when the open transaction has written before this commit (a flush, a write through execute()). */
+  readonly wroteEarly: boolean
   /** True while statements of a flush are out (autoflush must not start another). */
   flushing: boolean
   lastFlush: FlushStats
@@ -57,24 +60,76 @@ export async function flushPlan(host: CommitHost, plan: FlushPlan): Promise<void
 }
 
 /**
+ * How a commit ended: written now; found already committed by this session's earlier attempt
+ * (its plan applied in memory); or found committed and the session's changes to be discarded
+ * (another session's key, or keys the database generated that the lost reply held).
+ */
+export type CommitOutcome = 'committed' | 'replayed' | 'discard'
+
+/** The plan of a commit: the flush of everything pending (held writes' versions settled first). */
+export function commitPlan(host: CommitHost): FlushPlan {
+  host.held.beforeFlush()
+  return pendingPlan(host)
+}
+
+/**
  * Sends everything pending and commits it: in the open transaction where the session holds one,
  * else as one atomic batch where the adapter sends batches in one request, else in a
- * transaction of its own. Objects change state only once the database answered.
+ * transaction of its own. Objects change state only once the database answered. With a
+ * `token` (idempotent commits) the token is written in the same unit; when it is found already
+ * committed, nothing is sent and the outcome is `'replayed'` (the plan is applied in memory when
+ * `token` is the session's own earlier attempt, see the session).
  */
-export async function commitPending(host: CommitHost): Promise<void> {
-  host.held.beforeFlush()
-  const plan = pendingPlan(host)
+export async function commitPending(
+  host: CommitHost,
+  plan: FlushPlan,
+  token?: CommitToken,
+): Promise<CommitOutcome> {
   const empty = isEmptyPlan(plan)
   const caps = host.bind.adapter.capabilities
+  const writes = !empty || host.held.size > 0 || host.wroteEarly
+  const withToken = token !== undefined && (writes || token.always) ? token : undefined
   try {
-    if (host.openConnection !== undefined) await commitInteractive(host, empty ? undefined : plan)
+    if (withToken?.check && (await tokenCommitted(host.bind, withToken, host.partOf())))
+      return replayed(host, plan, withToken)
+    if (withToken?.own && host.wroteEarly)
+      throw new CommitNotResentError(
+        'The earlier attempt of this commit did not commit (its token is not in the database), and its ' +
+          'transaction had written before commit() (a flush or a write through execute()): those writes ' +
+          'cannot be sent again from the session. Call rollback() and run the unit of work again ' +
+          '(session.run(fn) does this itself)',
+      )
+    if (host.openConnection !== undefined) await commitInteractive(host, empty ? undefined : plan, withToken)
     else if (caps.atomicBatch && caps.batchRoundTrips === 'one') {
-      if (!empty || host.held.size > 0) await commitBatch(host, plan)
-    } else if (!empty) await commitInteractive(host, plan)
+      if (!empty || host.held.size > 0 || withToken !== undefined) await commitBatch(host, plan, withToken)
+    } else if (!empty || withToken !== undefined) await commitInteractive(host, plan, withToken)
   } catch (err) {
+    if (withToken !== undefined && (await tokenCollided(host.bind, withToken, err, host.cleanup())))
+      return replayed(host, plan, withToken)
     host.markFailed(err)
     throw err
   }
+  return 'committed'
+}
+
+/**
+ * A commit found already committed. When the session's own earlier attempt wrote this very plan
+ * and every new row's key is known, the plan is applied in memory as by a commit.
+ */
+function replayed(host: CommitHost, plan: FlushPlan, token: CommitToken): CommitOutcome {
+  if (!token.own || !keysKnown(plan)) return 'discard'
+  host.objects.applyFlush(plan)
+  host.held.afterCommit(plan.touched)
+  return 'replayed'
+}
+
+/** True when every row the plan inserts has its primary key (given, synced, or read back). */
+function keysKnown(plan: FlushPlan): boolean {
+  for (const group of plan.saves)
+    for (const op of group)
+      if (op.kind === 'insert')
+        for (const k of op.mapper.pkKeys) if (!op.values.has(k) && !op.syncs.has(k) && !op.generated.has(k)) return false
+  return true
 }
 
 function target(host: CommitHost): FlushTarget {
@@ -96,9 +151,24 @@ async function sendFlush(host: CommitHost, conn: AsyncConnection, plan: FlushPla
   }
 }
 
-/** Flushes `plan` (if any) and COMMITs; the objects become persistent only once COMMIT answered. */
-async function commitInteractive(host: CommitHost, plan: FlushPlan | undefined): Promise<void> {
+/**
+ * Flushes `plan` (if any), writes the token (if any) and COMMITs; the objects become persistent
+ * only once COMMIT answered.
+ */
+async function commitInteractive(
+  host: CommitHost,
+  plan: FlushPlan | undefined,
+  token: CommitToken | undefined,
+): Promise<void> {
   const conn = await host.connection()
+  if (token !== undefined) {
+    try {
+      await conn.runBound(tokenStep(host.bind, token).stmt)
+    } catch (err) {
+      await conn.rollback(host.cleanup()).catch(() => undefined)
+      throw err
+    }
+  }
   if (plan !== undefined) await sendFlush(host, conn, plan)
   try {
     await conn.commit()
@@ -110,8 +180,8 @@ async function commitInteractive(host: CommitHost, plan: FlushPlan | undefined):
   if (plan !== undefined) host.objects.applyFlush(plan)
 }
 
-/** The whole plan, and the writes held for commit, as one atomic batch request. */
-async function commitBatch(host: CommitHost, plan: FlushPlan): Promise<void> {
+/** The whole plan, the writes held for commit and the token (if any), as one atomic batch request. */
+async function commitBatch(host: CommitHost, plan: FlushPlan, token: CommitToken | undefined): Promise<void> {
   const { bind } = host
   const needed = keysNeededFirst(plan)
   let requests = 1
@@ -121,7 +191,7 @@ async function commitBatch(host: CommitHost, plan: FlushPlan): Promise<void> {
       requests++
     } else if (bind.adapter.capabilities.interactiveTransactions) {
       // libsql: a key the database generates must come back before its children are sent
-      await commitInteractive(host, plan)
+      await commitInteractive(host, plan, token)
       return
     } else {
       const names = [...new Set(needed.map((op) => `${op.mapper.name}.${op.mapper.pkKeys.join(', ')}`))]
@@ -137,7 +207,7 @@ async function commitBatch(host: CommitHost, plan: FlushPlan): Promise<void> {
     const n = await runBatch(
       { ...target(host), runBatch: (s) => bind.runStatementBatch(s, host.partOf()) },
       plan,
-      host.held.steps,
+      token === undefined ? host.held.steps : [...host.held.steps, tokenStep(bind, token)],
     )
     host.lastFlush = { requests, statements: n }
   } finally {

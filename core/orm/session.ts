@@ -28,18 +28,33 @@ import type { Result } from '../result/result.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
 import { ClauseElement } from '../sql/elements.js'
 import { Select as SelectClass, select } from '../sql/select.js'
+import {
+  type CommitToken,
+  type CommitTokenTable,
+  checkIdempotencyKey,
+  isCommitTokenTable,
+} from './commit-tokens.js'
 import { cascadeDelete } from './delete-cascade.js'
 import { HeldWrites } from './held-writes.js'
 import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
 import { executeOrmSelect } from './query.js'
-import { type CommitHost, commitPending, type FlushStats, flushPlan, pendingPlan } from './session-commit.js'
+import {
+  type CommitHost,
+  type CommitOutcome,
+  commitPending,
+  commitPlan,
+  type FlushStats,
+  flushPlan,
+  pendingPlan,
+} from './session-commit.js'
 import { newFrame, type RollbackFrame, SessionObjects } from './session-objects.js'
 import { keyMatch, loadAttributes, normalizeIdent, streamObjects } from './session-reads.js'
 import { runInTransaction, SessionTransaction } from './session-transaction.js'
 import { type InstanceState, type SessionLink, stateOf } from './state.js'
-import { isEmptyPlan } from './unit-of-work.js'
+import { type FlushPlan, isEmptyPlan } from './unit-of-work.js'
+import { type RunOptions, retryUnitOfWork } from './retry.js'
 
 /** Options of {@link AsyncSession}. */
 export interface SessionOptions {
@@ -55,6 +70,34 @@ export interface SessionOptions {
   expireOnCommit?: boolean
   /** Milliseconds one operation may take (a whole `commit()` is one); default: the engine's `timeout`. */
   timeout?: number | null
+  /**
+   * Commit idempotently: each commit that writes also writes a token to this table (see
+   * {@link commitTokenTable}) in the same atomic unit, so a commit retried after
+   * `CommitOutcomeUnknownError`, or with an `idempotencyKey` already used, never writes twice.
+   * Costs one statement per commit (in the same request on batch adapters). Default: the
+   * engine's `commitTokens`; `null` turns it off.
+   */
+  commitTokens?: CommitTokenTable | null
+}
+
+/** Options of `session.commit()`. */
+export interface CommitOptions extends OperationOptions {
+  /**
+   * A key naming this unit of work across requests (e.g. an HTTP `Idempotency-Key` header): a
+   * commit with a key that already committed writes nothing and resolves `{ replayed: true }`.
+   * Needs the session's `commitTokens`. At most 128 characters.
+   */
+  idempotencyKey?: string
+}
+
+/** What `session.commit()` did. */
+export interface CommitResult {
+  /**
+   * True when nothing was written because the commit's token was already committed: by this
+   * session's earlier attempt (its objects are now persistent, as after a commit) or, with an
+   * `idempotencyKey`, by another session (this session's changes are discarded, as by `rollback()`).
+   */
+  readonly replayed: boolean
 }
 
 /** Options of `session.get()`. */
@@ -93,6 +136,11 @@ export class AsyncSession implements SessionLink {
   #op: Operation | undefined
   #closing: Promise<void> | undefined
   readonly #timeout: number | null | undefined
+  readonly #commitTokens: CommitTokenTable | undefined
+  /** The commit whose outcome is not known yet: its token and plan, kept for its retry. */
+  #unknown: { readonly token: string; readonly plan: FlushPlan } | undefined
+  /** The open transaction wrote before the commit (a flush, a write through execute()). */
+  #wroteEarly = false
   /** Statements of the last commit or flush, for tests and logs: requests sent, statements run. */
   lastFlush: FlushStats = { requests: 0, statements: 0 }
 
@@ -105,6 +153,10 @@ export class AsyncSession implements SessionLink {
     this.autoflush = options.autoflush ?? true
     this.expireOnCommit = options.expireOnCommit ?? false
     this.#timeout = options.timeout
+    const tokens: unknown = options.commitTokens === undefined ? bind.commitTokens : options.commitTokens
+    if (tokens !== null && tokens !== undefined && !isCommitTokenTable(tokens))
+      throw new ArgumentError('commitTokens takes the table commitTokenTable(metadata) returns, or null')
+    this.#commitTokens = tokens ?? undefined
   }
 
   /** The default operation timeout: the session's, else the engine's. */
@@ -116,7 +168,7 @@ export class AsyncSession implements SessionLink {
    * Runs `fn` as one operation of the session: refused with `ConcurrentOperationError` while
    * another is in flight; bounded by its timeout; its signal reaches every request it makes.
    */
-  private async run<T>(
+  private async operate<T>(
     name: string,
     options: OperationOptions | undefined,
     fn: () => Promise<T>,
@@ -226,6 +278,13 @@ export class AsyncSession implements SessionLink {
 
   private checkUsable(): void {
     if (this.#failed === undefined) return
+    if (this.#failed instanceof CommitOutcomeUnknownError && this.#unknown !== undefined)
+      throw new PendingRollbackError(
+        "This session's last commit may or may not have been applied (CommitOutcomeUnknownError); its changes " +
+          'are still pending in the session. Call commit() again (its token makes it write only if the first ' +
+          'attempt did not) or rollback() before using the session again',
+        { cause: this.#failed },
+      )
     if (this.#failed instanceof CommitOutcomeUnknownError)
       throw new PendingRollbackError(
         "This session's last commit may or may not have been applied (CommitOutcomeUnknownError); its changes " +
@@ -268,7 +327,7 @@ export class AsyncSession implements SessionLink {
       throw new InvalidRequestError(
         `This ${state.mapper.name} is not persisted; expunge() it instead of delete()`,
       )
-    await this.run('delete', options, async () => {
+    await this.operate('delete', options, async () => {
       if (state.session !== this) this.objects.add(state)
       await cascadeDelete(this, this.objects, state)
     })
@@ -332,13 +391,15 @@ export class AsyncSession implements SessionLink {
           ? 'execute() takes a statement; wrap raw SQL in text()'
           : 'execute() takes a statement',
       )
-    return this.run('execute', options, () => this.executeNow(stmt, params))
+    return this.operate('execute', options, () => this.executeNow(stmt, params))
   }
 
   private async executeNow<S extends ClauseElement>(
     stmt: S,
     params?: ExecuteArgs,
   ): Promise<Result<RowOfStmt<S>>> {
+    // a write (or text that may write) in an open transaction is part of what a commit ends
+    if (!(stmt instanceof SelectClass) && this.caps.interactiveTransactions) this.#wroteEarly = true
     if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete) {
       await this.autoflushNow()
       return executeOrmWrite(this.writeHost(), stmt, params)
@@ -418,7 +479,7 @@ export class AsyncSession implements SessionLink {
     if (options.timeout !== undefined) checkTimeout(options.timeout, 'get()')
     const { mapper, pk, hit } = this.lookup(cls, ident, options)
     if (hit !== undefined) return hit
-    return this.run('get', options, () => this.getNow(mapper, pk, options) as Promise<T | null>)
+    return this.operate('get', options, () => this.getNow(mapper, pk, options) as Promise<T | null>)
   }
 
   /** The identity map's answer to a get, when it has one without I/O (`null`: deleted or another class). */
@@ -464,10 +525,10 @@ export class AsyncSession implements SessionLink {
     options: StreamOptions = {},
   ): Promise<AsyncResult<RowOfStmt<S>>> {
     this.checkUsable()
-    return this.run('stream', options, async () => {
+    return this.operate('stream', options, async () => {
       await this.autoflushNow()
       const conn = this.#conn !== undefined && !this.#conn.closed ? this.#conn : undefined
-      const step = <T>(fn: () => Promise<T>) => this.run('stream iteration', { timeout: options.timeout }, fn)
+      const step = <T>(fn: () => Promise<T>) => this.operate('stream iteration', { timeout: options.timeout }, fn)
       const { timeout: _t, signal: _s, ...streamOptions } = options
       return streamObjects(this, conn, stmt, streamOptions, step) as Promise<AsyncResult<RowOfStmt<S>>>
     })
@@ -482,14 +543,14 @@ export class AsyncSession implements SessionLink {
     const state = this.stateFor(obj, 'refresh')
     if (state.session !== this || state.key === undefined)
       throw new InvalidRequestError(`This ${state.mapper.name} is not persistent within this session`)
-    await this.run('refresh', options, () =>
+    await this.operate('refresh', options, () =>
       loadAttributes(this, state, attributeNames ?? state.mapper.columnKeys, true),
     )
   }
 
   /** @internal Loads attributes of a persistent object (`awaitableAttrs`), as one operation. */
   async loadAttributes(state: InstanceState, keys: readonly string[], force = false): Promise<void> {
-    await this.run('awaitableAttrs', undefined, () => loadAttributes(this, state, keys, force))
+    await this.operate('awaitableAttrs', undefined, () => loadAttributes(this, state, keys, force))
   }
 
   /**
@@ -499,7 +560,7 @@ export class AsyncSession implements SessionLink {
   async merge<T extends object>(obj: T, options: { load?: boolean } & OperationOptions = {}): Promise<T> {
     this.checkUsable()
     const state = this.stateFor(obj, 'merge')
-    return this.run(
+    return this.operate(
       'merge',
       options,
       async () => (await mergeInto(this.mergeHost(), state, options.load ?? true, new Map())) as T,
@@ -528,7 +589,7 @@ export class AsyncSession implements SessionLink {
         `${this.bind.adapter.name} cannot hold a transaction open between requests, so the session cannot flush ` +
           'before commit(). Call commit(): it sends every change as one atomic batch',
       )
-    await this.run('flush', options, () => this.flushNow())
+    await this.operate('flush', options, () => this.flushNow())
   }
 
   private async flushNow(): Promise<void> {
@@ -537,6 +598,7 @@ export class AsyncSession implements SessionLink {
     const host = this.commitHost()
     const plan = pendingPlan(host)
     if (isEmptyPlan(plan)) return
+    this.#wroteEarly = true
     await flushPlan(host, plan)
   }
 
@@ -557,6 +619,9 @@ export class AsyncSession implements SessionLink {
       },
       partOf: () => this.opOptions(),
       cleanup: () => this.cleanupOptions(),
+      get wroteEarly() {
+        return session.#wroteEarly
+      },
       get flushing() {
         return session.#flushing
       },
@@ -576,24 +641,114 @@ export class AsyncSession implements SessionLink {
    * Commits: flushes what is pending and ends the transaction (one atomic batch where the adapter
    * allows). When no answer says whether the commit was applied, raises
    * `CommitOutcomeUnknownError` and keeps the changes pending, so the caller can look at the
-   * database and decide; it is never retried by itself.
+   * database and decide; it is never retried by itself. With `commitTokens`, calling `commit()`
+   * again is that decision: it writes only if the first attempt did not (see {@link CommitResult}).
    */
-  async commit(options?: OperationOptions): Promise<void> {
-    this.checkUsable()
-    await this.run('commit', options, () => this.commitNow())
+  async commit(options: CommitOptions = {}): Promise<CommitResult> {
+    const key = options.idempotencyKey === undefined ? undefined : checkIdempotencyKey(options.idempotencyKey)
+    if (key !== undefined && this.#commitTokens === undefined)
+      throw new ArgumentError(
+        "commit({ idempotencyKey }) needs the session's commit token table: new AsyncSession(engine, " +
+          '{ commitTokens: commitTokenTable(metadata) }) (or the engine or sessionmaker option of that name)',
+      )
+    if (this.#unknown === undefined) this.checkUsable()
+    return this.operate('commit', options, () => this.commitNow(key, key !== undefined))
   }
 
-  private async commitNow(): Promise<void> {
-    this.checkUsable()
-    await commitPending(this.commitHost())
+  /** True when this session's commits write a commit token (its `commitTokens` option or the engine's). */
+  get idempotent(): boolean {
+    return this.#commitTokens !== undefined
+  }
+
+  /** @internal `commit()` with the token of a `run()`: looked up first when `check`. */
+  commitWithToken(value: string | undefined, check: boolean, options?: OperationOptions): Promise<CommitResult> {
+    if (this.#unknown === undefined) this.checkUsable()
+    return this.operate('commit', options, () => this.commitNow(value, check))
+  }
+
+  /**
+   * Commits with `value` as the token (a key, or the run's token; by default a new one), looked
+   * up first when `check` (or when retrying this session's commit of unknown outcome).
+   */
+  private async commitNow(value?: string, check = false): Promise<CommitResult> {
+    const unknown = this.#unknown
+    if (unknown === undefined) this.checkUsable()
+    else {
+      // the retry of a commit of unknown outcome: its connection is gone, its plan and token kept
+      await this.dropConnection()
+      this.#failed = undefined
+    }
+    const host = this.commitHost()
+    const plan = unknown?.plan ?? commitPlan(host)
+    const tokens = this.#commitTokens
+    const tokenValue = value ?? unknown?.token ?? crypto.randomUUID()
+    const token: CommitToken | undefined =
+      tokens === undefined
+        ? undefined
+        : {
+            table: tokens,
+            value: tokenValue,
+            check: check || unknown !== undefined,
+            always: value !== undefined && check,
+            own: unknown?.token === tokenValue,
+          }
+    let outcome: CommitOutcome
+    try {
+      outcome = await commitPending(host, plan, token)
+    } catch (err) {
+      // the first attempt's outcome stays unknown until its token is found or a commit answers
+      this.#unknown =
+        token !== undefined && (unknown !== undefined || err instanceof CommitOutcomeUnknownError)
+          ? { token: token.value, plan }
+          : undefined
+      throw err
+    }
+    this.#unknown = undefined
+    if (outcome === 'discard') {
+      await this.rollbackNow()
+      this.objects.expireAll()
+      return { replayed: true }
+    }
     await this.endTransaction()
     this.afterCommit()
+    return { replayed: outcome === 'replayed' }
+  }
+
+  /** Rolls back and closes the session's connection (after a failure: errors are ignored). */
+  private async dropConnection(): Promise<void> {
+    const conn = this.#conn
+    this.#conn = undefined
+    if (conn === undefined) return
+    conn.adopt(undefined)
+    await conn.rollback(this.cleanupOptions()).catch(() => undefined)
+    await conn.close().catch(() => undefined)
+  }
+
+  /**
+   * Runs a unit of work and commits it, again from the start (after `rollback()`, with a backoff)
+   * when it fails with a retryable error (`isRetryable`: a serialization failure, a deadlock, a
+   * busy database, a connection that failed before sending). After `CommitOutcomeUnknownError`
+   * it retries only where the commit is idempotent (the session's `commitTokens`): then the
+   * token decides, so the work is applied once. `fn` must do the whole unit of work (its reads
+   * too): it may run several times. The session must have nothing pending when it starts.
+   *
+   * ```ts
+   * const total = await session.run(async (s) => {
+   *   const account = await s.get(Account, id)
+   *   account!.balance += 10
+   *   return account!.balance
+   * }, { retries: 3 })
+   * ```
+   */
+  async run<T>(fn: (session: this) => Promise<T>, options: RunOptions = {}): Promise<T> {
+    return retryUnitOfWork(this, fn, options)
   }
 
   private async endTransaction(): Promise<void> {
     const conn = this.#conn
     this.#conn = undefined
     this.#explicit = undefined
+    this.#wroteEarly = false
     conn?.adopt(undefined)
     if (conn !== undefined) await conn.close()
   }
@@ -608,13 +763,15 @@ export class AsyncSession implements SessionLink {
    * objects leave the session, deleted ones come back, changed attributes get their values back.
    */
   async rollback(options?: OperationOptions): Promise<void> {
-    await this.run('rollback', options, () => this.rollbackNow())
+    await this.operate('rollback', options, () => this.rollbackNow())
   }
 
   private async rollbackNow(): Promise<void> {
     const conn = this.#conn
     this.#conn = undefined
     this.#explicit = undefined
+    this.#wroteEarly = false
+    this.#unknown = undefined
     if (conn !== undefined) {
       conn.adopt(undefined)
       await conn.rollback(this.cleanupOptions()).catch(() => undefined)
@@ -636,7 +793,7 @@ export class AsyncSession implements SessionLink {
   async begin<T>(fn: (session: this) => Promise<T>): Promise<T>
   async begin<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction> {
     this.checkUsable()
-    const tx = await this.run('begin', undefined, async () => {
+    const tx = await this.operate('begin', undefined, async () => {
       if (this.#explicit !== undefined)
         throw new InvalidRequestError('A transaction is already begun on this session')
       const tx = new SessionTransaction(this, undefined)
@@ -658,7 +815,7 @@ export class AsyncSession implements SessionLink {
       throw new UnsupportedCapabilityError(
         `${this.bind.adapter.name} has no savepoints inside a transaction; use separate commits or engine.batch()`,
       )
-    const tx = await this.run('beginNested', undefined, async () => {
+    const tx = await this.operate('beginNested', undefined, async () => {
       await this.flushNow()
       const conn = await this.connection()
       const sp = await conn.beginNested()
@@ -675,7 +832,7 @@ export class AsyncSession implements SessionLink {
     commit: boolean,
     savepoint: { commit(): Promise<void>; rollback(): Promise<void> },
   ): Promise<void> {
-    await this.run(commit ? 'commit' : 'rollback', undefined, async () => {
+    await this.operate(commit ? 'commit' : 'rollback', undefined, async () => {
       if (commit) {
         await this.flushNow()
         await savepoint.commit()

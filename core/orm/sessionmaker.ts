@@ -5,6 +5,7 @@
  */
 import type { AsyncEngine } from '../engine/engine.js'
 import { ArgumentError, InvalidRequestError } from '../errors.js'
+import type { RunOptions } from './retry.js'
 import { AsyncSession, type SessionOptions } from './session.js'
 
 /** A function that makes sessions bound to one engine with the same options. */
@@ -14,6 +15,11 @@ export interface AsyncSessionmaker {
   readonly options: Readonly<SessionOptions>
   /** Runs `fn` with a new session inside `session.begin(fn)`: committed when it returns, closed after. */
   begin<T>(fn: (session: AsyncSession) => Promise<T>): Promise<T>
+  /**
+   * Runs `fn` with a new session inside `session.run(fn, options)`: committed when it returns, run
+   * again on a retryable error (see `AsyncSession.run`), closed after.
+   */
+  run<T>(fn: (session: AsyncSession) => Promise<T>, options?: RunOptions): Promise<T>
 }
 
 /**
@@ -34,6 +40,16 @@ export function asyncSessionmaker(engine: AsyncEngine, options: SessionOptions =
       const session = make()
       try {
         return await session.begin(() => fn(session))
+      } finally {
+        await session.close()
+      }
+    },
+  })
+  Object.defineProperty(make, 'run', {
+    value: async <T>(fn: (session: AsyncSession) => Promise<T>, runOptions?: RunOptions): Promise<T> => {
+      const session = make()
+      try {
+        return await session.run(fn, runOptions)
       } finally {
         await session.close()
       }

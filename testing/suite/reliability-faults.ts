@@ -26,7 +26,7 @@ interface Existing {
 }
 
 /** The rows one commit changes in three tables, and a look at each change in the database. */
-function commitOverThreeTables(s: Topic) {
+export function commitOverThreeTables(s: Topic) {
   const { tag } = reliabilityHelpers(s)
   const count = (q: ReturnType<typeof select>) => s.engine.scalar(q).then(Number)
 
