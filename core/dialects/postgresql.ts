@@ -18,6 +18,15 @@ export class PostgresCompiler extends SqlCompiler {
     if (type.kind === 'null' || bind.expanding) return ''
     return `::${(this.dialect as PostgresDialect).bindCastTypeName(type)}`
   }
+  protected override functionName(name: string): string {
+    return portableFunctions[name] ?? super.functionName(name)
+  }
+}
+
+/** PostgreSQL's names of the portable functions of `func`. */
+const portableFunctions: Readonly<Record<string, string>> = {
+  aggregate_strings: 'string_agg',
+  json_array_agg: 'json_agg',
 }
 
 /** The PostgreSQL dialect (neon-http and neon adapters). */

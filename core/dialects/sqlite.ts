@@ -15,6 +15,15 @@ export class SqliteCompiler extends SqlCompiler {
     if (node.name === 'now') return this.append('current_timestamp')
     super.visitFunction(node)
   }
+  protected override functionName(name: string): string {
+    return portableFunctions[name] ?? super.functionName(name)
+  }
+}
+
+/** SQLite's names of the portable functions of `func` (aggregate ORDER BY needs SQLite 3.44+). */
+const portableFunctions: Readonly<Record<string, string>> = {
+  aggregate_strings: 'group_concat',
+  json_array_agg: 'json_group_array',
 }
 
 /**

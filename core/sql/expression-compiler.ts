@@ -360,34 +360,43 @@ export abstract class ExpressionCompiler {
   }
 
   protected visitFunction(node: FunctionCall): void {
-    if (node.filterClause !== undefined && !this.dialect.features.filterClause) {
-      // Emulated as SQLAlchemy does: the aggregate over CASE WHEN cond THEN arg END.
-      this.append(`${node.name}(${node.distinct ? 'DISTINCT ' : ''}CASE WHEN `)
-      this.process(node.filterClause)
+    this.append(this.functionName(node.name))
+    if (node.name === 'current_timestamp') return
+    // Without FILTER the aggregate runs over CASE WHEN cond THEN arg END, as SQLAlchemy emulates it.
+    const emulated = node.filterClause !== undefined && !this.dialect.features.filterClause
+    this.append('(')
+    if (node.distinct) this.append('DISTINCT ')
+    if (emulated) {
+      this.append('CASE WHEN ')
+      this.process(node.filterClause!)
       this.append(' THEN ')
       if (node.args.length === 0) this.append('1')
       else this.process(node.args[0]!)
       this.append(' END')
-      this.aggregateOrder(node)
-      this.append(')')
-      return
+      for (const a of node.args.slice(1)) {
+        this.append(', ')
+        this.process(a)
+      }
+    } else {
+      if (node.args.length === 0 && node.name === 'count') this.append('*')
+      this.list(node.args)
     }
-    this.append(this.functionName(node.name))
-    if (node.name === 'current_timestamp') return
-    this.append('(')
-    if (node.distinct) this.append('DISTINCT ')
-    if (node.args.length === 0 && node.name === 'count') this.append('*')
-    node.args.forEach((a, i) => {
-      if (i > 0) this.append(', ')
-      this.process(a)
-    })
-    this.aggregateOrder(node)
+    this.aggregateSuffix(node)
     this.append(')')
-    if (node.filterClause !== undefined) {
+    if (node.filterClause !== undefined && !emulated) {
       this.append(' FILTER (WHERE ')
       this.process(node.filterClause)
       this.append(')')
     }
+  }
+
+  /**
+   * What follows an aggregate's arguments inside its parentheses: the separator of
+   * `aggregateStrings` as a second argument, then ` ORDER BY ...` (MySQL: `ORDER BY ... SEPARATOR`).
+   */
+  protected aggregateSuffix(node: FunctionCall): void {
+    if (node.separator !== undefined) this.append(`, ${this.dialect.quoteString(node.separator)}`)
+    this.aggregateOrder(node)
   }
 
   /** ` ORDER BY ...` inside an aggregate's parentheses. */
@@ -397,8 +406,13 @@ export abstract class ExpressionCompiler {
     this.list(node.aggregateOrder)
   }
 
-  /** Maps portable function names to the dialect's (`now` on SQLite, for instance). */
+  /**
+   * Maps portable function names to the dialect's: `aggregate_strings` and `json_array_agg` must
+   * be mapped by each dialect compiler.
+   */
   protected functionName(name: string): string {
+    if (name === 'aggregate_strings' || name === 'json_array_agg')
+      throw new CompileError(`${this.dialect.name} has no rendering of the portable function ${name}`)
     return name
   }
 

@@ -22,6 +22,8 @@ export class FunctionCall<T = unknown, N extends string = string> extends Column
     readonly distinct = false,
     /** The order of an aggregate's input: `json_agg(x ORDER BY y)`. */
     readonly aggregateOrder: readonly (CE | OrderByElement)[] = [],
+    /** The separator of `func.aggregateStrings` (written as a literal: MySQL's SEPARATOR takes no parameter). */
+    readonly separator: string | undefined = undefined,
   ) {
     super()
     Object.freeze(this)
@@ -42,21 +44,37 @@ export class FunctionCall<T = unknown, N extends string = string> extends Column
   }
   /** Aggregate `FILTER (WHERE cond)`; emulated with CASE on MySQL. */
   filter(condition: CE<boolean>): FunctionCall<T, N> {
-    return new FunctionCall(this.name, this.args, this.type, condition, this.distinct, this.aggregateOrder)
+    return new FunctionCall(
+      this.name,
+      this.args,
+      this.type,
+      condition,
+      this.distinct,
+      this.aggregateOrder,
+      this.separator,
+    )
   }
   /**
-   * Orders an aggregate's input: `string_agg(name, ',' ORDER BY name)`, `json_agg(x ORDER BY id)`.
-   * PostgreSQL, SQLite 3.44+ and MariaDB; MySQL 8 accepts it only in `group_concat`.
+   * Orders an aggregate's input, inside its parentheses: `json_agg(x ORDER BY y)`,
+   * `string_agg(x, ',' ORDER BY y)`. PostgreSQL (any aggregate), SQLite 3.44+ (any aggregate);
+   * MySQL/MariaDB only in `group_concat` and `json_arrayagg` (MariaDB 10.5+; MySQL 8 rejects it
+   * there), other aggregates are a `CompileError` there.
    *
    * ```ts
-   * func.json_group_array(users.c.name).aggregateOrderBy(users.c.id.desc())
+   * func.aggregateStrings(posts.c.title, ', ').aggregateOrderBy(posts.c.id.desc())
+   * func.jsonArrayAgg(posts.c.title).aggregateOrderBy(posts.c.title)
    * ```
    */
   aggregateOrderBy(...clauses: (CE | OrderByElement)[]): FunctionCall<T, N> {
-    return new FunctionCall(this.name, this.args, this.type, this.filterClause, this.distinct, [
-      ...this.aggregateOrder,
-      ...clauses,
-    ])
+    return new FunctionCall(
+      this.name,
+      this.args,
+      this.type,
+      this.filterClause,
+      this.distinct,
+      [...this.aggregateOrder, ...clauses],
+      this.separator,
+    )
   }
   /** A window function: `OVER (PARTITION BY ... ORDER BY ...)`. */
   over(spec: WindowSpec = {}): Over<T, N> {
@@ -135,6 +153,20 @@ interface KnownFunctions {
   now(): FunctionCall<Date, 'now'>
   /** `current_timestamp` */
   currentTimestamp(): FunctionCall<Date, 'current_timestamp'>
+  /**
+   * The values joined into one string with `separator`, on every dialect: `string_agg(x, sep)`
+   * (PostgreSQL), `group_concat(x, sep)` (SQLite), `group_concat(x SEPARATOR sep)` (MySQL). NULL
+   * for no rows. Order the parts with `.aggregateOrderBy(...)`.
+   */
+  aggregateStrings<E extends StringArg>(
+    expr: E,
+    separator: string,
+  ): FunctionCall<string | null, 'aggregate_strings'>
+  /**
+   * The values as one JSON array: `json_agg(x)` (PostgreSQL), `json_group_array(x)` (SQLite),
+   * `json_arrayagg(x)` (MySQL). For no rows: NULL on PostgreSQL and MySQL, `[]` on SQLite.
+   */
+  jsonArrayAgg(expr: CE): FunctionCall<unknown[] | null, 'json_array_agg'>
 }
 
 /** Any other SQL function by name: `func.json_agg(x)`, `func.date_trunc('day', ts)`. */
@@ -218,6 +250,16 @@ const known: Record<string, (...args: ArgValue[]) => FunctionCall> = {
   rank: () => typed('rank', t.Integer, []),
   length: (...args) => typed('length', t.Integer, args),
   now: () => typed('now', t.DateTime(), []),
+  aggregateStrings: (...args) => {
+    const [expr, separator] = args
+    if (args.length !== 2 || typeof separator !== 'string')
+      throw new ArgumentError('aggregateStrings(expr, separator) takes an expression and a separator string')
+    return new FunctionCall('aggregate_strings', argsOf([expr!]), t.Text, undefined, false, [], separator)
+  },
+  jsonArrayAgg: (...args) => {
+    if (args.length !== 1) throw new ArgumentError('jsonArrayAgg(expr) takes one expression')
+    return typed('json_array_agg', t.JSON(), args)
+  },
   currentTimestamp: () => typed('current_timestamp', t.DateTime(), []),
 }
 

@@ -1,5 +1,5 @@
 import { describe, it } from 'vitest'
-import { func, select } from '../../core/index.js'
+import { type ColumnElement, func, select } from '../../core/index.js'
 import { posts, useFixtureDatabases, users } from '../support/fixture.js'
 import { expectRows, testSql } from '../support/golden.js'
 
@@ -585,5 +585,141 @@ describe('functions', () => {
       },
     })
     await expectRows(dbs, stmt, [['dora'], ['ann'], ['cy']])
+  })
+
+  const byAuthor = (agg: ColumnElement<any, any>) =>
+    select(users.c.name, agg)
+      .selectFrom(users.join(posts))
+      .groupBy(users.c.id, users.c.name)
+      .orderBy(users.c.id)
+  const grouped =
+    'FROM users JOIN posts ON posts.author_id = users.id GROUP BY users.id, users.name ORDER BY users.id'
+
+  it('aggregateStrings joins values in the aggregate ORDER BY order', async () => {
+    const stmt = byAuthor(
+      func.aggregateStrings(posts.c.title, '; ').aggregateOrderBy(posts.c.id.desc()).label('titles'),
+    )
+    testSql(stmt, {
+      postgresql: {
+        sql: `SELECT users.name, string_agg(posts.title, '; ' ORDER BY posts.id DESC) AS titles ${grouped}`,
+        params: [],
+      },
+      sqlite: {
+        sql: `SELECT users.name, group_concat(posts.title, '; ' ORDER BY posts.id DESC) AS titles ${grouped}`,
+        params: [],
+      },
+      mysql: {
+        sql: `SELECT users.name, group_concat(posts.title ORDER BY posts.id DESC SEPARATOR '; ') AS titles ${grouped}`,
+        params: [],
+      },
+    })
+    await expectRows(dbs, stmt, [
+      ['ann', 'Again; Hello'],
+      ['bob', 'Bob here'],
+      ['cy', 'Cy post'],
+    ])
+    // the other direction proves the order is applied, not the storage order
+    const asc = byAuthor(func.aggregateStrings(posts.c.title, '; ').aggregateOrderBy(posts.c.id).label('t'))
+    await expectRows(dbs, asc, [
+      ['ann', 'Hello; Again'],
+      ['bob', 'Bob here'],
+      ['cy', 'Cy post'],
+    ])
+  })
+
+  it('aggregateStrings writes its separator as an escaped literal', async () => {
+    const stmt = select(
+      func.aggregateStrings(posts.c.title, "\\'").aggregateOrderBy(posts.c.title).label('t'),
+    )
+      .selectFrom(posts)
+      .where(posts.c.authorId.eq(1))
+    const tail = (p: string) => `AS t FROM posts WHERE posts.author_id = ${p}`
+    testSql(stmt, {
+      postgresql: {
+        sql: `SELECT string_agg(posts.title, '\\''' ORDER BY posts.title) ${tail('$1')}`,
+        params: [1],
+      },
+      sqlite: {
+        sql: `SELECT group_concat(posts.title, '\\''' ORDER BY posts.title) ${tail('?')}`,
+        params: [1],
+      },
+      mysql: {
+        sql: `SELECT group_concat(posts.title ORDER BY posts.title SEPARATOR '\\\\''') ${tail('?')}`,
+        params: [1],
+      },
+    })
+    await expectRows(dbs, stmt, [["Again\\'Hello"]])
+  })
+
+  it('aggregateStrings with a filter and an order (CASE emulation on mysql)', async () => {
+    const agg = func
+      .aggregateStrings(posts.c.title, ',')
+      .filter(posts.c.score.isNotNull())
+      .aggregateOrderBy(posts.c.title)
+      .label('titles')
+    const stmt = select(agg).selectFrom(posts)
+    testSql(stmt, {
+      postgresql: {
+        sql: "SELECT string_agg(posts.title, ',' ORDER BY posts.title) FILTER (WHERE posts.score IS NOT NULL) AS titles FROM posts",
+        params: [],
+      },
+      sqlite: {
+        sql: "SELECT group_concat(posts.title, ',' ORDER BY posts.title) FILTER (WHERE posts.score IS NOT NULL) AS titles FROM posts",
+        params: [],
+      },
+      mysql: {
+        sql: "SELECT group_concat(CASE WHEN posts.score IS NOT NULL THEN posts.title END ORDER BY posts.title SEPARATOR ',') AS titles FROM posts",
+        params: [],
+      },
+    })
+    await expectRows(dbs, stmt, [['Bob here,Cy post,Hello']])
+  })
+
+  it('jsonArrayAgg builds a JSON array in the aggregate ORDER BY order', async () => {
+    const stmt = byAuthor(func.jsonArrayAgg(posts.c.title).aggregateOrderBy(posts.c.title.desc()).label('j'))
+    testSql(stmt, {
+      postgresql: {
+        sql: `SELECT users.name, json_agg(posts.title ORDER BY posts.title DESC) AS j ${grouped}`,
+        params: [],
+      },
+      sqlite: {
+        sql: `SELECT users.name, json_group_array(posts.title ORDER BY posts.title DESC) AS j ${grouped}`,
+        params: [],
+      },
+      mysql: {
+        sql: `SELECT users.name, json_arrayagg(posts.title ORDER BY posts.title DESC) AS j ${grouped}`,
+        params: [],
+      },
+    })
+    await expectRows(dbs, stmt, {
+      // pg and mysql2 parse JSON results; libSQL hands over the text
+      sqlite: [
+        ['ann', '["Hello","Again"]'],
+        ['bob', '["Bob here"]'],
+        ['cy', '["Cy post"]'],
+      ],
+      others: [
+        ['ann', ['Hello', 'Again']],
+        ['bob', ['Bob here']],
+        ['cy', ['Cy post']],
+      ],
+    })
+  })
+
+  it('an aggregate ORDER BY in another aggregate is a CompileError on mysql', async () => {
+    const stmt = byAuthor(func.max(posts.c.title).aggregateOrderBy(posts.c.id).label('m'))
+    testSql(stmt, {
+      postgresql: {
+        sql: `SELECT users.name, max(posts.title ORDER BY posts.id) AS m ${grouped}`,
+        params: [],
+      },
+      sqlite: { sql: `SELECT users.name, max(posts.title ORDER BY posts.id) AS m ${grouped}`, params: [] },
+      mysql: { error: /ORDER BY inside max\(\) is not supported on mysql: only group_concat/ },
+    })
+    await expectRows(dbs, stmt, [
+      ['ann', 'Hello'],
+      ['bob', 'Bob here'],
+      ['cy', 'Cy post'],
+    ])
   })
 })

@@ -536,4 +536,36 @@ describe('subqueries and CTEs', () => {
       ['dora', 'Hello'],
     ])
   })
+
+  it('a JSON array per row from a correlated derived table, in aggregate ORDER BY order', async () => {
+    // The query of the issue: each user's post titles as one JSON array, built in Core.
+    const sub = select(posts.c.title.label('x'), posts.c.id)
+      .where(posts.c.authorId.eq(users.c.id))
+      .subquery('sub')
+    const titles = select(func.jsonArrayAgg(sub.c.x).aggregateOrderBy(sub.c.id.desc())).selectFrom(sub)
+    const stmt = select(users.c.name, titles.scalarSubquery().label('titles'))
+      .where(users.c.id.le(2))
+      .orderBy(users.c.id)
+    testSql(stmt, {
+      postgresql: {
+        sql: 'SELECT users.name, (SELECT json_agg(sub.x ORDER BY sub.id DESC) FROM (SELECT posts.title AS x, posts.id FROM posts WHERE posts.author_id = users.id) AS sub) AS titles FROM users WHERE users.id <= $1 ORDER BY users.id',
+        params: [2],
+      },
+      sqlite: {
+        sql: 'SELECT users.name, (SELECT json_group_array(sub.x ORDER BY sub.id DESC) FROM (SELECT posts.title AS x, posts.id FROM posts WHERE posts.author_id = users.id) AS sub) AS titles FROM users WHERE users.id <= ? ORDER BY users.id',
+        params: [2],
+      },
+      mysql: { error: /subquery sub in FROM refers to users of an enclosing query/ },
+    })
+    await expectRows(dbs, stmt, {
+      postgresql: [
+        ['ann', ['Again', 'Hello']],
+        ['bob', ['Bob here']],
+      ],
+      sqlite: [
+        ['ann', '["Again","Hello"]'],
+        ['bob', '["Bob here"]'],
+      ],
+    })
+  })
 })
