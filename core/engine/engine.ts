@@ -16,7 +16,6 @@ import {
   toResult,
   wrapError,
 } from './execution.js'
-import { type RetryOptions, withRetries } from './retry.js'
 import {
   checkTimeout,
   defaultOperationTimeout,
@@ -24,6 +23,7 @@ import {
   type OperationOptions,
   type PartOfOperation,
 } from './operation.js'
+import { type RetryOptions, withRetries } from './retry.js'
 
 /** Options of {@link createAsyncEngine}. */
 export interface EngineOptions {
@@ -255,7 +255,13 @@ export class AsyncEngine {
     if (!this.adapter.capabilities.interactiveTransactions) throw noInteractiveTransactions(this.adapter)
     const { retries, backoff, maxBackoff, onRetry, ...rest } = options
     if (retries === undefined) return this.beginOnce(fn, rest)
-    return withRetries(() => this.beginOnce(fn, rest), { retries, backoff, maxBackoff, onRetry, signal: rest.signal })
+    return withRetries(() => this.beginOnce(fn, rest), {
+      retries,
+      backoff,
+      maxBackoff,
+      onRetry,
+      signal: rest.signal,
+    })
   }
 
   private async beginOnce<T>(

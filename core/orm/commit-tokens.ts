@@ -13,8 +13,8 @@ import { ArgumentError, IntegrityError, InvalidRequestError } from '../errors.js
 import { Column } from '../schema/column.js'
 import type { MetaData } from '../schema/metadata.js'
 import { Table } from '../schema/table.js'
-import { func } from '../sql/functions.js'
 import { delete_, insert } from '../sql/dml.js'
+import { func } from '../sql/functions.js'
 import { select } from '../sql/select.js'
 import { t } from '../sql/types.js'
 import { bindOne, type Step } from './flush-steps.js'
@@ -51,7 +51,9 @@ export function commitTokenTable(metadata: MetaData, options: { name?: string } 
   const existing = metadata.tables.get(name)
   if (existing !== undefined) {
     if (!isCommitTokenTable(existing))
-      throw new ArgumentError(`commitTokenTable: ${name} is already defined in this MetaData as another table`)
+      throw new ArgumentError(
+        `commitTokenTable: ${name} is already defined in this MetaData as another table`,
+      )
     return existing
   }
   return new Table(name, metadata, tokenColumns())

@@ -23,7 +23,11 @@ export interface RunOptions extends RetryOptions {
 export interface RetryHost {
   readonly idempotent: boolean
   inTransaction(): boolean
-  commitWithToken(value: string | undefined, check: boolean, options?: OperationOptions): Promise<CommitResult>
+  commitWithToken(
+    value: string | undefined,
+    check: boolean,
+    options?: OperationOptions,
+  ): Promise<CommitResult>
   rollback(): Promise<void>
 }
 

@@ -8,7 +8,13 @@ import type { AsyncConnection } from '../engine/connection.js'
 import type { AsyncEngine } from '../engine/engine.js'
 import type { OperationOptions, PartOfOperation } from '../engine/operation.js'
 import { UnsupportedCapabilityError } from '../errors.js'
-import { CommitNotResentError, type CommitToken, tokenCollided, tokenCommitted, tokenStep } from './commit-tokens.js'
+import {
+  CommitNotResentError,
+  type CommitToken,
+  tokenCollided,
+  tokenCommitted,
+  tokenStep,
+} from './commit-tokens.js'
 import { type FlushTarget, runBatch, runInteractive } from './flush.js'
 import type { HeldWrites } from './held-writes.js'
 import { prefetchKeys } from './key-prefetch.js'
@@ -128,7 +134,8 @@ function keysKnown(plan: FlushPlan): boolean {
   for (const group of plan.saves)
     for (const op of group)
       if (op.kind === 'insert')
-        for (const k of op.mapper.pkKeys) if (!op.values.has(k) && !op.syncs.has(k) && !op.generated.has(k)) return false
+        for (const k of op.mapper.pkKeys)
+          if (!op.values.has(k) && !op.syncs.has(k) && !op.generated.has(k)) return false
   return true
 }
 

@@ -40,6 +40,7 @@ import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
 import { executeOrmSelect } from './query.js'
+import { type RunOptions, retryUnitOfWork } from './retry.js'
 import {
   type CommitHost,
   type CommitOutcome,
@@ -54,7 +55,6 @@ import { keyMatch, loadAttributes, normalizeIdent, streamObjects } from './sessi
 import { runInTransaction, SessionTransaction } from './session-transaction.js'
 import { type InstanceState, type SessionLink, stateOf } from './state.js'
 import { type FlushPlan, isEmptyPlan } from './unit-of-work.js'
-import { type RunOptions, retryUnitOfWork } from './retry.js'
 
 /** Options of {@link AsyncSession}. */
 export interface SessionOptions {
@@ -528,7 +528,8 @@ export class AsyncSession implements SessionLink {
     return this.operate('stream', options, async () => {
       await this.autoflushNow()
       const conn = this.#conn !== undefined && !this.#conn.closed ? this.#conn : undefined
-      const step = <T>(fn: () => Promise<T>) => this.operate('stream iteration', { timeout: options.timeout }, fn)
+      const step = <T>(fn: () => Promise<T>) =>
+        this.operate('stream iteration', { timeout: options.timeout }, fn)
       const { timeout: _t, signal: _s, ...streamOptions } = options
       return streamObjects(this, conn, stmt, streamOptions, step) as Promise<AsyncResult<RowOfStmt<S>>>
     })
@@ -661,7 +662,11 @@ export class AsyncSession implements SessionLink {
   }
 
   /** @internal `commit()` with the token of a `run()`: looked up first when `check`. */
-  commitWithToken(value: string | undefined, check: boolean, options?: OperationOptions): Promise<CommitResult> {
+  commitWithToken(
+    value: string | undefined,
+    check: boolean,
+    options?: OperationOptions,
+  ): Promise<CommitResult> {
     if (this.#unknown === undefined) this.checkUsable()
     return this.operate('commit', options, () => this.commitNow(value, check))
   }
