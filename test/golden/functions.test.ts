@@ -1,5 +1,5 @@
-import { describe, it } from 'vitest'
-import { type ColumnElement, func, select } from '../../core/index.js'
+import { describe, expect, it } from 'vitest'
+import { ArgumentError, type ColumnElement, func, select } from '../../core/index.js'
 import { posts, useFixtureDatabases, users } from '../support/fixture.js'
 import { expectRows, testSql } from '../support/golden.js'
 
@@ -625,6 +625,14 @@ describe('functions', () => {
       ['bob', 'Bob here'],
       ['cy', 'Cy post'],
     ])
+  })
+
+  it('aggregateStrings needs a separator string; jsonArrayAgg one expression (ArgumentError)', () => {
+    expect(() => func.aggregateStrings(posts.c.title, 1 as never)).toThrow(ArgumentError)
+    expect(() => (func.aggregateStrings as (...a: unknown[]) => unknown)(posts.c.title)).toThrow(/separator/)
+    expect(() => (func.jsonArrayAgg as (...a: unknown[]) => unknown)(posts.c.title, posts.c.id)).toThrow(
+      ArgumentError,
+    )
   })
 
   it('aggregateStrings writes its separator as an escaped literal', async () => {

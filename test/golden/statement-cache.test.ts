@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { literal, mysql, postgresql, select, sqlite, t } from '../../core/index.js'
-import { users } from '../support/fixture.js'
+import { func, literal, mysql, postgresql, select, sqlite, t } from '../../core/index.js'
+import { posts, users } from '../support/fixture.js'
 
 const dialects = [postgresql, sqlite, mysql]
 
@@ -23,6 +23,13 @@ describe('statement cache', () => {
     expect(compiled.params).toEqual(['bob', 7])
     expect(dialect.cache.stats.shapeHits - before.shapeHits).toBe(1)
     expect(dialect.cache.stats.misses - before.misses).toBe(0)
+  })
+
+  it.each(dialects)('aggregateStrings separators written inline are part of the shape ($name)', (dialect) => {
+    const joined = (sep: string) => select(func.aggregateStrings(posts.c.title, sep)).selectFrom(posts)
+    expect(joined(', ').compile(dialect).sql).toContain("', '")
+    expect(joined(' | ').compile(dialect).sql).toContain("' | '")
+    expect(joined(', ').compile(dialect).sql).not.toContain("' | '")
   })
 
   it.each(dialects)('IN lists of different lengths share one cache entry ($name)', (dialect) => {
