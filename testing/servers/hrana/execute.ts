@@ -1,23 +1,34 @@
 /**
- * Runs Hrana stream requests on one libSQL connection: values in and out, statements, batches
- * with step conditions, sequences and describe.
+ * Runs Hrana stream requests on one libSQL connection as libsql-server (sqld, Turso) does: the
+ * SQL of a statement is read first (one statement, supported, arguments matching its parameters;
+ * see statements.ts and errors.ts), then run; values in and out, batches with step conditions,
+ * sequences (which do take several statements) and describe.
  * @module
  */
 import type Database from 'libsql'
-import {
-  type HranaBatch,
-  type HranaBatchResult,
-  type HranaCond,
-  type HranaDescribeResult,
-  type HranaError,
-  HranaProtocolError,
-  type HranaStmt,
-  type HranaStmtResult,
-  type HranaValue,
+import { fromSqlite, ProtocolError, StatementError, statementErrors, syntaxErrorOf } from './errors.js'
+import type {
+  HranaBatch,
+  HranaBatchResult,
+  HranaCond,
+  HranaDescribeResult,
+  HranaError,
+  HranaStmt,
+  HranaStmtResult,
+  HranaValue,
 } from './protocol.js'
+import {
+  isUnsupported,
+  type ScannedStatement,
+  type StatementKind,
+  splitStatements,
+  statementKind,
+} from './statements.js'
 
 type Db = InstanceType<typeof Database>
 type Prepared = ReturnType<Db['prepare']>
+
+const pragma = /^\s*(explain\s+(query\s+plan\s+)?)?pragma\b/i
 
 /** One SQLite connection with a small cache of prepared statements. */
 export class Connection {
@@ -26,6 +37,8 @@ export class Connection {
   constructor(readonly db: Db) {}
 
   prepare(sql: string): Prepared {
+    // SQLite runs a PRAGMA's setting while compiling it: a cached one would not act again
+    if (pragma.test(sql)) return this.db.prepare(sql)
     let stmt = this.#cache.get(sql)
     if (stmt === undefined) {
       stmt = this.db.prepare(sql)
@@ -35,12 +48,9 @@ export class Connection {
     return stmt
   }
 
-  /** `[total_changes(), last_insert_rowid()]` of this connection. */
+  /** `[changes(), last_insert_rowid()]` of this connection. */
   counters(): [bigint, bigint] {
-    this.#counters ??= this.db
-      .prepare('SELECT total_changes(), last_insert_rowid()')
-      .raw(true)
-      .safeIntegers(true)
+    this.#counters ??= this.db.prepare('SELECT changes(), last_insert_rowid()').raw(true).safeIntegers(true)
     return this.#counters.get([]) as [bigint, bigint]
   }
 
@@ -61,7 +71,7 @@ export class Connection {
 
 /** A Hrana value as a value the native module binds. */
 export function fromHrana(v: HranaValue): unknown {
-  switch (v.type) {
+  switch (v?.type) {
     case 'null':
       return null
     case 'integer':
@@ -73,10 +83,8 @@ export function fromHrana(v: HranaValue): unknown {
     case 'blob':
       return Buffer.from(v.base64, 'base64')
     default:
-      throw new HranaProtocolError(
-        400,
-        `Unknown value type ${JSON.stringify((v as { type: unknown }).type)}`,
-        'PROTO_ERROR',
+      throw new ProtocolError(
+        `Cannot deserialize client message from JSON: unknown value type ${JSON.stringify((v as { type?: unknown })?.type)}`,
       )
   }
 }
@@ -92,42 +100,93 @@ export function toHrana(v: unknown): HranaValue {
   return { type: 'text', value: String(v) }
 }
 
-/** A thrown error as a Hrana error object: SQLite errors keep their extended code name. */
+/** A statement error as a Hrana error object. */
 export function toHranaError(err: unknown): HranaError {
-  if (err instanceof HranaProtocolError) return { message: err.message, code: err.code }
-  const e = err as { message?: unknown; code?: unknown }
-  const message = typeof e?.message === 'string' ? e.message : String(err)
-  return typeof e?.code === 'string' ? { message, code: e.code } : { message }
+  if (err instanceof StatementError) return { message: err.message, code: err.code }
+  const message = typeof (err as Error)?.message === 'string' ? (err as Error).message : String(err)
+  return { message, code: 'SQLITE_UNKNOWN' }
 }
 
-/** Resolves the SQL text of a statement or request (`sql` or a stored `sql_id`). */
+/** Resolves the SQL text of a statement or request (`sql` or a stored `sql_id`, never both). */
 export function sqlOf(
   req: { sql?: string | null | undefined; sql_id?: number | null | undefined },
   stored: ReadonlyMap<number, string>,
 ): string {
-  if (typeof req.sql === 'string') return req.sql
-  if (typeof req.sql_id === 'number') {
-    const sql = stored.get(req.sql_id)
-    if (sql === undefined)
-      throw new HranaProtocolError(
-        400,
-        `SQL text ${req.sql_id} is not stored on this stream`,
-        'SQL_NOT_FOUND',
-      )
+  const hasSql = typeof req.sql === 'string'
+  const hasId = typeof req.sql_id === 'number'
+  if (hasSql && hasId) throw new ProtocolError('Either `sql` or `sql_id` are required, but not both')
+  if (hasSql) return req.sql as string
+  if (hasId) {
+    const sql = stored.get(req.sql_id as number)
+    if (sql === undefined) throw new ProtocolError(`SQL text ${req.sql_id} not found`)
     return sql
   }
-  throw new HranaProtocolError(400, 'The statement has neither sql nor sql_id', 'PROTO_ERROR')
+  throw new ProtocolError('Either `sql` or `sql_id` are required')
 }
 
-function bindArgs(stmt: HranaStmt): unknown[] | Record<string, unknown> {
+/** What sqld learned from a statement's text: its kind and its parameter slots. */
+interface Analysis {
+  readonly kind: StatementKind
+  readonly params: readonly (string | null)[]
+}
+
+const analyses = new Map<string, Analysis>()
+
+/**
+ * Reads SQL as sqld does before running it: exactly one statement (`SQL_NO_STATEMENT`,
+ * `SQL_MANY_STATEMENTS`), no syntax error in the first (`SQL_PARSE_ERROR`), and one sqld supports
+ * (`SQL_PARSE_ERROR: unsupported statement`).
+ */
+function analyse(conn: Connection, sql: string): Analysis {
+  const known = analyses.get(sql)
+  if (known !== undefined) return known
+  const statements = splitStatements(sql)
+  const first = statements[0]
+  if (first === undefined) throw statementErrors.noStatement()
+  checkSyntax(conn, first)
+  if (statements.length > 1) throw statementErrors.manyStatements()
+  if (isUnsupported(first)) throw statementErrors.parse(`unsupported statement: ${sql}`)
+  const analysis = { kind: statementKind(first), params: paramNames(sql) }
+  if (analyses.size >= 1000) analyses.clear()
+  analyses.set(sql, analysis)
+  return analysis
+}
+
+/** Throws `SQL_PARSE_ERROR` when SQLite's parser refuses the statement (other errors come later). */
+function checkSyntax(conn: Connection, stmt: ScannedStatement): void {
+  // compiling a PRAGMA applies its setting: never as a mere check
+  if (stmt.tokens.some((t, i) => i < 4 && t.text === 'PRAGMA')) return
+  try {
+    conn.prepare(stmt.text)
+  } catch (err) {
+    const syntax = syntaxErrorOf(err)
+    if (syntax !== undefined) throw statementErrors.parse(syntax)
+  }
+}
+
+function bindArgs(stmt: HranaStmt, params: readonly (string | null)[]): unknown[] | Record<string, unknown> {
   const named = stmt.named_args ?? []
-  const positional = (stmt.args ?? []).map(fromHrana)
-  if (named.length === 0) return positional
+  const positional = stmt.args ?? []
+  if (named.length > 0 && positional.length > 0) throw statementErrors.argsBoth()
+  const given = named.length > 0 ? named.length : positional.length
+  if (given > params.length)
+    throw statementErrors.argsInvalid(`too many parameters, expected ${params.length} found ${given}`)
+  if (named.length === 0) {
+    params.forEach((name, i) => {
+      const pos = name?.startsWith('?') ? Number(name.slice(1)) : name === null ? i + 1 : undefined
+      if (pos === undefined || positional[pos - 1] === undefined)
+        throw statementErrors.argsInvalid(`value for parameter ${name ?? i + 1} not found`)
+    })
+    return positional.map(fromHrana)
+  }
+  const byName = new Map(named.map((a) => [a.name, a.value]))
   const out: Record<string, unknown> = {}
-  positional.forEach((v, i) => {
-    out[String(i + 1)] = v
+  params.forEach((name, i) => {
+    const value = name === null ? undefined : (byName.get(name) ?? byName.get(name.slice(1)))
+    if (name === null || value === undefined)
+      throw statementErrors.argsInvalid(`value for parameter ${name ?? i + 1} not found`)
+    out[name.slice(1)] = fromHrana(value)
   })
-  for (const a of named) out[a.name.replace(/^[:@$]/, '')] = fromHrana(a.value)
   return out
 }
 
@@ -137,35 +196,48 @@ export function executeStmt(
   stmt: HranaStmt,
   stored: ReadonlyMap<number, string>,
 ): HranaStmtResult {
-  const sql = sqlOf(stmt, stored)
-  const prepared = conn.prepare(sql)
-  const args = bindArgs(stmt)
-  prepared.safeIntegers(true)
-  if (!prepared.reader) {
-    const info = prepared.run(args) as { changes: number; lastInsertRowid: number | bigint }
-    // the native module reports the rowid as a JS number even with safe integers on
-    const rowid =
-      typeof info.lastInsertRowid === 'number' && !Number.isSafeInteger(info.lastInsertRowid)
-        ? conn.counters()[1]
-        : info.lastInsertRowid
-    return {
-      cols: [],
-      rows: [],
-      affected_row_count: Number(info.changes),
-      last_insert_rowid: String(rowid),
-    }
+  return runStmt(conn, stmt, sqlOf(stmt, stored))
+}
+
+function runStmt(conn: Connection, stmt: HranaStmt, sql: string): HranaStmtResult {
+  const { kind, params } = analyse(conn, sql)
+  const args = bindArgs(stmt, params)
+  let prepared: Prepared
+  try {
+    prepared = conn.prepare(sql)
+  } catch (err) {
+    throw fromSqlite(err, sql, true)
   }
-  prepared.raw(true)
-  const cols = prepared.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }))
-  const [before] = conn.counters()
-  const raw = prepared.all(args) as unknown[][]
-  const [after, lastRowid] = conn.counters()
-  const rows = stmt.want_rows === false ? [] : raw.map((r) => r.map(toHrana))
-  return {
-    cols,
-    rows,
-    affected_row_count: Number(after - before),
-    last_insert_rowid: lastRowid.toString(),
+  const iud = kind === 'insert' || kind === 'update' || kind === 'delete'
+  try {
+    prepared.safeIntegers(true)
+    if (!prepared.reader) {
+      const info = prepared.run(args) as { changes: number; lastInsertRowid: number | bigint }
+      // the native module reports the rowid as a JS number even with safe integers on
+      const rowid =
+        typeof info.lastInsertRowid === 'number' && !Number.isSafeInteger(info.lastInsertRowid)
+          ? conn.counters()[1]
+          : info.lastInsertRowid
+      return {
+        cols: [],
+        rows: [],
+        affected_row_count: iud ? Number(info.changes) : 0,
+        last_insert_rowid: kind === 'insert' ? String(rowid) : null,
+      }
+    }
+    prepared.raw(true)
+    const cols = prepared.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }))
+    const raw = prepared.all(args) as unknown[][]
+    const [changes, lastRowid] = conn.counters()
+    const rows = stmt.want_rows === false ? [] : raw.map((r) => r.map(toHrana))
+    return {
+      cols,
+      rows,
+      affected_row_count: iud ? Number(changes) : 0,
+      last_insert_rowid: kind === 'insert' ? lastRowid.toString() : null,
+    }
+  } catch (err) {
+    throw fromSqlite(err, sql, false)
   }
 }
 
@@ -186,35 +258,64 @@ function holds(
       return cond.conds.every((c) => holds(c, conn, results, errors))
     case 'or':
       return cond.conds.some((c) => holds(c, conn, results, errors))
-    case 'is_autocommit':
-      return !conn.inTransaction
     default:
-      throw new HranaProtocolError(
-        400,
-        `Unknown batch condition ${JSON.stringify((cond as { type: unknown }).type)}`,
-        'PROTO_ERROR',
-      )
+      throw new ProtocolError('BatchCond type not recognized')
   }
 }
 
-/** Executes a batch: each step runs when its condition holds (no condition: always). */
+/** Checks a condition before anything runs: steps before its own, and only Hrana 2 kinds. */
+function checkCond(cond: HranaCond, stepIndex: number): void {
+  switch (cond?.type) {
+    case 'ok':
+    case 'error':
+      if (!Number.isInteger(cond.step) || cond.step < 0 || cond.step >= stepIndex)
+        throw new ProtocolError('Invalid reference to step in a batch condition')
+      return
+    case 'not':
+      return checkCond(cond.cond, stepIndex)
+    case 'and':
+    case 'or':
+      for (const c of cond.conds) checkCond(c, stepIndex)
+      return
+    case 'is_autocommit':
+      throw new ProtocolError(
+        'BatchCond of type `is_autocommit` is only supported in protocol version hrana3 and higher',
+      )
+    default:
+      throw new ProtocolError('BatchCond type not recognized')
+  }
+}
+
+/**
+ * Executes a batch: every step's SQL is read first (one bad step fails the whole request, nothing
+ * runs), then each step runs when its condition holds (no condition: always).
+ */
 export function executeBatch(
   conn: Connection,
   batch: HranaBatch,
   stored: ReadonlyMap<number, string>,
 ): HranaBatchResult {
+  const steps = batch.steps.map((step, i) => {
+    const sql = sqlOf(step.stmt, stored)
+    if (step.condition != null) checkCond(step.condition, i)
+    if ((step.stmt.named_args?.length ?? 0) > 0 && (step.stmt.args?.length ?? 0) > 0)
+      throw statementErrors.argsBoth()
+    analyse(conn, sql)
+    return { ...step, sql }
+  })
   const step_results: (HranaStmtResult | null)[] = []
   const step_errors: (HranaError | null)[] = []
-  for (const step of batch.steps) {
+  for (const step of steps) {
     if (step.condition != null && !holds(step.condition, conn, step_results, step_errors)) {
       step_results.push(null)
       step_errors.push(null)
       continue
     }
     try {
-      step_results.push(executeStmt(conn, step.stmt, stored))
+      step_results.push(runStmt(conn, step.stmt, step.sql))
       step_errors.push(null)
     } catch (err) {
+      if (err instanceof ProtocolError) throw err
       step_results.push(null)
       step_errors.push(toHranaError(err))
     }
@@ -222,9 +323,31 @@ export function executeBatch(
   return { step_results, step_errors }
 }
 
-/** Runs several statements separated by semicolons, without parameters or results. */
+/**
+ * Runs several statements separated by semicolons, without parameters or results: all are read
+ * first (a syntax error or an unsupported statement anywhere runs none), then each runs while the
+ * previous succeeded; the first error is the request's.
+ */
 export function executeSequence(conn: Connection, sql: string): void {
-  conn.db.exec(sql)
+  const statements = splitStatements(sql)
+  for (const stmt of statements) {
+    checkSyntax(conn, stmt)
+    if (isUnsupported(stmt)) throw statementErrors.parse(`unsupported statement: ${sql}`)
+  }
+  for (const stmt of statements) {
+    let prepared: Prepared
+    try {
+      prepared = conn.prepare(stmt.text)
+    } catch (err) {
+      throw fromSqlite(err, stmt.text, true)
+    }
+    try {
+      if (prepared.reader) prepared.all([])
+      else prepared.run([])
+    } catch (err) {
+      throw fromSqlite(err, stmt.text, false)
+    }
+  }
 }
 
 /** Parameter names of a statement, scanned outside literals and comments (`null` for `?`). */
@@ -250,7 +373,12 @@ function paramNames(sql: string): (string | null)[] {
 
 /** Describes a statement without running it. `is_readonly` is judged from its leading keyword. */
 export function describe(conn: Connection, sql: string): HranaDescribeResult {
-  const prepared = conn.prepare(sql)
+  let prepared: Prepared
+  try {
+    prepared = conn.prepare(sql)
+  } catch (err) {
+    throw fromSqlite(err, sql, true)
+  }
   const cols = prepared.reader
     ? prepared.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }))
     : []

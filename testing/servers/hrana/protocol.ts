@@ -52,7 +52,7 @@ export interface PipelineRequestBody {
   requests: HranaRequest[]
 }
 
-/** An error as Hrana reports it; `code` is an SQLite extended code name or a protocol code. */
+/** An error as Hrana reports it; `code` is a primary SQLite code name (rusqlite's) or one of sqld's. */
 export interface HranaError {
   message: string
   code?: string
@@ -98,15 +98,4 @@ export interface PipelineResponseBody {
   baton: string | null
   base_url: string | null
   results: HranaStreamResult[]
-}
-
-/** A protocol-level failure answered with an HTTP status and a JSON error body. */
-export class HranaProtocolError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly code: string,
-  ) {
-    super(message)
-  }
 }

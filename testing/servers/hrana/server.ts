@@ -1,8 +1,22 @@
 /**
  * A Hrana 2 over HTTP server in front of a libSQL database file, faithful to what
- * `@libsql/client`'s http transport sends and expects. One SQLite connection per baton stream
- * (a transaction spans requests), baton rotation and expiry, request counting (version probes
- * excluded) and fault injection. Node only.
+ * `@libsql/client`'s http transport sends and to what libsql-server (sqld, Turso) answers. One
+ * SQLite connection per baton stream (a transaction spans requests), baton rotation and expiry,
+ * request counting (version probes excluded) and fault injection. Node only.
+ *
+ * As strict as sqld (read from `libsql-server/src/hrana/`, `query_analysis.rs`):
+ * - `execute` and each `batch` step take exactly one statement: `SQL_MANY_STATEMENTS`,
+ *   `SQL_NO_STATEMENT`, `SQL_PARSE_ERROR` (syntax, or a statement sqld does not support: temporary
+ *   tables/views/triggers, VACUUM, ANALYZE, PRAGMAs outside its list); one bad step fails the whole
+ *   batch before any step runs. `sequence` (`executeMultiple`) takes many statements.
+ * - SQLite errors carry the primary code as rusqlite names it (`SQLITE_CONSTRAINT`; plain
+ *   SQLITE_ERROR is `SQLITE_UNKNOWN`), the message prefixed `SQLite error: `; compile errors
+ *   SQLite locates are `SQL_INPUT_ERROR`; arguments are checked (`ARGS_INVALID`).
+ * - Protocol errors (unknown `sql_id`, bad or reused baton, Hrana 3 requests such as
+ *   `get_autocommit`, a request after `close`) fail the HTTP request with 400 text/plain and drop
+ *   the stream; an expired stream is HTTP 500 `STREAM_EXPIRED`; at most 50 stored SQL texts of
+ *   5000 bytes per stream; `affected_row_count` only for INSERT/UPDATE/DELETE and
+ *   `last_insert_rowid` only for INSERT.
  * @module
  */
 import { randomBytes } from 'node:crypto'
@@ -12,6 +26,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'libsql'
 import { listenOnLoopback } from '../listen.js'
+import { ProtocolError, StatementError, StreamExpiredError } from './errors.js'
 import {
   Connection,
   describe,
@@ -21,13 +36,12 @@ import {
   sqlOf,
   toHranaError,
 } from './execute.js'
-import {
-  HranaProtocolError,
-  type HranaRequest,
-  type HranaResponse,
-  type HranaStreamResult,
-  type PipelineRequestBody,
-  type PipelineResponseBody,
+import type {
+  HranaRequest,
+  HranaResponse,
+  HranaStreamResult,
+  PipelineRequestBody,
+  PipelineResponseBody,
 } from './protocol.js'
 
 /** Options of {@link startHranaServer}. */
@@ -75,7 +89,13 @@ interface Stream {
   readonly sqls: Map<number, string>
   baton: string
   timer: NodeJS.Timeout | undefined
+  /** A `close` request ran: later requests that need the database are protocol errors. */
+  closed: boolean
 }
+
+/** sqld stores at most 50 SQL texts per stream, each at most 5000 bytes (`hrana/http/request.rs`). */
+const maxStoredSql = 50
+const maxStoredSqlBytes = 5000
 
 const probePaths = new Set(['/v2', '/v3', '/v3-protobuf', '/health', '/version'])
 
@@ -86,6 +106,8 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
   const streamTimeoutMs = options.streamTimeoutMs ?? 10_000
   const streams = new Map<string, Stream>()
   const expired = new Set<string>()
+  /** Batons already spent, by the stream that issued them (to tell a reused baton from a bad one). */
+  const spent = new Map<string, Stream>()
   const idle: Connection[] = []
   let requests = 0
   let faults: (HranaFault | undefined)[] = []
@@ -120,8 +142,12 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     stream.timer.unref()
   }
 
+  /** A request that needs the stream's database, after `close` in the same pipeline: a protocol error. */
+  const needsDb = new Set(['execute', 'batch', 'sequence', 'describe', 'get_autocommit'])
+
   const runRequest = (stream: Stream, req: HranaRequest): HranaResponse => {
-    switch (req.type) {
+    if (stream.closed && needsDb.has(req?.type)) throw new ProtocolError('Stream for this baton was closed')
+    switch (req?.type) {
       case 'execute':
         return { type: 'execute', result: executeStmt(stream.conn, req.stmt, stream.sqls) }
       case 'batch':
@@ -131,63 +157,79 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
         return { type: 'sequence' }
       case 'describe':
         return { type: 'describe', result: describe(stream.conn, sqlOf(req, stream.sqls)) }
-      case 'store_sql':
-        if (stream.sqls.has(req.sql_id))
-          throw new HranaProtocolError(400, `SQL text ${req.sql_id} is already stored`, 'SQL_ID_TAKEN')
+      case 'store_sql': {
+        if (stream.sqls.has(req.sql_id)) throw new ProtocolError(`SQL text ${req.sql_id} already exists`)
+        if (stream.sqls.size >= maxStoredSql)
+          throw new StatementError(
+            'SQL_STORE_TOO_MANY',
+            `The server already stores ${stream.sqls.size} SQL texts, it cannot store more`,
+          )
+        const size = Buffer.byteLength(req.sql ?? '')
+        if (size > maxStoredSqlBytes)
+          throw new StatementError(
+            'SQL_STORE_TOO_LARGE',
+            `The statement is too large to be stored: ${size} B/${maxStoredSqlBytes} B`,
+          )
         stream.sqls.set(req.sql_id, req.sql)
         return { type: 'store_sql' }
+      }
       case 'close_sql':
         stream.sqls.delete(req.sql_id)
         return { type: 'close_sql' }
       case 'get_autocommit':
-        return { type: 'get_autocommit', is_autocommit: !stream.conn.inTransaction }
+        // Hrana 3 only; @libsql/client speaks Hrana 2 over HTTP
+        throw new ProtocolError(
+          'The `get_autocommit` request is only supported in protocol version hrana3 and higher',
+        )
       case 'close':
+        stream.closed = true
         return { type: 'close' }
       default:
-        throw new HranaProtocolError(
-          400,
-          `Unknown request type ${JSON.stringify((req as { type: unknown }).type)}`,
-          'PROTO_ERROR',
-        )
+        throw new ProtocolError('Cannot deserialize client message from JSON: unknown request type')
     }
+  }
+
+  /** The stream a baton names (a new one without a baton); the baton is spent either way. */
+  const acquireStream = (baton: string | null | undefined): Stream => {
+    if (baton == null) return { conn: acquire(), sqls: new Map(), baton: '', timer: undefined, closed: false }
+    const found = streams.get(baton)
+    if (found === undefined) {
+      if (expired.has(baton)) throw new StreamExpiredError()
+      const holder = spent.get(baton)
+      if (holder !== undefined && streams.get(holder.baton) === holder)
+        throw new ProtocolError('Received a baton that has already been used')
+      throw new ProtocolError('Received an invalid baton')
+    }
+    streams.delete(found.baton)
+    if (spent.size > 10_000) spent.clear()
+    spent.set(found.baton, found)
+    if (found.timer !== undefined) clearTimeout(found.timer)
+    return found
   }
 
   const pipeline = (body: PipelineRequestBody): PipelineResponseBody => {
     if (body === null || typeof body !== 'object' || !Array.isArray(body.requests))
-      throw new HranaProtocolError(400, 'The body must be {baton, requests: [...]}', 'PROTO_ERROR')
-    let stream: Stream
-    if (body.baton != null) {
-      const found = streams.get(body.baton)
-      if (found === undefined) {
-        throw expired.has(body.baton)
-          ? new HranaProtocolError(400, 'The stream has expired due to inactivity', 'STREAM_EXPIRED')
-          : new HranaProtocolError(400, 'The baton is invalid (unknown, reused or closed)', 'BATON_INVALID')
-      }
-      stream = found
-      streams.delete(found.baton)
-      if (stream.timer !== undefined) clearTimeout(stream.timer)
-    } else {
-      stream = { conn: acquire(), sqls: new Map(), baton: '', timer: undefined }
-    }
-    let closed = false
+      throw new ProtocolError('Cannot deserialize client message from JSON: missing field `requests`')
+    const stream = acquireStream(body.baton)
     const results: HranaStreamResult[] = []
     for (const req of body.requests) {
-      if (closed) {
-        results.push({ type: 'error', error: { message: 'The stream is closed', code: 'STREAM_CLOSED' } })
-        continue
-      }
       try {
         results.push({ type: 'ok', response: runRequest(stream, req) })
       } catch (err) {
+        if (!(err instanceof StatementError)) {
+          // a protocol error fails the whole HTTP request and drops the stream (sqld's guard is
+          // never released): its transaction rolls back
+          endStream(stream, false)
+          throw err
+        }
         results.push({ type: 'error', error: toHranaError(err) })
       }
-      if (req.type === 'close') closed = true
     }
-    if (closed) {
+    if (stream.closed) {
       endStream(stream, false)
       return { baton: null, base_url: null, results }
     }
-    stream.baton = randomBytes(18).toString('base64url')
+    stream.baton = randomBytes(48).toString('base64')
     streams.set(stream.baton, stream)
     armTimer(stream)
     return { baton: stream.baton, base_url: null, results }
@@ -199,14 +241,23 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
     res.end(text)
   }
+  const sendText = (res: ServerResponse, status: number, text: string): void => {
+    res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) })
+    res.end(text)
+  }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/'
     if (req.method === 'GET' && probePaths.has(path)) {
       req.resume()
-      // hrana-client probes `GET /v3-protobuf` (and `/v3`) for protocol 3; answering 404 makes it use v2
-      res.writeHead(path === '/v2' || path === '/health' ? 200 : 404, { 'content-type': 'text/plain' })
-      res.end(path === '/v2' || path === '/health' ? 'ok' : 'not found')
+      // @libsql/client speaks Hrana 2 over HTTP and does not probe; a Hrana 3 client probing
+      // `GET /v3-protobuf` or `/v3` gets 404 and falls back to v2 (this server has no v3)
+      const ok = path === '/v2' || path === '/health'
+      sendText(
+        res,
+        ok ? 200 : 404,
+        path === '/v2' ? 'Hello, this is HTTP API v2 (Hrana over HTTP)' : ok ? 'ok' : 'not found',
+      )
       return
     }
     requests++
@@ -224,19 +275,27 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     }
     if (fault === 'stall') return
     if (options.authToken !== undefined && req.headers.authorization !== `Bearer ${options.authToken}`) {
-      sendJson(res, 401, { message: 'Authentication failed: missing or wrong token', code: 'UNAUTHORIZED' })
+      // sqld: `{"error": "Unauthorized: `...`"}` (no `message`: the client reports HTTP 401)
+      const why =
+        req.headers.authorization === undefined
+          ? 'Authentication is required but no JWT was specified'
+          : 'The JWT is invalid'
+      sendJson(res, 401, { error: `Unauthorized: \`${why}\`` })
       return
     }
     if (req.method !== 'POST' || path !== '/v2/pipeline') {
-      res.writeHead(404, { 'content-type': 'text/plain' })
-      res.end(`Not found: ${req.method} ${path} (this server speaks Hrana 2 over HTTP: POST /v2/pipeline)`)
+      sendText(
+        res,
+        404,
+        `Not found: ${req.method} ${path} (this server speaks Hrana 2 over HTTP: POST /v2/pipeline)`,
+      )
       return
     }
     let body: PipelineRequestBody
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as PipelineRequestBody
-    } catch {
-      sendJson(res, 400, { message: 'The body is not valid JSON', code: 'PROTO_ERROR' })
+    } catch (err) {
+      sendText(res, 400, `Cannot deserialize client message from JSON: ${(err as Error).message}`)
       return
     }
     try {
@@ -244,15 +303,16 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
       if (fault === 'drop-after-query') req.socket.destroy()
       else sendJson(res, 200, reply)
     } catch (err) {
-      if (err instanceof HranaProtocolError)
-        sendJson(res, err.status, { message: err.message, code: err.code })
-      else sendJson(res, 500, toHranaError(err))
+      if (err instanceof StreamExpiredError) sendJson(res, 500, { message: err.message, code: err.code })
+      else if (err instanceof ProtocolError) sendText(res, err.status, err.message)
+      else sendText(res, 500, `Internal Error: \`${(err as Error)?.message ?? String(err)}\``)
     }
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
-      if (!res.headersSent) sendJson(res, 500, toHranaError(err))
+      if (!res.headersSent)
+        sendText(res, 500, `Internal Error: \`${(err as Error)?.message ?? String(err)}\``)
       else res.destroy()
     })
   })
