@@ -1,11 +1,14 @@
 /**
  * testing/servers/neon-http as users meet it: the official `neon()` driver in its default modes
  * (object rows, the driver's own type parsing, tagged templates, `transaction()`), and the
- * protocol seen with plain fetch (headers, reply shapes, error bodies, counting).
+ * protocol seen with plain fetch (headers, reply shapes, error bodies, counting), held to what
+ * Neon's proxy does: every error field key, echoed batch headers, JSON parameters of any type,
+ * typed JSON without `Neon-Raw-Text-Output`, no session state across requests.
  */
 import { neon, neonConfig } from '@neondatabase/serverless'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { type NeonHttpServer, startNeonHttpServer } from '../../testing/servers/neon-http/index.js'
+import { errorFields } from '../../testing/servers/neon-http/protocol.js'
 import { openPostgres, type TestDatabase } from '../support/databases.js'
 
 let server: NeonHttpServer
@@ -100,7 +103,7 @@ describe('neon-http server protocol', () => {
     ])
   })
 
-  it('answers {queries} with {results} and applies the batch headers', async () => {
+  it('answers {queries} with {results}, applies the batch headers and echoes them', async () => {
     const res = await post(
       {
         queries: [
@@ -116,6 +119,15 @@ describe('neon-http server protocol', () => {
     )
     const body = await res.json()
     expect(body.results.map((r: { rows: string[][] }) => r.rows[0]?.[0])).toEqual(['repeatable read', 'on'])
+    expect(res.headers.get('neon-batch-isolation-level')).toBe('RepeatableRead')
+    expect(res.headers.get('neon-batch-read-only')).toBe('true')
+    expect(res.headers.has('neon-batch-deferrable')).toBe(false)
+    // a single query echoes nothing; an isolation level spelled otherwise is refused
+    const single = await post({ query: 'SELECT 1', params: [] }, { 'Neon-Batch-Read-Only': 'true' })
+    expect(single.headers.has('neon-batch-read-only')).toBe(false)
+    const bad = await post({ queries: [] }, { 'Neon-Batch-Isolation-Level': 'repeatable read' })
+    expect(bad.status).toBe(400)
+    expect((await bad.json()).message).toBe('invalid isolation level')
   })
 
   it('returns objects when Neon-Array-Mode is not true', async () => {
@@ -123,17 +135,138 @@ describe('neon-http server protocol', () => {
     expect(await res.json()).toMatchObject({ rows: [{ a: '1', b: 'b' }], rowAsArray: false })
   })
 
-  it('answers errors with HTTP 400 and pg error fields', async () => {
+  it('answers errors with HTTP 400 and every PostgreSQL field key, null when absent', async () => {
     const res = await post({ query: 'SELECT 1/0', params: [] })
     expect(res.status).toBe(400)
-    expect(await res.json()).toMatchObject({ message: 'division by zero', code: '22012', severity: 'ERROR' })
+    const body = await res.json()
+    expect(Object.keys(body)).toEqual(['message', ...errorFields])
+    expect(body).toMatchObject({
+      message: 'division by zero',
+      code: '22012',
+      severity: 'ERROR',
+      detail: null,
+    })
     const missing = await fetch(server.endpoint, { method: 'POST', body: '{"query":"SELECT 1"}' })
     expect(missing.status).toBe(400)
-    expect((await missing.json()).message).toMatch(/Neon-Connection-String/)
-    const bad = await post({ query: 'SELECT 1', params: [] }, { 'Neon-Connection-String': 'mysql://x@y/z' })
-    expect(bad.status).toBe(400)
+    const request = await missing.json()
+    expect(request.message).toBe('invalid header: neon-connection-string')
+    expect(Object.keys(request)).toEqual(['message', ...errorFields])
+    expect(errorFields.every((f) => request[f] === null)).toBe(true)
+    const bad = await post({ query: 'SELECT 1', params: [] }, { 'Neon-Connection-String': 'mysql://x:y@h/z' })
+    expect((await bad.json()).message).toBe('incorrect scheme')
+    const noPassword = await post(
+      { query: 'SELECT 1', params: [] },
+      { 'Neon-Connection-String': 'postgresql://postgres@ep-test.localtest.me/test' },
+    )
+    expect(noPassword.status).toBe(400)
+    expect((await noPassword.json()).message).toBe('missing authentication credentials: required password')
     const junk = await post('not json', {})
     expect(junk.status).toBe(400)
+    expect((await junk.json()).message).toMatch(/^could not parse the HTTP request body/)
+  })
+
+  it('answers an unknown database with HTTP 400 and 3D000, which neon() throws with its code', async () => {
+    const other = url.replace('/test?', '/no_such_db_h2?')
+    const res = await post({ query: 'SELECT 1', params: [] }, { 'Neon-Connection-String': other })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toMatchObject({
+      code: '3D000',
+      message: 'database "no_such_db_h2" does not exist',
+    })
+    await expect(neon(other)`SELECT 1`).rejects.toMatchObject({ name: 'NeonDbError', code: '3D000' })
+  })
+
+  it("answers an unknown role as the proxy's own login failure: HTTP 400 without a code", async () => {
+    const stranger = url.replace('postgres:pw@', 'h2_no_such_role:pw@')
+    const err = await neon(stranger)`SELECT 1`.then(
+      () => undefined,
+      (e: unknown) => e as { name: string; code?: string; message: string },
+    )
+    expect(err).toMatchObject({
+      name: 'NeonDbError',
+      message: "password authentication failed for user 'h2_no_such_role'",
+    })
+    expect(err?.code).toBeUndefined()
+  })
+
+  it('takes non-string JSON parameters as the proxy converts them', async () => {
+    const res = await post({
+      query: 'SELECT $1::int + 1, $2::bool, $3::jsonb, $4::int[], $5::text[], $6::text, $7::text',
+      params: [41, true, { a: [1, 'x'] }, [1, null, 3], ['a"b', 'NULL', null, 'c\\d'], 1.5, null],
+    })
+    expect(res.status).toBe(200)
+    expect((await res.json()).rows).toEqual([
+      ['42', 't', '{"a": [1, "x"]}', '{1,NULL,3}', '{"a\\"b","NULL",NULL,"c\\\\d"}', '1.5', null],
+    ])
+  })
+
+  it('serves typed JSON when Neon-Raw-Text-Output is absent, and text when it is true', async () => {
+    const query = {
+      query: `SELECT 1::int4 AS i, 2::int8 AS b, 1.5::float8 AS f, 'NaN'::float8 AS n, true AS t,
+        '{"x": [1]}'::jsonb AS j, ARRAY[1, 2] AS a, ARRAY['x y', NULL, 'q"'] AS s, 1.50::numeric AS d,
+        ARRAY[[true], [false]] AS m, NULL::int AS z`,
+      params: [],
+      arrayMode: false,
+    }
+    const typed = await fetch(server.endpoint, {
+      method: 'POST',
+      body: JSON.stringify(query),
+      headers: { 'Neon-Connection-String': url, 'Neon-Array-Mode': 'true' },
+    })
+    const body = await typed.json()
+    // arrayMode in the query wins over the header
+    expect(body.rowAsArray).toBe(false)
+    expect(body.rows).toEqual([
+      {
+        i: 1,
+        b: '2',
+        f: 1.5,
+        n: 'NaN',
+        t: true,
+        j: { x: [1] },
+        a: [1, 2],
+        s: ['x y', null, 'q"'],
+        d: '1.50',
+        m: [[true], [false]],
+        z: null,
+      },
+    ])
+    const raw = await (await post(query)).json()
+    expect(raw.rows[0]).toMatchObject({ i: '1', t: 't', a: '{1,2}', j: '{"x": [1]}' })
+  })
+
+  it("fails an empty int[] in typed JSON with HTTP 500, as the proxy's array parser does", async () => {
+    const res = await fetch(server.endpoint, {
+      method: 'POST',
+      body: JSON.stringify({ query: "SELECT '{}'::int[] AS e, '{}'::text[] AS t", params: [] }),
+      headers: { 'Neon-Connection-String': url },
+    })
+    expect(res.status).toBe(500)
+    expect((await res.json()).message).toBe('could not parse postgres response')
+  })
+
+  it('resets session state before a connection serves the next request', async () => {
+    const one = await startNeonHttpServer({ poolSize: 1 })
+    try {
+      const send = (query: string) =>
+        fetch(one.endpoint, {
+          method: 'POST',
+          body: JSON.stringify({ query, params: [] }),
+          headers: {
+            'Neon-Connection-String': url,
+            'Neon-Raw-Text-Output': 'true',
+            'Neon-Array-Mode': 'true',
+          },
+        }).then((r) => r.json())
+      const pid = (await send('SELECT pg_backend_pid()')).rows[0][0]
+      await send("SET statement_timeout = '1234s'")
+      await send('CREATE TEMP TABLE scratch (x int)')
+      expect((await send('SELECT pg_backend_pid()')).rows[0][0]).toBe(pid)
+      expect((await send('SHOW statement_timeout')).rows[0][0]).not.toBe('1234s')
+      expect((await send("SELECT to_regclass('pg_temp.scratch')")).rows[0][0]).toBeNull()
+    } finally {
+      await one.close()
+    }
   })
 
   it('counts POST /sql only (not CORS preflights or other paths)', async () => {

@@ -57,6 +57,22 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
       return config.createSecondEngine
         ? undefined
         : `${n} needs no second engine to see locks (the server reports them)`
+    case 'refusedConnection':
+      return config.unreachable === 'refused'
+        ? undefined
+        : `${n} has no port to refuse (${config.unreachable ?? 'no unreachable engine'})`
+    case 'unrefusedUnreachable':
+      return config.unreachable === 'lost' || config.unreachable === 'no-file'
+        ? undefined
+        : `${n}'s unreachable remote is ${config.unreachable ?? 'not given'}`
+    case 'wrongCredentials':
+      return config.wrongCredentials
+        ? undefined
+        : `${n} has no login to refuse (an embedded file, a binding, or a local server that trusts every login)`
+    case 'rowLocks':
+      return caps.dialect === 'sqlite'
+        ? `${n} speaks sqlite: one writer, no row locks to deadlock on`
+        : undefined
   }
 }
 
@@ -106,6 +122,14 @@ function label(req: Requirement): string {
       return 'stalled requests'
     case 'secondEngine':
       return 'a second engine'
+    case 'refusedConnection':
+      return 'a refused connection'
+    case 'unrefusedUnreachable':
+      return 'a lost connection or a missing file'
+    case 'wrongCredentials':
+      return 'a login to refuse'
+    case 'rowLocks':
+      return 'row locks'
     default:
       return req
   }

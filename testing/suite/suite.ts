@@ -13,6 +13,7 @@ import { ormSessionTopic } from './orm-session.js'
 import { ormShapesTopic } from './orm-shapes.js'
 import { ormWritesTopic } from './orm-writes.js'
 import { closingTopic, concurrencyTopic } from './reliability.js'
+import { errorCases } from './reliability-errors.js'
 import { faultsTopic, timeoutsTopic } from './reliability-faults.js'
 import { fkCycleCases } from './reliability-fk-cycle.js'
 import { valuePolicyCases } from './reliability-values.js'
@@ -74,6 +75,7 @@ const reliabilityTopics: readonly (readonly [string, (topic: Topic) => void])[] 
   ['faults at each request of a commit', faultsTopic],
   ['timeouts', timeoutsTopic],
   ['foreign-key cycles', fkCycleCases],
+  ['errors from the real remotes', errorCases],
   ['one value policy', valuePolicyCases],
 ]
 

@@ -46,6 +46,11 @@ export interface TestApi {
   beforeAll(fn: HookFn, timeout?: number): void
   afterAll(fn: HookFn, timeout?: number): void
   beforeEach?(fn: HookFn, timeout?: number): void
+  /**
+   * The runtime's own printing of a value as `console.log` shows it, and in full (Node's
+   * `util.inspect(v, { depth: Infinity, showHidden: true })`), for the no-secret-in-output cases.
+   */
+  inspect?(value: unknown, deep: boolean): string
 }
 
 /** One adapter configuration under test. */
@@ -67,6 +72,21 @@ export interface ConformanceConfig {
    * that a transport failure is an OperationalError and leaks no secret. Optional.
    */
   createUnreachableEngine?(): Promise<AsyncEngine>
+  /**
+   * What the unreachable engine meets: a closed port (`'refused'`: provably nothing sent), a
+   * connection lost with no answer (`'lost'`), or a local file that cannot be opened (`'no-file'`).
+   */
+  readonly unreachable?: 'refused' | 'lost' | 'no-file'
+  /**
+   * An engine whose login the remote refuses (a wrong token or password, an unknown user),
+   * `secret` the wrong credential (never to appear anywhere), `source` the words the error must
+   * use for where it came from (e.g. "the authToken option of libsql()"). Optional.
+   */
+  readonly wrongCredentials?: {
+    readonly secret: string
+    readonly source: string
+    createEngine(): Promise<AsyncEngine>
+  }
   /**
    * Makes the next request to the remote fail as a lost connection does (the servers' `network`
    * fault; a dropped socket for WebSocket adapters). Optional.
@@ -133,6 +153,14 @@ export type Requirement =
   | 'stalls'
   /** The configuration opens a second engine on the same database. */
   | 'secondEngine'
+  /** Its unreachable engine meets a closed port (`config.unreachable === 'refused'`). */
+  | 'refusedConnection'
+  /** Its unreachable engine loses the connection or cannot open a file (not a closed port). */
+  | 'unrefusedUnreachable'
+  /** The remote checks a login (`config.wrongCredentials`). */
+  | 'wrongCredentials'
+  /** Row locks held by concurrent transactions (PostgreSQL, MySQL; SQLite has one writer). */
+  | 'rowLocks'
 
 /** Options of one case. */
 export interface CaseOptions {

@@ -8,8 +8,8 @@
  * const sql = neon('postgresql://postgres:pw@db.local/test?options=-c%20search_path%3Dapp')
  * ```
  * The connection string's user and database are used (its host is replaced by the server's
- * PostgreSQL, its password ignored unless `usePassword`); an `options` parameter such as
- * `-c search_path=app` reaches PostgreSQL's startup packet.
+ * PostgreSQL; a password is required, as by Neon, but checked only with `usePassword`); an
+ * `options` parameter such as `-c search_path=app` reaches PostgreSQL's startup packet.
  * @module
  */
 export {

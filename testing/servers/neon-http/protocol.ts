@@ -1,57 +1,31 @@
 /**
- * Neon's HTTP `/sql` protocol as `@neondatabase/serverless` 1.2 speaks it: request headers and
- * bodies, reply shapes, and how a `Neon-Connection-String` and the batch headers are read.
+ * Neon's HTTP `/sql` protocol as `@neondatabase/serverless` 1.2 speaks it and Neon's proxy answers
+ * it (read from `proxy/src/serverless/sql_over_http.rs` and `http_util.rs`): request headers and
+ * bodies, reply shapes, error bodies, and how a `Neon-Connection-String` and the batch headers
+ * are read.
  * @module
  */
 import type { DatabaseError, FieldDef, QueryResult } from 'pg'
+import { jsonParamToText, valueJson } from './json.js'
 
-/** One query of a request: SQL with `$n` placeholders and its parameters (text, or null). */
-export interface NeonQuery {
-  readonly query: string
-  readonly params?: readonly unknown[]
-}
-
-/** The body of `POST /sql`: one query, or `{queries}` for `transaction([...])`. */
-export type NeonRequestBody = NeonQuery | { readonly queries: readonly NeonQuery[] }
-
-/** A field as node-postgres describes it (Neon forwards the RowDescription). */
-export interface NeonField {
-  readonly name: string
-  readonly tableID: number
-  readonly columnID: number
-  readonly dataTypeID: number
-  readonly dataTypeSize: number
-  readonly dataTypeModifier: number
-  readonly format: string
-}
-
-/** The reply to one query. Rows hold PostgreSQL text output (or null). */
-export interface NeonQueryResult {
-  readonly command: string
-  readonly fields: readonly NeonField[]
-  readonly rowCount: number | null
-  readonly rows: readonly (readonly (string | null)[])[] | readonly Record<string, string | null>[]
-  readonly rowAsArray: boolean
-}
-
-/** A request error the client reads as a `NeonDbError` (HTTP 400). */
+/** A request error the client reads as a `NeonDbError` (HTTP 400, every field null). */
 export class NeonRequestError extends Error {
   override name = 'NeonRequestError'
 }
 
-/** pg's error fields that Neon copies into a 400 reply (the driver reads the same list). */
+/** The keys of every error body after `message`, in the proxy's order (`sql_over_http.rs`). */
 export const errorFields = [
-  'severity',
   'code',
   'detail',
   'hint',
   'position',
   'internalPosition',
   'internalQuery',
+  'severity',
   'where',
-  'schema',
   'table',
   'column',
+  'schema',
   'dataType',
   'constraint',
   'file',
@@ -59,11 +33,14 @@ export const errorFields = [
   'routine',
 ] as const
 
-/** The JSON body of a 400 reply for a database error. */
-export function errorBody(err: DatabaseError | NeonRequestError): Record<string, string> {
-  const out: Record<string, string> = { message: err.message }
+/**
+ * The JSON body of an error reply: `message` and every PostgreSQL field key, null when absent
+ * (a request error has them all null).
+ */
+export function errorBody(err: DatabaseError | Error, message = err.message): Record<string, string | null> {
+  const out: Record<string, string | null> = { message }
   const source = err as unknown as Record<string, unknown>
-  for (const f of errorFields) if (typeof source[f] === 'string') out[f] = source[f] as string
+  for (const f of errorFields) out[f] = typeof source[f] === 'string' ? (source[f] as string) : null
   return out
 }
 
@@ -77,22 +54,29 @@ export interface ConnectionTarget {
   readonly applicationName: string | undefined
 }
 
-/** Reads a `postgres://` / `postgresql://` connection string as the Neon proxy does. */
+/**
+ * Reads a `postgres://` / `postgresql://` connection string as the proxy does (`http_util.rs`):
+ * a user and a password are required (no `Authorization` JWT here), the database is the first
+ * path segment; the errors are worded as the proxy words them.
+ */
 export function parseConnectionString(value: string | undefined): ConnectionTarget {
   if (value === undefined || value === '')
-    throw new NeonRequestError('Missing Neon-Connection-String header (the connection string)')
+    throw new NeonRequestError('invalid header: neon-connection-string')
+  const colon = value.indexOf(':')
+  const scheme = value.slice(0, colon)
   let url: URL
   try {
-    const scheme = value.slice(0, value.indexOf(':') + 1)
-    if (scheme !== 'postgres:' && scheme !== 'postgresql:') throw new Error('scheme')
-    url = new URL(`http:${value.slice(scheme.length)}`)
-  } catch {
-    throw new NeonRequestError('Neon-Connection-String is not a valid postgres:// or postgresql:// URL')
+    url = new URL(`http:${value.slice(colon + 1)}`)
+    if (colon < 0) throw new Error('relative URL without a base')
+  } catch (err) {
+    throw new NeonRequestError(`invalid connection string: ${(err as Error).message}`)
   }
+  if (scheme !== 'postgres' && scheme !== 'postgresql') throw new NeonRequestError('incorrect scheme')
+  const database = decodeURIComponent(url.pathname.replace(/^\//, '').split('/')[0] ?? '')
   const user = decodeURIComponent(url.username)
-  const database = decodeURIComponent(url.pathname.replace(/^\//, ''))
-  if (user === '' || database === '')
-    throw new NeonRequestError('Neon-Connection-String lacks a user or a database name')
+  if (user === '') throw new NeonRequestError('missing username')
+  if (url.password === '') throw new NeonRequestError('missing authentication credentials: required password')
+  if (database === '') throw new NeonRequestError('missing database name')
   return {
     user,
     password: decodeURIComponent(url.password),
@@ -102,71 +86,100 @@ export function parseConnectionString(value: string | undefined): ConnectionTarg
   }
 }
 
+/** `Neon-Batch-Isolation-Level` values the proxy accepts, exactly as spelled. */
 const isolationLevels: Record<string, string> = {
-  readuncommitted: 'READ UNCOMMITTED',
-  readcommitted: 'READ COMMITTED',
-  repeatableread: 'REPEATABLE READ',
-  serializable: 'SERIALIZABLE',
+  ReadUncommitted: 'READ UNCOMMITTED',
+  ReadCommitted: 'READ COMMITTED',
+  RepeatableRead: 'REPEATABLE READ',
+  Serializable: 'SERIALIZABLE',
 }
 
-/** The BEGIN statement for `Neon-Batch-Isolation-Level` / `-Read-Only` / `-Deferrable`. */
-export function beginStatement(headers: Record<string, string | string[] | undefined>): string {
+/** The request headers the proxy reads; a flag is on only when its value is exactly `true`. */
+export interface NeonHeaders {
+  readonly rawTextOutput: boolean
+  readonly arrayMode: boolean
+  /** The `Neon-Batch-Isolation-Level` value as sent (validated), if any. */
+  readonly isolation: string | undefined
+  readonly readOnly: boolean
+  readonly deferrable: boolean
+}
+
+/** Reads the headers as the proxy does; an isolation level it does not know is a 400. */
+export function readHeaders(headers: Record<string, string | string[] | undefined>): NeonHeaders {
   const header = (name: string): string | undefined => {
     const v = headers[name]
     return Array.isArray(v) ? v[0] : v
   }
-  const parts: string[] = []
   const isolation = header('neon-batch-isolation-level')
-  if (isolation !== undefined) {
-    const level = isolationLevels[isolation.toLowerCase().replace(/[\s_-]/g, '')]
-    if (level === undefined) throw new NeonRequestError(`Invalid Neon-Batch-Isolation-Level: ${isolation}`)
-    parts.push(`ISOLATION LEVEL ${level}`)
+  if (isolation !== undefined && isolationLevels[isolation] === undefined)
+    throw new NeonRequestError('invalid isolation level')
+  return {
+    rawTextOutput: header('neon-raw-text-output') === 'true',
+    arrayMode: header('neon-array-mode') === 'true',
+    isolation,
+    readOnly: header('neon-batch-read-only') === 'true',
+    deferrable: header('neon-batch-deferrable') === 'true',
   }
-  const flag = (name: string, yes: string, no: string): void => {
-    const v = header(name)?.toLowerCase()
-    if (v === undefined) return
-    if (v !== 'true' && v !== 'false') throw new NeonRequestError(`Invalid ${name}: ${v}`)
-    parts.push(v === 'true' ? yes : no)
-  }
-  flag('neon-batch-read-only', 'READ ONLY', 'READ WRITE')
-  flag('neon-batch-deferrable', 'DEFERRABLE', 'NOT DEFERRABLE')
+}
+
+/** The BEGIN statement of a `{queries}` batch. */
+export function beginStatement(h: NeonHeaders): string {
+  const parts: string[] = []
+  if (h.isolation !== undefined) parts.push(`ISOLATION LEVEL ${isolationLevels[h.isolation]}`)
+  if (h.readOnly) parts.push('READ ONLY')
+  if (h.deferrable) parts.push('DEFERRABLE')
   return parts.length === 0 ? 'BEGIN' : `BEGIN ${parts.join(' ')}`
 }
 
-/** Parameters as PostgreSQL text input: the driver sends strings and nulls already. */
-export function textParams(params: readonly unknown[] | undefined): (string | null)[] {
-  if (params === undefined) return []
-  if (!Array.isArray(params)) throw new NeonRequestError('params must be an array')
-  return params.map((p) =>
-    p === null || p === undefined
-      ? null
-      : typeof p === 'string'
-        ? p
-        : typeof p === 'object'
-          ? JSON.stringify(p)
-          : String(p),
-  )
+/** The headers a successful `{queries}` reply echoes: only those that are set. */
+export function echoedHeaders(h: NeonHeaders): Record<string, string> {
+  return {
+    ...(h.readOnly ? { 'Neon-Batch-Read-Only': 'true' } : {}),
+    ...(h.deferrable ? { 'Neon-Batch-Deferrable': 'true' } : {}),
+    ...(h.isolation === undefined ? {} : { 'Neon-Batch-Isolation-Level': h.isolation }),
+  }
 }
 
-/** Shapes a node-postgres result (rows in array mode, raw text values) as Neon's reply. */
-export function toNeonResult(result: QueryResult<unknown[]>, arrayMode: boolean): NeonQueryResult {
+/** A query of the body, checked as the proxy's JSON decoding checks it. */
+export function readQuery(q: unknown): { query: string; params: (string | null)[]; arrayMode?: boolean } {
+  const bad = (why: string) => new NeonRequestError(`could not parse the HTTP request body: ${why}`)
+  if (q === null || typeof q !== 'object' || Array.isArray(q)) throw bad('expected a query object')
+  const { query, params, arrayMode } = q as Record<string, unknown>
+  if (typeof query !== 'string') throw bad('missing field `query`')
+  if (params !== undefined && !Array.isArray(params)) throw bad('`params` must be an array')
+  if (arrayMode !== undefined && arrayMode !== null && typeof arrayMode !== 'boolean')
+    throw bad('`arrayMode` must be a boolean')
+  return {
+    query,
+    params: (params ?? []).map(jsonParamToText),
+    ...(typeof arrayMode === 'boolean' ? { arrayMode } : {}),
+  }
+}
+
+/**
+ * A node-postgres result (rows in array mode, raw text values) as the proxy's reply, JSON text:
+ * values typed unless `raw`, rows as arrays or objects.
+ */
+export function neonResultJson(
+  result: QueryResult<unknown[]>,
+  arrayMode: boolean,
+  raw: boolean,
+  elements: ReadonlyMap<number, number>,
+): string {
   const fields = result.fields.map((f: FieldDef) => ({
     name: f.name,
+    dataTypeID: f.dataTypeID,
     tableID: f.tableID,
     columnID: f.columnID,
-    dataTypeID: f.dataTypeID,
     dataTypeSize: f.dataTypeSize,
     dataTypeModifier: f.dataTypeModifier,
-    format: f.format,
+    format: 'text',
   }))
-  const rows = result.rows as (string | null)[][]
-  return {
-    command: result.command,
-    fields,
-    rowCount: result.rowCount,
-    rows: arrayMode
-      ? rows
-      : rows.map((r) => Object.fromEntries(fields.map((f, i) => [f.name, r[i] ?? null]))),
-    rowAsArray: arrayMode,
-  }
+  const rows = (result.rows as (string | null)[][]).map((r) => {
+    const values = fields.map((f, i) => valueJson(r[i] ?? null, f.dataTypeID, raw, elements))
+    return arrayMode
+      ? `[${values.join(',')}]`
+      : `{${fields.map((f, i) => `${JSON.stringify(f.name)}:${values[i]}`).join(',')}}`
+  })
+  return `{"rowAsArray":${arrayMode},"fields":${JSON.stringify(fields)},"rows":[${rows.join(',')}],"command":${JSON.stringify(result.command ?? '')},"rowCount":${JSON.stringify(result.rowCount ?? null)}}`
 }

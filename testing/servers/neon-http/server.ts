@@ -1,23 +1,41 @@
 /**
  * A local Neon HTTP `/sql` endpoint in front of a real PostgreSQL, faithful to what the official
- * `neon()` function of `@neondatabase/serverless` 1.2 sends and expects. Values travel as
- * PostgreSQL text output; `transaction([...])` runs BEGIN .. COMMIT on one pooled connection.
- * Counts requests (round trips) and injects faults. Node only.
+ * `neon()` function of `@neondatabase/serverless` 1.2 sends and to what Neon's proxy answers.
+ * `transaction([...])` runs BEGIN .. COMMIT on one pooled connection. Counts requests (round
+ * trips) and injects faults. Node only.
+ *
+ * As strict as the proxy (read from neon's `proxy/src/serverless/sql_over_http.rs`, `json.rs`,
+ * `http_util.rs`, `backend.rs`):
+ * - error bodies carry `message` and every PostgreSQL field key (null when absent); a query's
+ *   error is HTTP 400; PostgreSQL refusing the login is the proxy's own 400 without a code
+ *   (`password authentication failed for user '...'`), an unknown database 400 with `3D000`, any
+ *   other refusal 500; request errors (`invalid header: neon-connection-string`, `incorrect
+ *   scheme`, a connection string without a password) are 400 with every field null;
+ * - `Neon-Raw-Text-Output`, `Neon-Array-Mode`, `Neon-Batch-Read-Only` and `-Deferrable` count only
+ *   when exactly `true`; `Neon-Batch-Isolation-Level` must be `ReadUncommitted`, `ReadCommitted`,
+ *   `RepeatableRead` or `Serializable`; a successful `{queries}` reply echoes the batch headers set;
+ * - parameters may be any JSON (converted as the proxy converts them); without
+ *   `Neon-Raw-Text-Output: true` values come back as typed JSON; a query's `arrayMode` wins over
+ *   the header;
+ * - a connection's session state (settings, temporary tables, prepared statements, advisory
+ *   locks) is reset before it serves another request.
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import pg from 'pg'
 import { listenOnLoopback } from '../listen.js'
+import { JsonConversionError } from './json.js'
 import {
   beginStatement,
   type ConnectionTarget,
+  echoedHeaders,
   errorBody,
-  type NeonQuery,
-  type NeonRequestBody,
+  type NeonHeaders,
   NeonRequestError,
+  neonResultJson,
   parseConnectionString,
-  textParams,
-  toNeonResult,
+  readHeaders,
+  readQuery,
 } from './protocol.js'
 
 /** Options of {@link startNeonHttpServer}. */
@@ -56,6 +74,25 @@ export interface NeonHttpServer {
   /** Makes the next `times` counted requests fail with `kind`. */
   injectFault(kind: NeonHttpFault, times?: number, after?: number): void
   close(): Promise<void>
+}
+
+/** PostgreSQL refused or failed the login (not a query's error). */
+class ConnectError extends Error {
+  constructor(
+    override readonly cause: Error,
+    readonly target: ConnectionTarget,
+  ) {
+    super(cause.message)
+  }
+}
+
+/** What the proxy runs before a pooled connection serves another request (`reset_session_background`). */
+const sessionReset =
+  'ROLLBACK; CLOSE ALL; SET SESSION AUTHORIZATION DEFAULT; RESET ALL; DEALLOCATE ALL; UNLISTEN *; SELECT pg_advisory_unlock_all(); DISCARD TEMP; DISCARD SEQUENCES'
+
+const headerOf = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name]
+  return Array.isArray(v) ? v[0] : v
 }
 
 /** Every type as its text output: no value parsing on the server. */
@@ -103,42 +140,66 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
     return pool
   }
 
-  const run = (client: pg.PoolClient, q: NeonQuery, arrayMode: boolean) => {
-    if (q === null || typeof q !== 'object' || typeof q.query !== 'string')
-      throw new NeonRequestError('Each query must be {query: string, params: [...]}')
-    // extended protocol always, as Neon: a query holding several statements is an error
-    const config = {
-      text: q.query,
-      values: textParams(q.params),
-      rowMode: 'array' as const,
-      queryMode: 'extended',
+  /** Array type OID -> element type OID, read once per pool (for typed JSON output). */
+  const arrayTypes = new Map<pg.Pool, Promise<Map<number, number>>>()
+  const elementsOf = (pool: pg.Pool, client: pg.PoolClient): Promise<Map<number, number>> => {
+    let known = arrayTypes.get(pool)
+    if (known === undefined) {
+      known = client
+        .query<[string, string]>({
+          text: "SELECT oid::int8, typelem::int8 FROM pg_type WHERE typcategory = 'A' AND typelem <> 0",
+          rowMode: 'array',
+        })
+        .then((r) => new Map(r.rows.map(([a, e]) => [Number(a), Number(e)])))
+      known.catch(() => arrayTypes.delete(pool))
+      arrayTypes.set(pool, known)
     }
-    return client.query<unknown[]>(config).then((r) => toNeonResult(r, arrayMode))
+    return known
   }
 
-  const answer = async (req: IncomingMessage, body: NeonRequestBody): Promise<unknown> => {
-    const header = (name: string): string | undefined => {
-      const v = req.headers[name]
-      return Array.isArray(v) ? v[0] : v
+  const run = async (
+    client: pg.PoolClient,
+    q: unknown,
+    h: NeonHeaders,
+    elements: ReadonlyMap<number, number>,
+  ): Promise<string> => {
+    const { query, params, arrayMode } = readQuery(q)
+    // extended protocol always, as Neon: a query holding several statements is an error
+    const config = { text: query, values: params, rowMode: 'array' as const, queryMode: 'extended' }
+    const result = await client.query<unknown[]>(config)
+    return neonResultJson(result, arrayMode ?? h.arrayMode, h.rawTextOutput, elements)
+  }
+
+  /** Connects as the target; PostgreSQL refusing the login is a connection error (see `send`). */
+  const connect = async (target: ConnectionTarget): Promise<[pg.Pool, pg.PoolClient]> => {
+    const pool = poolFor(target)
+    try {
+      return [pool, await pool.connect()]
+    } catch (err) {
+      throw new ConnectError(err as Error, target)
     }
-    const target = parseConnectionString(header('neon-connection-string'))
-    const arrayMode = header('neon-array-mode') === 'true'
-    if (body === null || typeof body !== 'object')
-      throw new NeonRequestError('The body must be a JSON object')
-    const queries = 'queries' in body ? body.queries : undefined
+  }
+
+  /** Answers one request: the reply's JSON text and the headers to echo. */
+  const answer = async (req: IncomingMessage, body: unknown): Promise<[string, Record<string, string>]> => {
+    const target = parseConnectionString(headerOf(req, 'neon-connection-string'))
+    const h = readHeaders(req.headers)
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new NeonRequestError('could not parse the HTTP request body: expected a JSON object')
+    const queries = 'queries' in body ? (body as { queries: unknown }).queries : undefined
     if (queries !== undefined && !Array.isArray(queries))
-      throw new NeonRequestError('queries must be an array')
-    const begin = queries === undefined ? '' : beginStatement(req.headers)
-    const client = await poolFor(target).connect()
+      throw new NeonRequestError('could not parse the HTTP request body: `queries` must be an array')
+    const [pool, client] = await connect(target)
     let broken: Error | undefined
     try {
-      if (queries === undefined) return await run(client, body as NeonQuery, arrayMode)
-      await client.query(begin)
+      const elements = h.rawTextOutput ? new Map<number, number>() : await elementsOf(pool, client)
+      if (queries === undefined) return [await run(client, body, h, elements), {}]
+      await client.query(beginStatement(h))
       try {
-        const results = []
-        for (const q of queries) results.push(await run(client, q, arrayMode))
+        const results: string[] = []
+        for (const q of queries) results.push(await run(client, q, h, elements))
         await client.query('COMMIT')
-        return { results }
+        return [`{"results":[${results.join(',')}]}`, echoedHeaders(h)]
       } catch (err) {
         await client.query('ROLLBACK').catch((e: Error) => (broken = e))
         throw err
@@ -147,13 +208,53 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
       if (!(err instanceof pg.DatabaseError) && !(err instanceof NeonRequestError)) broken = err as Error
       throw err
     } finally {
-      client.release(broken)
+      if (broken !== undefined) client.release(broken)
+      // as the proxy since 2025-07: session state never reaches the next request on this connection
+      else
+        client.query(sessionReset).then(
+          () => client.release(),
+          (e: Error) => client.release(e),
+        )
     }
   }
 
-  const send = (res: ServerResponse, status: number, text: string, type: string): void => {
-    res.writeHead(status, { ...corsHeaders, 'content-type': type, 'content-length': Buffer.byteLength(text) })
+  const send = (res: ServerResponse, status: number, text: string, type: string, extra = {}): void => {
+    res.writeHead(status, {
+      ...corsHeaders,
+      ...extra,
+      'content-type': type,
+      'content-length': Buffer.byteLength(text),
+    })
     res.end(text)
+  }
+
+  /** An error reply as the proxy shapes it: the status, and a JSON body with every field key. */
+  const errorReply = (err: unknown): [number, string] | undefined => {
+    if (err instanceof pg.DatabaseError) return [400, JSON.stringify(errorBody(err))]
+    if (err instanceof NeonRequestError) return [400, JSON.stringify(errorBody(err))]
+    if (err instanceof JsonConversionError)
+      return [500, JSON.stringify(errorBody(err, 'could not parse postgres response'))]
+    if (err instanceof ConnectError) {
+      const cause = err.cause
+      if (cause instanceof pg.DatabaseError) {
+        // the proxy checks the login itself: an unknown role or a wrong password is its own
+        // 400 without a code; an unknown database is a user error (400 with 3D000, since
+        // neon#12603, 2025-07); any other refusal by PostgreSQL is a 500
+        if (cause.code === '28000' || cause.code === '28P01')
+          return [
+            400,
+            JSON.stringify(
+              errorBody(new Error(), `password authentication failed for user '${err.target.user}'`),
+            ),
+          ]
+        return [cause.code === '3D000' ? 400 : 500, JSON.stringify(errorBody(cause))]
+      }
+      return [
+        500,
+        JSON.stringify(errorBody(new Error(), `Couldn't connect to compute node: ${cause.message}`)),
+      ]
+    }
+    return undefined
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -182,32 +283,38 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
       send(res, 500, 'Internal server error (injected fault)', 'text/plain')
       return
     }
-    let body: NeonRequestBody
+    let reply: [string, Record<string, string>]
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as NeonRequestBody
-    } catch {
-      send(res, 400, JSON.stringify({ message: 'The request body is not valid JSON' }), 'application/json')
+      let body: unknown
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+      } catch (err) {
+        throw new NeonRequestError(`could not parse the HTTP request body: ${(err as Error).message}`)
+      }
+      reply = await answer(req, body)
+    } catch (err) {
+      const failed = errorReply(err)
+      if (failed === undefined) throw err
+      if (fault === 'drop-after-query') req.socket.destroy()
+      else send(res, failed[0], failed[1], 'application/json')
       return
     }
-    let reply: string
-    try {
-      reply = JSON.stringify(await answer(req, body))
-    } catch (err) {
-      if (err instanceof pg.DatabaseError || err instanceof NeonRequestError) {
-        if (fault === 'drop-after-query') req.socket.destroy()
-        else send(res, 400, JSON.stringify(errorBody(err)), 'application/json')
-        return
-      }
-      throw err
-    }
     if (fault === 'drop-after-query') req.socket.destroy()
-    else send(res, 200, reply, 'application/json')
+    else send(res, 200, reply[0], 'application/json', reply[1])
   }
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (res.headersSent) res.destroy()
-      else send(res, 500, `Internal server error: ${(err as Error)?.message ?? String(err)}`, 'text/plain')
+      else
+        send(
+          res,
+          500,
+          JSON.stringify(
+            errorBody(new Error(), `Internal server error: ${(err as Error)?.message ?? String(err)}`),
+          ),
+          'application/json',
+        )
     })
   })
   const port = await listenOnLoopback(server, options.port)
