@@ -95,12 +95,30 @@ export function missingDriver(entry: string, err: unknown): InterfaceError {
   )
 }
 
+/**
+ * libSQL's embedded engine (the `libsql` native module 0.5) keeps a connection that hit
+ * SQLITE_BUSY on a write holding the write lock, though it reports no open transaction: its later
+ * writes are never seen by anyone else and every other writer gets SQLITE_BUSY until the
+ * connection closes. Running the unit again on the same client would look like success and
+ * write nothing, so such an error is not retryable; disposing the engine closes the connection.
+ */
+function poisonedByBusy(info: DriverErrorInfo): DriverErrorInfo {
+  if (!/^SQLITE_(BUSY|LOCKED)/.test(info.code ?? '')) return info
+  return {
+    ...info,
+    retryable: false,
+    message: `${info.message} (libSQL's embedded driver keeps this connection holding the write lock after a busy error: dispose the engine before trying again)`,
+  }
+}
+
 /** The adapter with authentication failures named by `source`, and safe to print. */
 function finish(adapter: Adapter, source: string): Adapter {
   const base = adapter.errorInfo.bind(adapter)
+  const embedded = adapter.embedded === true
   adapter.errorInfo = (err: unknown): DriverErrorInfo => {
     const info = base(err)
-    return isAuthFailure(info) ? authFailure(info, source, 'UNAUTHORIZED') : info
+    if (isAuthFailure(info)) return authFailure(info, source, 'UNAUTHORIZED')
+    return embedded ? poisonedByBusy(info) : info
   }
   return sealAdapter(adapter)
 }

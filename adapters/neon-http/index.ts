@@ -139,7 +139,7 @@ function makeAdapter(urlOrSql: string | NeonQueryFunction<any, any>, options: Ne
       ? 'the neon() function given to neonHttp()'
       : options.authToken !== undefined
         ? 'the authToken option of neonHttp()'
-        : 'the password in the URL given to neonHttp()'
+        : 'the user name and password in the URL given to neonHttp()'
   return sealAdapter({
     name: 'neon-http',
     capabilities,
@@ -168,7 +168,7 @@ function makeAdapter(urlOrSql: string | NeonQueryFunction<any, any>, options: Ne
     },
     errorInfo(err: unknown): DriverErrorInfo {
       const info = driverErrorInfo(err, secrets)
-      return isPgAuthFailure(info) ? authFailure(info, source) : info
+      return isPgAuthFailure(info) ? authFailure(info, source, info.code ?? '28P01') : info
     },
     async close(): Promise<void> {
       closed = true

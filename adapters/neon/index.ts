@@ -411,7 +411,7 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
       },
       errorInfo(err: unknown): DriverErrorInfo {
         const info = neonErrorInfo(err, secrets)
-        return isPgAuthFailure(info) ? authFailure(info, credentialSource) : info
+        return isPgAuthFailure(info) ? authFailure(info, credentialSource, info.code ?? '28P01') : info
       },
       async scoped<R>(fn: (adapter: NeonAdapter) => R | Promise<R>, opts?: ScopeOptions): Promise<R> {
         const outer = fixed ?? currentScope()
@@ -439,7 +439,7 @@ export function neon(urlOrPool: string | Pool, options: NeonOptions = {}): NeonA
   }
   const credentialSource =
     typeof urlOrPool === 'string'
-      ? 'the password in the URL given to neon()'
+      ? 'the user name and password in the URL given to neon()'
       : 'the connection settings of the Pool given to neon()'
   return build(undefined)
 }

@@ -234,9 +234,11 @@ export function translateError(
   options: TranslateOptions,
 ): DBAPIError {
   const cls = errorClassFor(dialect, info)
-  const retryable = info.transport
-    ? options.notSent === true || provablyNotSent(options.cause)
-    : isRetryableAnswer(dialect, info)
+  const retryable =
+    info.retryable ??
+    (info.transport
+      ? options.notSent === true || provablyNotSent(options.cause)
+      : isRetryableAnswer(dialect, info))
   return new cls(info.message, {
     sql: options.sql,
     params: options.params,

@@ -131,6 +131,11 @@ export interface DriverErrorInfo {
   readonly message: string
   /** Transport-level failure (network, closed connection) rather than a database error. */
   readonly transport?: boolean | undefined
+  /**
+   * The adapter's own verdict on `DBAPIError.retryable`, overriding the dialect's (a driver that
+   * leaves its connection unusable after an error the dialect calls retryable).
+   */
+  readonly retryable?: boolean | undefined
 }
 
 /** A function that makes an adapter from a URL, for `createAsyncEngine(url, { adapters })`. */

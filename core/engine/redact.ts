@@ -64,9 +64,11 @@ export function redactError(err: unknown, secrets: readonly string[] = [], depth
     fields,
     err.stack === undefined ? undefined : redactText(err.stack, secrets),
   )
-  if (err.cause !== undefined && depth < 3)
+  // neon's NeonDbError keeps the fetch failure as `sourceError`: kept as the cause
+  const cause = err.cause ?? (err as { sourceError?: unknown }).sourceError
+  if (cause !== undefined && depth < 3)
     Object.defineProperty(copy, 'cause', {
-      value: redactError(err.cause, secrets, depth + 1),
+      value: redactError(cause, secrets, depth + 1),
       enumerable: false,
     })
   // an AggregateError's errors (undici's refused dual-stack connect): what says nothing was sent

@@ -5,6 +5,7 @@
  * reliability suites both take them.
  */
 import { rmSync } from 'node:fs'
+import { createServer } from 'node:net'
 import ws from 'ws'
 import { d1, d1Capabilities } from '../../adapters/d1/index.js'
 import { libsql, libsqlCapabilities } from '../../adapters/libsql/index.js'
@@ -23,6 +24,15 @@ import { type NeonWsFault, type NeonWsProxy, startNeonWsProxy } from '../../test
 import { type PlanetScaleServer, startPlanetScaleServer } from '../../testing/servers/planetscale/index.js'
 import type { ConformanceConfig } from '../../testing/suite/index.js'
 import { createMariaDatabase, createPgDatabase, freshFile } from './support.js'
+
+/** A loopback port nothing listens on (bound, then closed): connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise<void>((resolve) => server.close(() => resolve()))
+  return port
+}
 
 /** What the suites use of a local server: its request counter and `injectFault(kind, times, after)`. */
 interface FaultingServer {
@@ -75,6 +85,7 @@ export function libsqlFileConfiguration(): ConformanceConfig {
     createSecondEngine: async () => createAsyncEngine(libsqlNode(`file:${file}`)),
     // a file in a directory that does not exist cannot be opened
     createUnreachableEngine: async () => createAsyncEngine(libsqlNode('file:.tmp/no-such-dir/none.db')),
+    unreachable: 'no-file',
     async dispose() {
       for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(file + suffix, { force: true })
     },
@@ -97,7 +108,14 @@ export function libsqlHttpConfiguration(): ConformanceConfig {
     createSecondEngine: async () => createAsyncEngine(libsql(server!.url, { authToken: TOKEN })),
     ...serverFaults(() => server, ['network', 'http-500'], ['drop-after-query']),
     createUnreachableEngine: async () =>
-      createAsyncEngine(libsql('http://127.0.0.1:9', { authToken: TOKEN })),
+      createAsyncEngine(libsql(`http://127.0.0.1:${await closedPort()}`, { authToken: TOKEN })),
+    unreachable: 'refused',
+    wrongCredentials: {
+      secret: 'wrong-hrana-token-Pk20xq',
+      source: 'the authToken option of libsql()',
+      createEngine: async () =>
+        createAsyncEngine(libsql(server!.url, { authToken: 'wrong-hrana-token-Pk20xq' })),
+    },
     openTransactions: () => server?.openStreams ?? 0,
     async dispose() {
       await server?.close()
@@ -121,12 +139,26 @@ export function neonHttpConfiguration(): ConformanceConfig {
       return createAsyncEngine(neonHttp(url, { fetchEndpoint: server.endpoint }))
     },
     ...serverFaults(() => server, ['network', 'http-500'], ['drop-after-query']),
-    createUnreachableEngine: async () =>
-      createAsyncEngine(
-        neonHttp(`postgresql://postgres:${PASSWORD}@127.0.0.1:9/${db!.name}`, {
-          fetchEndpoint: 'http://127.0.0.1:9/sql',
+    createUnreachableEngine: async () => {
+      const port = await closedPort()
+      return createAsyncEngine(
+        neonHttp(`postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/${db!.name}`, {
+          fetchEndpoint: `http://127.0.0.1:${port}/sql`,
         }),
-      ),
+      )
+    },
+    unreachable: 'refused',
+    // the local PostgreSQL trusts every login: an unknown user is what it refuses (SQLSTATE 28000)
+    wrongCredentials: {
+      secret: 'wrong-neon-pw-Hq72za',
+      source: 'the user name and password in the URL given to neonHttp()',
+      createEngine: async () =>
+        createAsyncEngine(
+          neonHttp(`postgresql://ea_no_such_role:wrong-neon-pw-Hq72za@127.0.0.1:5432/${db!.name}`, {
+            fetchEndpoint: server!.endpoint,
+          }),
+        ),
+    },
     openTransactions: () => db!.openTransactions(),
     async dispose() {
       await server?.close()
@@ -170,6 +202,19 @@ export function neonWsConfiguration(): ConformanceConfig {
           poolTimeout: 5_000,
         }),
       ),
+    unreachable: 'refused',
+    wrongCredentials: {
+      secret: 'wrong-neon-ws-pw-Ju61mb',
+      source: 'the user name and password in the URL given to neon()',
+      createEngine: async () =>
+        createAsyncEngine(
+          neon(`postgresql://ea_no_such_role:wrong-neon-ws-pw-Ju61mb@db.local/${db!.name}`, {
+            ...driver,
+            wsProxy: proxy!.wsProxy,
+            scope: 'isolate',
+          }),
+        ),
+    },
     openTransactions: () => db!.openTransactions(),
     async dispose() {
       await proxy?.close()
@@ -199,7 +244,16 @@ export function planetscaleConfiguration(): ConformanceConfig {
     },
     ...serverFaults(() => server, ['network', 'http-500', 'http-503'], ['drop-after-query']),
     createUnreachableEngine: async () =>
-      createAsyncEngine(planetscale(`mysql://edgealchemy:${PASSWORD}@127.0.0.1:9`)),
+      createAsyncEngine(planetscale(`mysql://edgealchemy:${PASSWORD}@127.0.0.1:${await closedPort()}`)),
+    unreachable: 'refused',
+    wrongCredentials: {
+      secret: 'pscale_pw_wrong_Rb38nc',
+      source: 'the password in the URL given to planetscale()',
+      createEngine: async () =>
+        createAsyncEngine(
+          planetscale(`mysql://edgealchemy:pscale_pw_wrong_Rb38nc@${new URL(server!.url).host}`),
+        ),
+    },
     openTransactions: () => server?.pinnedSessions ?? 0,
     async dispose() {
       await server?.close()
@@ -225,6 +279,7 @@ export function d1Configuration(): ConformanceConfig {
       down.injectFault('network', 100)
       return createAsyncEngine({ ...d1(down.binding), close: () => down.dispose() })
     },
+    unreachable: 'lost',
     async dispose() {
       await server?.dispose()
     },

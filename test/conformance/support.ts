@@ -1,10 +1,19 @@
 /** What the vitest runners share: vitest's API for the suite, and fresh database names. */
 import { mkdirSync } from 'node:fs'
+import { inspect } from 'node:util'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { TestApi } from '../../testing/suite/index.js'
 
 /** vitest's describe/it/expect/hooks, as the suite takes them. */
-export const vitestApi: TestApi = { describe, it, expect, beforeAll, afterAll, beforeEach }
+export const vitestApi: TestApi = {
+  describe,
+  it,
+  expect,
+  beforeAll,
+  afterAll,
+  beforeEach,
+  inspect: (value, deep) => (deep ? inspect(value, { depth: Infinity, showHidden: true }) : inspect(value)),
+}
 
 let counter = 0
 /** A unique lower-case name for a database, schema or file of this process. */
