@@ -96,14 +96,17 @@ export function missingDriver(entry: string, err: unknown): InterfaceError {
 }
 
 /**
- * libSQL's embedded engine (the `libsql` native module 0.5) keeps a connection that hit
- * SQLITE_BUSY on a write holding the write lock, though it reports no open transaction: its later
- * writes are never seen by anyone else and every other writer gets SQLITE_BUSY until the
- * connection closes. Running the unit again on the same client would look like success and
- * write nothing, so such an error is not retryable; disposing the engine closes the connection.
+ * libSQL's embedded engine (the `libsql` native module 0.5) leaves a write that SQLite refused
+ * with SQLITE_BUSY unfinished on its connection, which then keeps the write lock though it reports
+ * no open transaction: its later writes are never seen by anyone else, and every other writer
+ * gets SQLITE_BUSY until the connection closes. Running the unit again on the same client would
+ * look like success and write nothing, so such an error is not retryable; disposing the engine
+ * closes the connection. Only errors SQLite itself raised (the driver's `rawCode`) do this; a
+ * refusal the adapter makes before calling the driver keeps the dialect's verdict.
  */
-function poisonedByBusy(info: DriverErrorInfo): DriverErrorInfo {
-  if (!/^SQLITE_(BUSY|LOCKED)/.test(info.code ?? '')) return info
+function poisonedByBusy(err: unknown, info: DriverErrorInfo): DriverErrorInfo {
+  if (info.retryable !== undefined || !/^SQLITE_(BUSY|LOCKED)/.test(info.code ?? '')) return info
+  if (typeof (err as { rawCode?: unknown } | null)?.rawCode !== 'number') return info
   return {
     ...info,
     retryable: false,
@@ -118,7 +121,7 @@ function finish(adapter: Adapter, source: string): Adapter {
   adapter.errorInfo = (err: unknown): DriverErrorInfo => {
     const info = base(err)
     if (isAuthFailure(info)) return authFailure(info, source, 'UNAUTHORIZED')
-    return embedded ? poisonedByBusy(info) : info
+    return embedded ? poisonedByBusy(err, info) : info
   }
   return sealAdapter(adapter)
 }
