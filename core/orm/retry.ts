@@ -5,7 +5,13 @@
  */
 import type { OperationOptions } from '../engine/operation.js'
 import { backoffWait, type RetryOptions, retrySettings } from '../engine/retry.js'
-import { ArgumentError, CommitOutcomeUnknownError, InvalidRequestError, isRetryable } from '../errors.js'
+import {
+  ArgumentError,
+  CommitOutcomeUnknownError,
+  InvalidRequestError,
+  isRetryable,
+  StaleDataError,
+} from '../errors.js'
 import { CommitNotResentError } from './commit-tokens.js'
 import type { CommitResult } from './session.js'
 
@@ -84,7 +90,11 @@ export async function retryUnitOfWork<S extends RetryHost, T>(
       error = err
     }
     await session.rollback()
-    const rerun = isRetryable(error) || (error instanceof CommitNotResentError && token !== undefined)
+    // a StaleDataError (a versioned row changed since it was read) wrote nothing: a fresh run reads anew
+    const rerun =
+      isRetryable(error) ||
+      error instanceof StaleDataError ||
+      (error instanceof CommitNotResentError && token !== undefined)
     if (!rerun || attempt >= settings.retries) throw error
     options.onRetry?.(error, attempt + 1)
     await backoffWait(attempt + 1, settings, options.signal)

@@ -732,7 +732,8 @@ export class AsyncSession implements SessionLink {
   /**
    * Runs a unit of work and commits it, again from the start (after `rollback()`, with a backoff)
    * when it fails with a retryable error (`isRetryable`: a serialization failure, a deadlock, a
-   * busy database, a connection that failed before sending). After `CommitOutcomeUnknownError`
+   * busy database, a connection that failed before sending) or a `StaleDataError` (a versioned
+   * row changed since it was read: optimistic concurrency). After `CommitOutcomeUnknownError`
    * it retries only where the commit is idempotent (the session's `commitTokens`): then the
    * token decides, so the work is applied once. `fn` must do the whole unit of work (its reads
    * too): it may run several times. The session must have nothing pending when it starts.

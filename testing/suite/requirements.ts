@@ -73,6 +73,8 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
       return caps.dialect === 'sqlite'
         ? `${n} speaks sqlite: one writer, no row locks to deadlock on`
         : undefined
+    case 'raisesSqlstate':
+      return caps.dialect === 'sqlite' ? `${n} speaks sqlite: no SQL raises an error of a chosen code` : undefined
   }
 }
 
@@ -130,6 +132,8 @@ function label(req: Requirement): string {
       return 'a login to refuse'
     case 'rowLocks':
       return 'row locks'
+    case 'raisesSqlstate':
+      return 'an error of a chosen SQLSTATE'
     default:
       return req
   }

@@ -16,6 +16,7 @@ import { closingTopic, concurrencyTopic } from './reliability.js'
 import { errorCases } from './reliability-errors.js'
 import { faultsTopic, timeoutsTopic } from './reliability-faults.js'
 import { fkCycleCases } from './reliability-fk-cycle.js'
+import { idempotentCommitTopic } from './reliability-idempotent.js'
 import { valuePolicyCases } from './reliability-values.js'
 import { skipReason } from './requirements.js'
 import { resultsTopic } from './results.js'
@@ -75,6 +76,7 @@ const reliabilityTopics: readonly (readonly [string, (topic: Topic) => void])[] 
   ['faults at each request of a commit', faultsTopic],
   ['timeouts', timeoutsTopic],
   ['foreign-key cycles', fkCycleCases],
+  ['idempotent commits and retries', idempotentCommitTopic],
   ['errors from the real remotes', errorCases],
   ['one value policy', valuePolicyCases],
 ]

@@ -161,6 +161,8 @@ export type Requirement =
   | 'wrongCredentials'
   /** Row locks held by concurrent transactions (PostgreSQL, MySQL; SQLite has one writer). */
   | 'rowLocks'
+  /** SQL can raise an error with a chosen SQLSTATE (PostgreSQL `RAISE`, MySQL `SIGNAL`; not SQLite). */
+  | 'raisesSqlstate'
 
 /** Options of one case. */
 export interface CaseOptions {
