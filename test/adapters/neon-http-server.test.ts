@@ -245,6 +245,36 @@ describe('neon-http server protocol', () => {
     expect((await res.json()).message).toBe('could not parse postgres response')
   })
 
+  it('refuses a request over maxRequestBytes (413) and a reply over maxResponseBytes (507, a batch rolls back)', async () => {
+    const small = await startNeonHttpServer({ maxRequestBytes: 2000, maxResponseBytes: 3000 })
+    try {
+      const send = (body: unknown) =>
+        fetch(small.endpoint, {
+          method: 'POST',
+          body: JSON.stringify(body),
+          headers: {
+            'Neon-Connection-String': url,
+            'Neon-Raw-Text-Output': 'true',
+            'Neon-Array-Mode': 'true',
+          },
+        })
+      const big = await send({ query: 'SELECT $1::text', params: ['x'.repeat(3000)] })
+      expect(big.status).toBe(413)
+      expect((await big.json()).message).toBe('request is too large (max is 2000 bytes)')
+      const wide = await send({
+        queries: [
+          { query: "INSERT INTO notes (body) VALUES ('too-large')", params: [] },
+          { query: 'SELECT repeat($1, 4000)', params: ['y'] },
+        ],
+      })
+      expect(wide.status).toBe(507)
+      expect((await wide.json()).message).toBe('response is too large (max is 3000 bytes)')
+      expect(await db.exec("SELECT count(*) FROM notes WHERE body = 'too-large'")).toEqual([['0']])
+    } finally {
+      await small.close()
+    }
+  })
+
   it('resets session state before a connection serves the next request', async () => {
     const one = await startNeonHttpServer({ poolSize: 1 })
     try {

@@ -18,7 +18,9 @@
  *   `Neon-Raw-Text-Output: true` values come back as typed JSON; a query's `arrayMode` wins over
  *   the header;
  * - a connection's session state (settings, temporary tables, prepared statements, advisory
- *   locks) is reset before it serves another request.
+ *   locks) is reset before it serves another request;
+ * - a request body over 10 MiB is HTTP 413, a reply over 10 MiB HTTP 507 (a batch rolls back):
+ *   the proxy's default limits (`maxRequestBytes`, `maxResponseBytes`).
  * @module
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -50,6 +52,10 @@ export interface NeonHttpServerOptions {
   readonly usePassword?: boolean
   /** Connections per user/database/options pool (default 4). */
   readonly poolSize?: number
+  /** Largest request body (default 10 MiB, the proxy's default): a larger one is HTTP 413. */
+  readonly maxRequestBytes?: number
+  /** Largest reply (default 10 MiB, the proxy's default): a larger one is HTTP 507, a batch rolls back. */
+  readonly maxResponseBytes?: number
 }
 
 /**
@@ -77,6 +83,9 @@ export interface NeonHttpServer {
 }
 
 /** PostgreSQL refused or failed the login (not a query's error). */
+/** The reply grew past `maxResponseBytes` (HTTP 507, as the proxy's `ResponseTooLarge`). */
+class ResponseTooLargeError extends Error {}
+
 class ConnectError extends Error {
   constructor(
     override readonly cause: Error,
@@ -157,7 +166,11 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
     return known
   }
 
+  const maxRequestBytes = options.maxRequestBytes ?? 10 * 1024 * 1024
+  const maxResponseBytes = options.maxResponseBytes ?? 10 * 1024 * 1024
+
   const run = async (
+    size: { bytes: number },
     client: pg.PoolClient,
     q: unknown,
     h: NeonHeaders,
@@ -167,7 +180,11 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
     // extended protocol always, as Neon: a query holding several statements is an error
     const config = { text: query, values: params, rowMode: 'array' as const, queryMode: 'extended' }
     const result = await client.query<unknown[]>(config)
-    return neonResultJson(result, arrayMode ?? h.arrayMode, h.rawTextOutput, elements)
+    const json = neonResultJson(result, arrayMode ?? h.arrayMode, h.rawTextOutput, elements)
+    size.bytes += json.length
+    if (size.bytes > maxResponseBytes)
+      throw new ResponseTooLargeError(`response is too large (max is ${maxResponseBytes} bytes)`)
+    return json
   }
 
   /** Connects as the target; PostgreSQL refusing the login is a connection error (see `send`). */
@@ -193,11 +210,12 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
     let broken: Error | undefined
     try {
       const elements = h.rawTextOutput ? new Map<number, number>() : await elementsOf(pool, client)
-      if (queries === undefined) return [await run(client, body, h, elements), {}]
+      const size = { bytes: 0 }
+      if (queries === undefined) return [await run(size, client, body, h, elements), {}]
       await client.query(beginStatement(h))
       try {
         const results: string[] = []
-        for (const q of queries) results.push(await run(client, q, h, elements))
+        for (const q of queries) results.push(await run(size, client, q, h, elements))
         await client.query('COMMIT')
         return [`{"results":[${results.join(',')}]}`, echoedHeaders(h)]
       } catch (err) {
@@ -232,6 +250,7 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
   const errorReply = (err: unknown): [number, string] | undefined => {
     if (err instanceof pg.DatabaseError) return [400, JSON.stringify(errorBody(err))]
     if (err instanceof NeonRequestError) return [400, JSON.stringify(errorBody(err))]
+    if (err instanceof ResponseTooLargeError) return [507, JSON.stringify(errorBody(err))]
     if (err instanceof JsonConversionError)
       return [500, JSON.stringify(errorBody(err, 'could not parse postgres response'))]
     if (err instanceof ConnectError) {
@@ -277,10 +296,19 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
       return
     }
     const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
+    let received = 0
+    for await (const chunk of req) {
+      received += (chunk as Buffer).length
+      chunks.push(chunk as Buffer)
+    }
     if (fault === 'stall') return
     if (fault === 'http-500') {
       send(res, 500, 'Internal server error (injected fault)', 'text/plain')
+      return
+    }
+    if (received > maxRequestBytes) {
+      const err = new NeonRequestError(`request is too large (max is ${maxRequestBytes} bytes)`)
+      send(res, 413, JSON.stringify(errorBody(err)), 'application/json')
       return
     }
     let reply: [string, Record<string, string>]
