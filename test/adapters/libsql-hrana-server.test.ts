@@ -425,6 +425,20 @@ describe('Hrana server protocol', () => {
     expect(body.results[53].error.code).toBe('SQL_STORE_TOO_LARGE')
   })
 
+  it('refuses a result over maxResponseBytes with RESPONSE_TOO_LARGE', async () => {
+    const small = await startHranaServer({ maxResponseBytes: 1000 })
+    const c = createClient({ url: small.url })
+    try {
+      expect((await c.execute("SELECT zeroblob(900), 'x'")).rows.length).toBe(1)
+      const err = await clientError(() => c.execute('SELECT zeroblob(600) UNION ALL SELECT zeroblob(600)'))
+      expect(err.code).toBe('RESPONSE_TOO_LARGE')
+      expect(err.message).toMatch(/Response is too large/)
+    } finally {
+      c.close()
+      await small.close()
+    }
+  })
+
   it('describes a statement', async () => {
     const { body } = await pipeline({
       requests: [{ type: 'describe', sql: 'SELECT k, v FROM kv WHERE k = :k AND v > ?' }, { type: 'close' }],

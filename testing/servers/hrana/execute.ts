@@ -34,7 +34,11 @@ const pragma = /^\s*(explain\s+(query\s+plan\s+)?)?pragma\b/i
 export class Connection {
   readonly #cache = new Map<string, Prepared>()
   #counters: Prepared | undefined
-  constructor(readonly db: Db) {}
+  constructor(
+    readonly db: Db,
+    /** Largest result of one statement (sqld's `max_response_size`, 10 MB by default). */
+    readonly maxResponseBytes = 10_000_000,
+  ) {}
 
   prepare(sql: string): Prepared {
     // SQLite runs a PRAGMA's setting while compiling it: a cached one would not act again
@@ -228,6 +232,8 @@ function runStmt(conn: Connection, stmt: HranaStmt, sql: string): HranaStmtResul
     prepared.raw(true)
     const cols = prepared.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }))
     const raw = prepared.all(args) as unknown[][]
+    if (resultBytes(raw) > conn.maxResponseBytes)
+      throw new StatementError('RESPONSE_TOO_LARGE', 'Response is too large')
     const [changes, lastRowid] = conn.counters()
     const rows = stmt.want_rows === false ? [] : raw.map((r) => r.map(toHrana))
     return {
@@ -239,6 +245,22 @@ function runStmt(conn: Connection, stmt: HranaStmt, sql: string): HranaStmtResul
   } catch (err) {
     throw fromSqlite(err, sql, false)
   }
+}
+
+/** The size of rows as sqld's result builder counts it: 8 bytes a number, text and blobs by length. */
+function resultBytes(rows: readonly unknown[][]): number {
+  let total = 0
+  for (const row of rows)
+    for (const v of row)
+      total +=
+        typeof v === 'string'
+          ? Buffer.byteLength(v)
+          : v instanceof Uint8Array
+            ? v.byteLength
+            : v === null
+              ? 1
+              : 8
+  return total
 }
 
 function holds(

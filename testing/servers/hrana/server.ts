@@ -16,7 +16,7 @@
  *   `get_autocommit`, a request after `close`) fail the HTTP request with 400 text/plain and drop
  *   the stream; an expired stream is HTTP 500 `STREAM_EXPIRED`; at most 50 stored SQL texts of
  *   5000 bytes per stream; `affected_row_count` only for INSERT/UPDATE/DELETE and
- *   `last_insert_rowid` only for INSERT.
+ *   `last_insert_rowid` only for INSERT; a statement's result over 10 MB is `RESPONSE_TOO_LARGE`.
  * @module
  */
 import { randomBytes } from 'node:crypto'
@@ -54,6 +54,8 @@ export interface HranaServerOptions {
   readonly streamTimeoutMs?: number
   /** Port on 127.0.0.1; a free one when omitted. */
   readonly port?: number
+  /** Largest result of one statement (default 10 MB, sqld's): a larger one is `RESPONSE_TOO_LARGE`. */
+  readonly maxResponseBytes?: number
 }
 
 /**
@@ -114,9 +116,10 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
 
   const first = new Database(file)
   first.exec('PRAGMA journal_mode=WAL')
-  idle.push(new Connection(first))
+  const maxResponseBytes = options.maxResponseBytes ?? 10_000_000
+  idle.push(new Connection(first, maxResponseBytes))
 
-  const acquire = (): Connection => idle.pop() ?? new Connection(new Database(file))
+  const acquire = (): Connection => idle.pop() ?? new Connection(new Database(file), maxResponseBytes)
   const release = (conn: Connection): void => {
     try {
       if (conn.inTransaction) conn.db.exec('ROLLBACK')
