@@ -44,4 +44,3 @@ export function sealAdapter<
   defineInspect(adapter, () => summary('Adapter', { name: adapter.name, dialect }))
   return adapter
 }
-
