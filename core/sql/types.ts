@@ -156,7 +156,8 @@ export class Numeric extends SqlType<string> {
       throw refused(`${this.toString()} takes a decimal number; this string is not one`)
   }
   override validateWrite(value: unknown): void {
-    this.validate(value)
+    if (this.precision === undefined || typeof value !== 'string') this.validate(value)
+    // a string is parsed once: checkNumericDigits refuses one that is not a decimal
     if (this.precision !== undefined)
       checkNumericDigits(value as string, this.precision, this.scale ?? 0, this.toString())
   }

@@ -122,11 +122,9 @@ export function checkDateObject(d: Date): void {
   if (y < 1 || y > 9999) throw refused('DateTime holds years 1 to 9999 (UTC); this Date is outside them')
 }
 
-const decimalText = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
-
 /**
  * The digits before and after the point of a decimal value (leading and trailing zeros not
- * counted), or null when `value` is not a decimal number.
+ * counted), or null when `value` is not a decimal number (`[+-]digits[.digits][e[+-]digits]`).
  */
 export function decimalDigits(value: string | number | bigint): [number, number] | null {
   if (typeof value === 'bigint') {
@@ -134,24 +132,44 @@ export function decimalDigits(value: string | number | bigint): [number, number]
     return [s === '0' ? 0 : s.length, 0]
   }
   const s = typeof value === 'number' ? String(value) : value
-  if (typeof value === 'string' && !decimalText.test(s)) return null
-  let e = s.indexOf('e')
-  if (e < 0) e = s.indexOf('E')
-  const mantissa = e < 0 ? s : s.slice(0, e)
-  const exponent = e < 0 ? 0 : Number(s.slice(e + 1))
-  let start = mantissa[0] === '-' || mantissa[0] === '+' ? 1 : 0
-  const dot = mantissa.indexOf('.')
-  const digits = dot < 0 ? mantissa.slice(start) : mantissa.slice(start, dot) + mantissa.slice(dot + 1)
-  // the point's position within `digits`, shifted by the exponent
-  let point = (dot < 0 ? mantissa.length : dot) - start + exponent
-  start = 0
-  while (start < digits.length && digits.charCodeAt(start) === 48) start++
-  let end = digits.length
-  while (end > start && digits.charCodeAt(end - 1) === 48) end--
-  if (start === end) return [0, 0]
-  point -= start
-  const length = end - start
-  return [Math.max(0, point), Math.max(0, length - point)]
+  const n = s.length
+  let i = 0
+  if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++
+  // mantissa digits seen, digits before the point, first and last non-zero digit (by position)
+  let total = 0
+  let point = -1
+  let first = -1
+  let last = -1
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      if (c !== 48) {
+        if (first < 0) first = total
+        last = total
+      }
+      total++
+    } else if (c === 46 && point < 0) point = total
+    else break
+  }
+  if (total === 0) return null
+  if (point < 0) point = total
+  let exponent = 0
+  if (i < n) {
+    const c = s.charCodeAt(i++)
+    if (c !== 101 && c !== 69) return null
+    const sign = i < n ? s.charCodeAt(i) : 0
+    if (sign === 43 || sign === 45) i++
+    if (i === n) return null
+    for (; i < n; i++) {
+      const d = s.charCodeAt(i) - 48
+      if (d < 0 || d > 9) return null
+      exponent = exponent * 10 + d
+    }
+    if (sign === 45) exponent = -exponent
+  }
+  if (first < 0) return [0, 0]
+  const at = point + exponent
+  return [Math.max(0, at - first), Math.max(0, last + 1 - at)]
 }
 
 /** Refuses a decimal with more digits than `Numeric(precision, scale)` holds. */
@@ -187,55 +205,56 @@ function jsonPath(path: readonly (string | number)[]): string {
  * `JSON.stringify` does.
  */
 export function checkJson(value: unknown): void {
-  const path: (string | number)[] = []
-  const open = new Set<object>()
-  const visit = (v: unknown): void => {
-    switch (typeof v) {
-      case 'string':
-        return checkText(v, `the string at ${jsonPath(path)}`)
-      case 'number':
-        if (!Number.isFinite(v))
-          throw refused(`JSON cannot hold ${v} (at ${jsonPath(path)}): it would be stored as null`)
-        return
-      case 'boolean':
-        return
-      case 'object':
-        break
-      default:
-        throw refused(
-          `JSON cannot hold ${v === undefined ? 'undefined' : `a ${typeof v}`} (at ${jsonPath(path)})`,
-        )
-    }
-    if (v === null) return
-    const toJSON = (v as { toJSON?: unknown }).toJSON
-    if (typeof toJSON === 'function') {
-      const key = path.length === 0 ? '' : String(path[path.length - 1])
-      return visit((toJSON as (key: string) => unknown).call(v, key))
-    }
-    if (v instanceof Map || v instanceof Set)
-      throw refused(
-        `JSON cannot hold a ${v instanceof Map ? 'Map' : 'Set'} (at ${jsonPath(path)}): it would be stored as {}`,
-      )
-    if (open.has(v)) throw refused(`JSON cannot hold a cycle (at ${jsonPath(path)})`)
-    open.add(v)
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        path.push(i)
-        visit(v[i])
-        path.pop()
-      }
-    } else {
-      for (const key of Object.keys(v)) {
-        const item = (v as Record<string, unknown>)[key]
-        if (item === undefined) continue
-        checkText(key, `a key at ${jsonPath(path)}`)
-        path.push(key)
-        visit(item)
-        path.pop()
-      }
-    }
-    open.delete(v)
-  }
   if (value === undefined) throw refused('JSON cannot hold undefined; use null')
-  visit(value)
+  visitJson(value, [], [])
+}
+
+/** One JSON value; `open` holds the objects being visited (a cycle), `path` the keys to it (messages). */
+function visitJson(v: unknown, open: object[], path: (string | number)[]): void {
+  switch (typeof v) {
+    case 'string':
+      return checkText(v, `the string at ${jsonPath(path)}`)
+    case 'number':
+      if (!Number.isFinite(v))
+        throw refused(`JSON cannot hold ${v} (at ${jsonPath(path)}): it would be stored as null`)
+      return
+    case 'boolean':
+      return
+    case 'object':
+      if (v === null) return
+      break
+    default:
+      throw refused(
+        `JSON cannot hold ${v === undefined ? 'undefined' : `a ${typeof v}`} (at ${jsonPath(path)})`,
+      )
+  }
+  const toJSON = (v as { toJSON?: unknown }).toJSON
+  if (typeof toJSON === 'function') {
+    const key = path.length === 0 ? '' : String(path[path.length - 1])
+    return visitJson((toJSON as (key: string) => unknown).call(v, key), open, path)
+  }
+  if (v instanceof Map || v instanceof Set)
+    throw refused(
+      `JSON cannot hold a ${v instanceof Map ? 'Map' : 'Set'} (at ${jsonPath(path)}): it would be stored as {}`,
+    )
+  if (open.includes(v)) throw refused(`JSON cannot hold a cycle (at ${jsonPath(path)})`)
+  open.push(v)
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      path.push(i)
+      visitJson(v[i], open, path)
+      path.pop()
+    }
+  } else {
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue
+      const item = (v as Record<string, unknown>)[key]
+      if (item === undefined) continue
+      checkText(key, `a key at ${jsonPath(path)}`)
+      path.push(key)
+      visitJson(item, open, path)
+      path.pop()
+    }
+  }
+  open.pop()
 }

@@ -105,6 +105,11 @@ describe('value policy', () => {
     expect(decimalDigits(-123n)).toEqual([3, 0])
     expect(decimalDigits('0.000')).toEqual([0, 0])
     expect(decimalDigits('1.2.3')).toBeNull()
+    expect(decimalDigits('5.')).toEqual([1, 0])
+    expect(decimalDigits('+.5e-2')).toEqual([0, 3])
+    expect(decimalDigits('0.05')).toEqual([0, 2])
+    for (const bad of ['', '.', '1e', '1e+', 'e5', '1 ', '0x10', '1_000'])
+      expect(decimalDigits(bad)).toBeNull()
   })
   it('dates and times must be real calendar values', () => {
     const dates = new Table('dates', new MetaData(), {
