@@ -17,6 +17,7 @@ import { errorCases } from './reliability-errors.js'
 import { faultsTopic, timeoutsTopic } from './reliability-faults.js'
 import { fkCycleCases } from './reliability-fk-cycle.js'
 import { idempotentCommitTopic } from './reliability-idempotent.js'
+import { loadTopic } from './reliability-load.js'
 import { valuePolicyCases } from './reliability-values.js'
 import { skipReason } from './requirements.js'
 import { resultsTopic } from './results.js'
@@ -79,6 +80,7 @@ const reliabilityTopics: readonly (readonly [string, (topic: Topic) => void])[] 
   ['idempotent commits and retries', idempotentCommitTopic],
   ['errors from the real remotes', errorCases],
   ['one value policy', valuePolicyCases],
+  ['waiting under load', loadTopic],
 ]
 
 /**

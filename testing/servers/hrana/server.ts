@@ -43,6 +43,7 @@ import type {
   PipelineRequestBody,
   PipelineResponseBody,
 } from './protocol.js'
+import { pipelineWrites, WriteQueue } from './write-queue.js'
 
 /** Options of {@link startHranaServer}. */
 export interface HranaServerOptions {
@@ -131,6 +132,7 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     else conn.close()
   }
   const endStream = (stream: Stream, wasExpired: boolean): void => {
+    writers.release(stream)
     if (stream.timer !== undefined) clearTimeout(stream.timer)
     streams.delete(stream.baton)
     if (wasExpired) {
@@ -238,6 +240,28 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     return { baton: stream.baton, base_url: null, results }
   }
 
+  /** sqld's write queue (write-queue.ts): a pipeline that writes waits for the write lock. */
+  const writers = new WriteQueue<object>((holder) => endStream(holder as Stream, true))
+  const pipelineInTurn = async (body: PipelineRequestBody): Promise<PipelineResponseBody> => {
+    const before = body?.baton == null ? undefined : streams.get(body.baton)
+    const key: object = before ?? {}
+    if (Array.isArray(body?.requests) && pipelineWrites(body.requests, before?.sqls)) {
+      // a stream with a request in flight does not expire while it waits
+      if (before?.timer !== undefined) clearTimeout(before.timer)
+      await writers.take(key)
+    }
+    let after: Stream | undefined
+    try {
+      const reply = pipeline(body)
+      after = reply.baton == null ? undefined : streams.get(reply.baton)
+      return reply
+    } finally {
+      // the lock stays with a stream whose transaction is open, until that transaction ends
+      if (after?.conn.inTransaction === true) writers.transfer(key, after)
+      else writers.release(key)
+    }
+  }
+
   const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
     const text = JSON.stringify(value)
     // exactly `application/json`: the client only reads error bodies with this content type
@@ -302,7 +326,7 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
       return
     }
     try {
-      const reply = pipeline(body)
+      const reply = await pipelineInTurn(body)
       if (fault === 'drop-after-query') req.socket.destroy()
       else sendJson(res, 200, reply)
     } catch (err) {
