@@ -18,6 +18,7 @@ import type {
   TransactionOptions,
 } from '../../core/engine/adapter.js'
 import { libsqlErrorInfo } from './errors.js'
+import { readOnlyRefusal } from './read-only.js'
 import {
   bySignal,
   type Cancellation,
@@ -198,9 +199,9 @@ class LibsqlTransaction implements AdapterTransaction {
    * Opens the client's transaction. Others are `BEGIN DEFERRED`, as SQLite's own default: the
    * engine opens a transaction on a connection's first statement, often a read, and `BEGIN
    * IMMEDIATE` would take the write lock then, so two connections that only read would exclude
-   * each other. A read transaction is `BEGIN TRANSACTION READONLY`, which the embedded libSQL
-   * engine accepts without enforcing, so writes are also refused with `PRAGMA query_only` (a server
-   * that rejects the pragma keeps its own enforcement).
+   * each other. A read transaction is `BEGIN TRANSACTION READONLY`, which libSQL accepts without
+   * enforcing, so on a local file writes are also refused with `PRAGMA query_only`, and over a
+   * server by `execute` before sending (read-only.ts).
    */
   private async openDriver(): Promise<Transaction> {
     const tx = await this.client.transaction(this.readOnly ? 'read' : 'deferred')
@@ -209,7 +210,9 @@ class LibsqlTransaction implements AdapterTransaction {
       throw new WaitCancelled('The transaction ended while it was opening')
     }
     this.#tx = tx
-    if (this.readOnly)
+    // a local file only: a server refuses the pragma, and with it the BEGIN sent in the same batch
+    // (read-only.ts); there `execute` refuses writes itself
+    if (this.readOnly && this.waits.turn !== undefined)
       this.#queryOnly = await tx.execute('PRAGMA query_only = 1').then(
         () => true,
         () => false,
@@ -249,6 +252,7 @@ class LibsqlTransaction implements AdapterTransaction {
     const signal = options?.signal
     signal?.throwIfAborted()
     const tx = this.#tx ?? (await abortable(this.open(), signal))
+    if (this.readOnly && !this.#queryOnly && !onlyReads(stmt.sql)) throw readOnlyRefusal()
     const turn = this.waits.turn
     if (turn !== undefined && !this.readOnly && !turn.heldBy(this) && !onlyReads(stmt.sql))
       await abortable(this.takeTurn(turn), signal)
@@ -434,6 +438,8 @@ export function libsqlAdapter(source: ClientSource, secrets: readonly string[]):
       const c = client ?? (await get())
       const sent = stmts.map(toStatement)
       const mode = options?.readOnly ? 'read' : 'write'
+      // libSQL does not enforce a read batch's BEGIN TRANSACTION READONLY (read-only.ts)
+      if (mode === 'read' && stmts.some((s) => !onlyReads(s.sql))) throw readOnlyRefusal()
       // a refused batch rolled back as a whole: running it again is safe
       const results = await outsideTransaction(() => c.batch(sent, mode), mode === 'write', waits, options)
       return results.map(toRawResult)
