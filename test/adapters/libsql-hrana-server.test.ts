@@ -75,6 +75,22 @@ describe('Hrana server through @libsql/client', () => {
     expect((await client.execute('SELECT count(*) FROM seq')).rows[0]?.[0]).toBe(2n)
   })
 
+  it('reads a whole sequence before running it, then stops at the first failing statement', async () => {
+    const syntax = await clientError(() =>
+      client.executeMultiple("INSERT INTO kv VALUES ('q1', 1); SELEC 1; INSERT INTO kv VALUES ('q2', 2)"),
+    )
+    expect(syntax.code).toBe('SQL_PARSE_ERROR')
+    expect(direct("SELECT count(*) FROM kv WHERE k LIKE 'q%'")).toEqual([[0]])
+    const dup = await clientError(() =>
+      client.executeMultiple(
+        "INSERT INTO kv VALUES ('q3', 3); INSERT INTO kv VALUES ('q3', 4); INSERT INTO kv VALUES ('q4', 5)",
+      ),
+    )
+    expect(dup.code).toBe('SQLITE_CONSTRAINT')
+    // each statement commits on its own (no transaction), the ones after the failure never run
+    expect(direct("SELECT k, v FROM kv WHERE k LIKE 'q%' ORDER BY k")).toEqual([['q3', 3]])
+  })
+
   it('binds named arguments', async () => {
     await client.execute({ sql: 'INSERT INTO kv VALUES (:k, $v)', args: { k: 'a', v: 1.25 } })
     const r = await client.execute({ sql: 'SELECT v FROM kv WHERE k = @k', args: { k: 'a' } })
