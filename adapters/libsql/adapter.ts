@@ -24,7 +24,6 @@ import {
   type Cancellation,
   ConnectionSlots,
   defaultBusyTimeout,
-  lockHeldError,
   noConnectionError,
   onlyReads,
   staleSnapshotError,
@@ -374,22 +373,15 @@ async function outsideTransaction<T>(
   const signal = options?.signal
   const turn = waits.turn
   if (turn === undefined || !writes) return abortable(run(), signal)
-  const token = {}
-  if (options !== undefined && signal === undefined) {
-    // cannot wait: go only when the turn is free now
-    await turn
-      .take(token, bySignal(undefined), 0, () => undefined)
-      .catch(() => {
-        throw lockHeldError()
-      })
-  } else await turn.take(token, bySignal(signal), waits.busyTimeout, () => undefined)
+  // other writes outside transactions may run alongside: each is one synchronous driver call
+  await turn.enterShared(bySignal(signal), waits.busyTimeout, options === undefined || signal !== undefined)
   let wrote = false
   try {
     const result = await abortable(run(), signal)
     wrote = true
     return result
   } finally {
-    turn.release(token, wrote)
+    turn.leaveShared(wrote)
   }
 }
 

@@ -187,6 +187,8 @@ export function noConnectionError(limit: number, waitedMs: number): TimeoutError
  */
 export class WriteTurn {
   #holder: object | undefined
+  /** Writes outside transactions in flight: they exclude transactions, not each other. */
+  #shared = 0
   /** Writes committed in this process (transactions that held the turn, writes outside them). */
   commits = 0
   readonly #queue = new TurnQueue()
@@ -202,7 +204,7 @@ export class WriteTurn {
    */
   async take(owner: object, cancellation: Cancellation, limitMs: number, check: () => void): Promise<void> {
     check()
-    if (this.#holder === undefined && this.#queue.size === 0) {
+    if (this.#free && this.#queue.size === 0) {
       this.#holder = owner
       return
     }
@@ -212,12 +214,47 @@ export class WriteTurn {
       if (left <= 0) throw lockWaitError(limitMs)
       await this.#queue.wait(cancellation, attempt, attempt > 0)
       check()
-      if (this.#holder === undefined) {
+      if (this.#free) {
         this.#holder = owner
         // the next waiter checks again when this turn ends
         return
       }
     }
+  }
+
+  get #free(): boolean {
+    return this.#holder === undefined && this.#shared === 0
+  }
+
+  /**
+   * Lets a write outside transactions go: at once when no transaction holds the turn or waits
+   * for it; otherwise in turn, or refused at once when it `mayWait` not.
+   */
+  async enterShared(cancellation: Cancellation, limitMs: number, mayWait: boolean): Promise<void> {
+    if (this.#holder === undefined && this.#queue.size === 0) {
+      this.#shared++
+      return
+    }
+    if (!mayWait) throw lockHeldError()
+    const started = Date.now()
+    for (let attempt = 0; ; attempt++) {
+      const left = limitMs - (Date.now() - started)
+      if (left <= 0) throw lockWaitError(limitMs)
+      await this.#queue.wait(cancellation, attempt, attempt > 0)
+      if (this.#holder === undefined) {
+        this.#shared++
+        // writes behind this one may go together with it
+        this.#queue.wake()
+        return
+      }
+    }
+  }
+
+  /** A write outside transactions ended (`wrote`: it committed). */
+  leaveShared(wrote: boolean): void {
+    if (this.#shared > 0) this.#shared--
+    if (wrote) this.commits++
+    if (this.#shared === 0) this.#queue.wake()
   }
 
   /** Ends `owner`'s turn; `wrote` when it committed. The next waiter goes. */
