@@ -71,15 +71,7 @@ export function parseDateTime(v: unknown): Date {
   }
   const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'))
   const year = Number(m[1])
-  let t = Date.UTC(
-    year,
-    Number(m[2]) - 1,
-    Number(m[3]),
-    Number(m[4]),
-    Number(m[5]),
-    Number(m[6] ?? 0),
-    ms,
-  )
+  let t = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms)
   // Date.UTC reads years 0 to 99 as 1900 to 1999
   if (year < 100) t = new Date(t).setUTCFullYear(year)
   const tz = m[8]

@@ -74,7 +74,9 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
         ? `${n} speaks sqlite: one writer, no row locks to deadlock on`
         : undefined
     case 'raisesSqlstate':
-      return caps.dialect === 'sqlite' ? `${n} speaks sqlite: no SQL raises an error of a chosen code` : undefined
+      return caps.dialect === 'sqlite'
+        ? `${n} speaks sqlite: no SQL raises an error of a chosen code`
+        : undefined
   }
 }
 
