@@ -28,14 +28,10 @@ import type { Result } from '../result/result.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
 import { ClauseElement } from '../sql/elements.js'
 import { Select as SelectClass, select } from '../sql/select.js'
-import {
-  type CommitToken,
-  type CommitTokenTable,
-  checkIdempotencyKey,
-  isCommitTokenTable,
-} from './commit-tokens.js'
+import { type CommitTokenTable, checkIdempotencyKey, isCommitTokenTable } from './commit-tokens.js'
 import { cascadeDelete } from './delete-cascade.js'
 import { HeldWrites } from './held-writes.js'
+import { IdempotentCommits } from './idempotent-commits.js'
 import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
@@ -54,7 +50,7 @@ import { newFrame, type RollbackFrame, SessionObjects } from './session-objects.
 import { keyMatch, loadAttributes, normalizeIdent, streamObjects } from './session-reads.js'
 import { runInTransaction, SessionTransaction } from './session-transaction.js'
 import { type InstanceState, type SessionLink, stateOf } from './state.js'
-import { type FlushPlan, isEmptyPlan } from './unit-of-work.js'
+import { isEmptyPlan } from './unit-of-work.js'
 
 /** Options of {@link AsyncSession}. */
 export interface SessionOptions {
@@ -136,9 +132,7 @@ export class AsyncSession implements SessionLink {
   #op: Operation | undefined
   #closing: Promise<void> | undefined
   readonly #timeout: number | null | undefined
-  readonly #commitTokens: CommitTokenTable | undefined
-  /** The commit whose outcome is not known yet: its token and plan, kept for its retry. */
-  #unknown: { readonly token: string; readonly plan: FlushPlan } | undefined
+  readonly #idempotent: IdempotentCommits
   /** The open transaction wrote before the commit (a flush, a write through execute()). */
   #wroteEarly = false
   /** Statements of the last commit or flush, for tests and logs: requests sent, statements run. */
@@ -156,7 +150,7 @@ export class AsyncSession implements SessionLink {
     const tokens: unknown = options.commitTokens === undefined ? bind.commitTokens : options.commitTokens
     if (tokens !== null && tokens !== undefined && !isCommitTokenTable(tokens))
       throw new ArgumentError('commitTokens takes the table commitTokenTable(metadata) returns, or null')
-    this.#commitTokens = tokens ?? undefined
+    this.#idempotent = new IdempotentCommits(tokens ?? undefined)
   }
 
   /** The default operation timeout: the session's, else the engine's. */
@@ -278,7 +272,7 @@ export class AsyncSession implements SessionLink {
 
   private checkUsable(): void {
     if (this.#failed === undefined) return
-    if (this.#failed instanceof CommitOutcomeUnknownError && this.#unknown !== undefined)
+    if (this.#failed instanceof CommitOutcomeUnknownError && this.#idempotent.retrying)
       throw new PendingRollbackError(
         "This session's last commit may or may not have been applied (CommitOutcomeUnknownError); its changes " +
           'are still pending in the session. Call commit() again (its token makes it write only if the first ' +
@@ -647,18 +641,18 @@ export class AsyncSession implements SessionLink {
    */
   async commit(options: CommitOptions = {}): Promise<CommitResult> {
     const key = options.idempotencyKey === undefined ? undefined : checkIdempotencyKey(options.idempotencyKey)
-    if (key !== undefined && this.#commitTokens === undefined)
+    if (key !== undefined && this.#idempotent.table === undefined)
       throw new ArgumentError(
         "commit({ idempotencyKey }) needs the session's commit token table: new AsyncSession(engine, " +
           '{ commitTokens: commitTokenTable(metadata) }) (or the engine or sessionmaker option of that name)',
       )
-    if (this.#unknown === undefined) this.checkUsable()
+    if (!this.#idempotent.retrying) this.checkUsable()
     return this.operate('commit', options, () => this.commitNow(key, key !== undefined))
   }
 
   /** True when this session's commits write a commit token (its `commitTokens` option or the engine's). */
   get idempotent(): boolean {
-    return this.#commitTokens !== undefined
+    return this.#idempotent.table !== undefined
   }
 
   /** @internal `commit()` with the token of a `run()`: looked up first when `check`. */
@@ -667,7 +661,7 @@ export class AsyncSession implements SessionLink {
     check: boolean,
     options?: OperationOptions,
   ): Promise<CommitResult> {
-    if (this.#unknown === undefined) this.checkUsable()
+    if (!this.#idempotent.retrying) this.checkUsable()
     return this.operate('commit', options, () => this.commitNow(value, check))
   }
 
@@ -676,39 +670,24 @@ export class AsyncSession implements SessionLink {
    * up first when `check` (or when retrying this session's commit of unknown outcome).
    */
   private async commitNow(value?: string, check = false): Promise<CommitResult> {
-    const unknown = this.#unknown
-    if (unknown === undefined) this.checkUsable()
+    const idempotent = this.#idempotent
+    if (!idempotent.retrying) this.checkUsable()
     else {
       // the retry of a commit of unknown outcome: its connection is gone, its plan and token kept
       await this.dropConnection()
       this.#failed = undefined
     }
     const host = this.commitHost()
-    const plan = unknown?.plan ?? commitPlan(host)
-    const tokens = this.#commitTokens
-    const tokenValue = value ?? unknown?.token ?? crypto.randomUUID()
-    const token: CommitToken | undefined =
-      tokens === undefined
-        ? undefined
-        : {
-            table: tokens,
-            value: tokenValue,
-            check: check || unknown !== undefined,
-            always: value !== undefined && check,
-            own: unknown?.token === tokenValue,
-          }
+    const plan = idempotent.plan ?? commitPlan(host)
+    const token = idempotent.token(value, check)
     let outcome: CommitOutcome
     try {
       outcome = await commitPending(host, plan, token)
     } catch (err) {
-      // the first attempt's outcome stays unknown until its token is found or a commit answers
-      this.#unknown =
-        token !== undefined && (unknown !== undefined || err instanceof CommitOutcomeUnknownError)
-          ? { token: token.value, plan }
-          : undefined
+      idempotent.failed(err, token, plan)
       throw err
     }
-    this.#unknown = undefined
+    idempotent.settle()
     if (outcome === 'discard') {
       await this.rollbackNow()
       this.objects.expireAll()
@@ -777,7 +756,7 @@ export class AsyncSession implements SessionLink {
     this.#conn = undefined
     this.#explicit = undefined
     this.#wroteEarly = false
-    this.#unknown = undefined
+    this.#idempotent.settle()
     if (conn !== undefined) {
       conn.adopt(undefined)
       await conn.rollback(this.cleanupOptions()).catch(() => undefined)
