@@ -54,6 +54,17 @@ export function idempotentCommitTopic(s: Topic): void {
   const tokenCount = async (table: CommitTokenTable) =>
     Number(await s.engine.scalar(select(func.count()).selectFrom(table)))
 
+  /** Requests (in the fault counter's unit) of a commit over three tables, measured without a fault. */
+  const requestsOfCommit = async (commitTokens?: CommitTokenTable): Promise<number> => {
+    const probe = new AsyncSession(s.engine, { commitTokens })
+    await change(probe, await prepare(), tag())
+    const before = s.config.faults!.count()
+    await probe.commit()
+    const n = s.config.faults!.count() - before
+    await probe.close()
+    return n
+  }
+
   test('commitTokenTable() is in createAll() and the DDL output; a commit writes one token in its own request', async () => {
     const metadata = new MetaData()
     commitTokenTable(metadata)
@@ -98,13 +109,7 @@ export function idempotentCommitTopic(s: Topic): void {
       timeout: 60_000,
     }, async () => {
       const table = await tokens()
-      // requests of this commit, measured once without a fault
-      const probe = new AsyncSession(s.engine, { commitTokens: table })
-      await change(probe, await prepare(), tag())
-      const c0 = s.config.faults!.count()
-      await probe.commit()
-      const n = s.config.faults!.count() - c0
-      await probe.close()
+      const n = await requestsOfCommit(table)
 
       const existing = await prepare()
       const name = tag()
@@ -166,12 +171,7 @@ export function idempotentCommitTopic(s: Topic): void {
     const table = await tokens()
     const lost = s.config.faults!.kinds.find((k) => k.ran)
     expect(lost).toBeDefined()
-    const probe = new AsyncSession(s.engine, { commitTokens: table })
-    await change(probe, await prepare(), tag())
-    const c0 = s.config.faults!.count()
-    await probe.commit()
-    const n = s.config.faults!.count() - c0
-    await probe.close()
+    const n = await requestsOfCommit(table)
 
     const existing = await prepare()
     const name = tag()
@@ -200,12 +200,7 @@ export function idempotentCommitTopic(s: Topic): void {
     timeout: 60_000,
   }, async () => {
     const lost = s.config.faults!.kinds.find((k) => k.ran)!
-    const probe = new AsyncSession(s.engine)
-    await change(probe, await prepare(), tag())
-    const c0 = s.config.faults!.count()
-    await probe.commit()
-    const n = s.config.faults!.count() - c0
-    await probe.close()
+    const n = await requestsOfCommit()
     const existing = await prepare()
     const name = tag()
     const db = new AsyncSession(s.engine)
