@@ -6,6 +6,7 @@
  * group of its own and is killed with it.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { resolve } from 'node:path'
 
@@ -26,13 +27,42 @@ export interface Snippet {
 const ROOT = resolve(import.meta.dirname, '../..')
 const BIN = `${ROOT}/node_modules/.bin/`
 
+/**
+ * Deno's `--preload` for the neon snippet: a snippet reads only `DATABASE_URL`, as against Neon
+ * itself; with `NEON_WS_PROXY` set, the driver's global `neonConfig` goes through that local proxy
+ * over `ws:` without pipelining (what a local proxy in front of a trust-auth PostgreSQL needs).
+ */
+const PRELOAD_SOURCE = `import { neonConfig } from '@neondatabase/serverless'
+const proxy = Deno.env.get('NEON_WS_PROXY')
+if (proxy) {
+  neonConfig.wsProxy = (host, port) => proxy + '?address=' + host + ':' + port
+  neonConfig.useSecureWebSocket = false
+  neonConfig.pipelineConnect = false
+}
+`
+const PRELOAD = resolve(ROOT, '.tmp/snippets/deno-preload.js')
+
+/** Writes the preload modules the runtimes take (the snippets' directory exists). */
+export function writePreloads(): void {
+  writeFileSync(PRELOAD, PRELOAD_SOURCE)
+}
+
 /** How each runtime runs a snippet file (the flags the README gives). */
 function command(runtime: 'deno' | 'bun' | 'node', file: string): [string, string[]] {
   switch (runtime) {
     case 'deno':
       return [
         `${BIN}deno`,
-        ['run', '--node-modules-dir=manual', '--no-prompt', '--allow-net', '--allow-env', file],
+        [
+          'run',
+          '--node-modules-dir=manual',
+          '--no-prompt',
+          '--allow-net',
+          '--allow-env',
+          // the neon driver pointed at the local WebSocket proxy (NEON_WS_PROXY), as neonConfig
+          `--preload=${PRELOAD}`,
+          file,
+        ],
       ]
     case 'bun':
       return [`${BIN}bun`, [file]]

@@ -31,7 +31,7 @@ import { startNeonHttpServer } from '../../testing/servers/neon-http/index.js'
 import { startNeonWsProxy } from '../../testing/servers/neon-ws/index.js'
 import { startPlanetScaleServer } from '../../testing/servers/planetscale/index.js'
 import { createMariaDatabase, createPgDatabase, freshFile } from '../conformance/support.js'
-import { type Runtime, type Snippet, spawnScript, spawnServer } from './snippet-runtimes.js'
+import { type Runtime, type Snippet, spawnScript, spawnServer, writePreloads } from './snippet-runtimes.js'
 
 const root = resolve(import.meta.dirname, '../..')
 const dir = resolve(root, '.tmp/snippets')
@@ -83,6 +83,7 @@ describe('README quick starts', () => {
     rmSync(dir, { recursive: true, force: true })
     mkdirSync(dir, { recursive: true })
     for (const s of snippets) writeFileSync(fileOf(s), s.code)
+    writePreloads()
   })
 
   it('has one snippet per runtime and covers every adapter; edge snippets use edge-safe entries only', () => {
@@ -276,7 +277,7 @@ describe('README quick starts', () => {
         workers: modules.map(({ s, contents }) => ({
           name: s.name,
           modules: [{ type: 'ESModule' as const, path: resolve(dir, `${s.name}.mjs`), contents }],
-          compatibilityDate: '2025-06-01',
+          compatibilityDate: '2026-04-01', // wrangler.toml's,
           ...(s.adapter === 'd1' ? { d1Databases: { DB: `snippet-${s.name}` } } : {}),
           bindings: databases.get(s.name)?.env ?? {},
         })),
