@@ -352,7 +352,10 @@ describe('README quick starts', () => {
         const db = await databaseFor(s)
         const { code, output } = await spawnScript(fileOf(s), db.env)
         expect(code, output).toBe('0')
-        expect(output).toContain("[ { id: 1, body: 'hello' } ]")
+        // what it prints is what its `// → ` lines say
+        const said = [...s.code.matchAll(/^\s*\/\/ → (.*)$/gm)].map((m) => m[1])
+        expect(said.length, s.name).toBeGreaterThan(0)
+        expect(output.trim().split('\n')).toEqual(said)
         expect(await db.notes()).toEqual(hello)
       }
     })
