@@ -137,23 +137,36 @@ describe('README quick starts', () => {
   })
 
   describe('edge snippets bundle without Node builtins', () => {
+    /** The builtins a bundle of `file` for `runtime` imports (the drivers bundled, nothing external but cloudflare:). */
+    async function builtinsIn(file: string, runtime: Exclude<Runtime, 'node'>): Promise<string[]> {
+      const found: string[] = []
+      await build({
+        entryPoints: [file],
+        bundle: true,
+        format: 'esm',
+        platform: 'neutral',
+        mainFields: ['browser', 'module', 'main'],
+        conditions: CONDITIONS[runtime],
+        target: 'es2022',
+        external: ['cloudflare:*'],
+        plugins: [recordBuiltins(found)],
+        write: false,
+        logLevel: 'silent',
+      })
+      return found
+    }
+
+    it('the check finds them: edgealchemy/libsql/node in a Worker brings node:buffer, fs, path ...', async () => {
+      const file = resolve(dir, 'control-libsql-node.ts')
+      writeFileSync(file, "import { libsql } from 'edgealchemy/libsql/node'\nexport default { libsql }\n")
+      const found = await builtinsIn(file, 'workerd')
+      expect(found.map((f) => f.split(' ')[0])).toEqual(expect.arrayContaining(['node:buffer', 'fs']))
+    })
+
     it.each(snippets.filter((s) => s.runtime !== 'node').map((s) => [s.name, s] as const))(
       '%s',
       async (_name, s) => {
-        const found: string[] = []
-        await build({
-          entryPoints: [fileOf(s)],
-          bundle: true,
-          format: 'esm',
-          platform: 'neutral',
-          mainFields: ['browser', 'module', 'main'],
-          conditions: CONDITIONS[s.runtime as Exclude<Runtime, 'node'>],
-          target: 'es2022',
-          external: ['cloudflare:*'],
-          plugins: [recordBuiltins(found)],
-          write: false,
-          logLevel: 'silent',
-        })
+        const found = await builtinsIn(fileOf(s), s.runtime as Exclude<Runtime, 'node'>)
         expect(found, `Node builtins in the ${s.runtime} bundle of ${s.name}`).toEqual([])
       },
     )
