@@ -96,6 +96,31 @@ export function missingDriver(entry: string, err: unknown): InterfaceError {
 }
 
 /**
+ * Whether this module runs as its own file (from the package's dist/ or the sources) rather than
+ * inside a bundle: only then does resolving a package from here say what its dynamic import will
+ * find. A bundler inlines the import (so resolving from the bundle's location proves nothing) and
+ * renames the file, so a bundle never matches.
+ */
+const unbundled = /\/adapters\/libsql\/config\.[cm]?[jt]s$/.test(String(import.meta.url))
+
+/**
+ * Checks, when the adapter is created, that `entry` (the build of `@libsql/client` a URL needs)
+ * can be imported, so a missing package fails there rather than at the first statement. Uses
+ * the runtime's synchronous resolver (`import.meta.resolve`: Node >= 20.6, Deno, Bun), which
+ * follows the same rules as the import made later; skipped where there is none or the code is
+ * bundled (workerd, Vercel Edge: the bundler already failed the build on a missing package).
+ * @throws InterfaceError (the one {@link missingDriver} makes) when `entry` does not resolve.
+ */
+export function checkDriver(entry: string): void {
+  if (!unbundled || typeof import.meta.resolve !== 'function') return
+  try {
+    import.meta.resolve(entry)
+  } catch (err) {
+    throw missingDriver(entry, err)
+  }
+}
+
+/**
  * libSQL's embedded engine (the `libsql` native module 0.5) leaves a write that SQLite refused
  * with SQLITE_BUSY unfinished on its connection, which then keeps the write lock though it reports
  * no open transaction: its later writes are never seen by anyone else, and every other writer
@@ -128,12 +153,14 @@ function finish(adapter: Adapter, source: string): Adapter {
 
 /**
  * Builds the adapter for a client, or for a URL whose client `load` makes on first use (so
- * creating the adapter does no work and imports nothing).
+ * creating the adapter imports nothing; it only checks, where the runtime can say, that
+ * `entryOf(url)`, the module `load` will import, resolves: see {@link checkDriver}).
  */
 export function adapterFor(
   urlOrClient: string | Client,
   options: LibsqlOptions,
   load: (url: string) => Promise<CreateClient>,
+  entryOf: (url: string) => string,
 ): Adapter {
   if (isClient(urlOrClient))
     return finish(
@@ -148,6 +175,7 @@ export function adapterFor(
   const url = urlOrClient
   const embedded = url === ':memory:' || /^file:/i.test(url)
   if (!embedded) checkRemoteUrl(url)
+  checkDriver(entryOf(url))
   const config: Config = {
     ...options.clientConfig,
     url,

@@ -13,6 +13,11 @@
  * `libsql` from `edgealchemy/libsql/node` instead, or pass a client you created yourself
  * (`createClient({ url, intMode: 'bigint' })`; without `intMode: 'bigint'`, integers above 2^53
  * cannot be read). A client passed in is not closed by `close()`; one made from a URL is.
+ *
+ * Without `@libsql/client` installed, `libsql(url)` throws an `InterfaceError` naming the package
+ * (`npm install @libsql/client`) where the runtime can resolve modules synchronously (Node, Deno,
+ * Bun, running the package unbundled); in a bundle the bundler reports the missing package, and
+ * the same error is raised by the first statement should the import still fail.
  * @module
  */
 import type { Client } from '@libsql/client'
@@ -26,11 +31,14 @@ export type { LibsqlOptions } from './config.js'
 /** URL schemes the web build serves. */
 const remoteSchemes = ['libsql:', 'https:', 'http:', 'wss:', 'ws:'] as const
 
+/** The module {@link loadWeb} imports, checked when the adapter is created. */
+const webEntry = '@libsql/client/web'
+
 async function loadWeb(): Promise<CreateClient> {
   try {
     return (await import('@libsql/client/web')).createClient
   } catch (err) {
-    throw missingDriver('@libsql/client/web', err)
+    throw missingDriver(webEntry, err)
   }
 }
 
@@ -46,6 +54,6 @@ export function libsql(urlOrClient: string | Client, options: LibsqlOptions = {}
     throw new ArgumentError(
       `libsql() from edgealchemy/libsql takes remote URLs (${remoteSchemes.join(', ')}); for file: and :memory: import libsql from edgealchemy/libsql/node, or pass a client`,
     )
-  return adapterFor(urlOrClient, options, loadWeb)
+  return adapterFor(urlOrClient, options, loadWeb, () => webEntry)
 }
 libsql.schemes = remoteSchemes as readonly string[]

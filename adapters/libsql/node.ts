@@ -17,20 +17,27 @@ import { adapterFor, type CreateClient, type LibsqlOptions, missingDriver, schem
 export { libsqlCapabilities, toRawResult } from './adapter.js'
 export type { LibsqlOptions } from './config.js'
 
-async function load(url: string): Promise<CreateClient> {
+/** The build of `@libsql/client` a URL needs: the web build over fetch, else the Node build. */
+function entryOf(url: string): '@libsql/client/web' | '@libsql/client/node' {
   const scheme = schemeOf(url)
-  const web = scheme === 'libsql:' || scheme === 'https:' || scheme === 'http:'
+  return scheme === 'libsql:' || scheme === 'https:' || scheme === 'http:'
+    ? '@libsql/client/web'
+    : '@libsql/client/node'
+}
+
+async function load(url: string): Promise<CreateClient> {
+  const entry = entryOf(url)
   try {
-    if (web) return (await import('@libsql/client/web')).createClient
+    if (entry === '@libsql/client/web') return (await import('@libsql/client/web')).createClient
     return (await import('@libsql/client/node')).createClient
   } catch (err) {
-    throw missingDriver(web ? '@libsql/client/web' : '@libsql/client/node', err)
+    throw missingDriver(entry, err)
   }
 }
 
 /** The libSQL adapter for any URL the client accepts, or a `@libsql/client` Client. */
 export function libsql(urlOrClient: string | Client, options: LibsqlOptions = {}): Adapter {
   if (typeof urlOrClient === 'string') schemeOf(urlOrClient)
-  return adapterFor(urlOrClient, options, load)
+  return adapterFor(urlOrClient, options, load, entryOf)
 }
 libsql.schemes = ['file:', 'libsql:', 'https:', 'http:', 'wss:', 'ws:'] as readonly string[]

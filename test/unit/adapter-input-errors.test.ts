@@ -1,10 +1,11 @@
 /**
  * What an adapter says about bad input before anything is sent: a malformed URL is an
  * ArgumentError when the adapter is created (without the URL's password), and a missing driver
- * package is named, checked in a real Node process that cannot resolve it.
+ * package is named, checked in a real Node process that cannot resolve it: libsql() when it is
+ * created where the package runs unbundled, at its first statement inside a bundle.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'esbuild'
@@ -83,7 +84,7 @@ describe('a missing driver package, in a Node process that cannot resolve it', (
     return spawnSync(process.execPath, [out], { cwd: dir, encoding: 'utf8', timeout: 30_000 })
   }
 
-  it('libsql (imported on first use): an InterfaceError naming the package and the install command', async () => {
+  it('libsql in a bundle (no resolver check): an InterfaceError at the first statement, naming the package', async () => {
     const run = await runWithoutDrivers(
       'libsql',
       `import { libsql } from '../adapters/libsql/index.js'
@@ -119,5 +120,88 @@ describe('a missing driver package, in a Node process that cannot resolve it', (
     expect(run.status).not.toBe(0)
     expect(run.stdout).not.toContain('loaded')
     expect(run.stderr).toContain(`Cannot find package '${pkg}'`)
+  })
+})
+
+describe('libsql() without @libsql/client, running unbundled as installed: refused when created', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ea-unbundled-'))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  const root = resolve(import.meta.dirname, '../..')
+
+  /** core/ and adapters/libsql/ as JavaScript file for file (as dist/ has them), in `to`. */
+  async function transpile(to: string): Promise<void> {
+    const sources = ['core', 'adapters/libsql'].flatMap((sub) =>
+      readdirSync(join(root, sub), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => join(root, sub, f)),
+    )
+    await build({
+      entryPoints: sources,
+      outdir: to,
+      outbase: root,
+      format: 'esm',
+      platform: 'node',
+      logLevel: 'silent',
+    })
+  }
+
+  /** Creates each adapter in a Node process run from `cwd`, printing what each creation threw. */
+  function creations(cwd: string) {
+    writeFileSync(
+      join(cwd, 'create.mjs'),
+      `import { libsql } from './adapters/libsql/index.js'
+       import { libsql as libsqlNode } from './adapters/libsql/node.js'
+       import { EdgeAlchemyError } from './core/index.js'
+       const client = { execute() {}, batch() {}, transaction() {}, protocol: 'http' }
+       const seen = {}
+       for (const [name, make] of Object.entries({
+         remote: () => libsql('libsql://db-org.turso.io', { authToken: '${SECRET}' }),
+         nodeFile: () => libsqlNode('file:never-opened.db'),
+         nodeHttps: () => libsqlNode('https://db.example?authToken=${SECRET}'),
+         client: () => libsql(client),
+       })) {
+         try { make(); seen[name] = 'created' } catch (err) {
+           seen[name] = { name: err.name, ours: err instanceof EdgeAlchemyError, message: err.message }
+         }
+       }
+       console.log(JSON.stringify(seen))`,
+    )
+    const run = spawnSync(process.execPath, ['create.mjs'], { cwd, encoding: 'utf8', timeout: 30_000 })
+    expect(run.stderr).toBe('')
+    expect(run.stdout + run.stderr).not.toContain(SECRET)
+    return JSON.parse(run.stdout.trim()) as Record<
+      string,
+      'created' | { name: string; ours: boolean; message: string }
+    >
+  }
+
+  it('names the build of @libsql/client the URL needs and the install command; a client passed in needs none', async () => {
+    const bare = join(dir, 'bare')
+    await transpile(bare)
+    const seen = creations(bare)
+    const refusal = (entry: string) => ({
+      name: 'InterfaceError',
+      ours: true,
+      message: `libsql() needs the @libsql/client package (${entry} could not be imported): npm install @libsql/client`,
+    })
+    expect(seen).toEqual({
+      remote: refusal('@libsql/client/web'),
+      nodeFile: refusal('@libsql/client/node'),
+      nodeHttps: refusal('@libsql/client/web'),
+      client: 'created',
+    })
+  })
+
+  it('creates them (importing nothing yet) once the package resolves', async () => {
+    const installed = join(dir, 'installed')
+    await transpile(installed)
+    mkdirSync(join(installed, 'node_modules/@libsql'), { recursive: true })
+    symlinkSync(join(root, 'node_modules/@libsql/client'), join(installed, 'node_modules/@libsql/client'))
+    expect(creations(installed)).toEqual({
+      remote: 'created',
+      nodeFile: 'created',
+      nodeHttps: 'created',
+      client: 'created',
+    })
   })
 })
