@@ -2,7 +2,7 @@
  * edgealchemy: SQLAlchemy's design for edge runtimes.
  *
  * The root entry holds the SQL expression language, schema, types, dialects and errors.
- * @module
+ * @module edgealchemy
  */
 
 export { columnDecoders, decoderFor, parseDateTime } from './dialects/codecs.js'

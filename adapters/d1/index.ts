@@ -32,7 +32,7 @@
  *   a number when it is safe, otherwise as its decimal text (an INTEGER column stores that
  *   exactly); `undefined` as NULL.
  * - `AbortSignal`: the request cannot be recalled; an abort settles the call early.
- * @module
+ * @module edgealchemy/d1
  */
 import { SqliteDialect } from '../../core/dialects/sqlite.js'
 import { abortable } from '../../core/engine/abortable.js'

@@ -24,7 +24,7 @@
  * })
  * export default app
  * ```
- * @module
+ * @module edgealchemy/hono
  */
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { ArgumentError } from '../../core/errors.js'

@@ -18,7 +18,7 @@
  * (`npm install @libsql/client`) where the runtime can resolve modules synchronously (Node, Deno,
  * Bun, running the package unbundled); in a bundle the bundler reports the missing package, and
  * the same error is raised by the first statement should the import still fail.
- * @module
+ * @module edgealchemy/libsql
  */
 import type { Client } from '@libsql/client'
 import type { Adapter } from '../../core/engine/adapter.js'

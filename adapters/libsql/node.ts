@@ -8,7 +8,7 @@
  * import { libsql } from 'edgealchemy/libsql/node'
  * const engine = createAsyncEngine(libsql('file:app.db'))
  * ```
- * @module
+ * @module edgealchemy/libsql/node
  */
 import type { Client } from '@libsql/client'
 import type { Adapter } from '../../core/engine/adapter.js'

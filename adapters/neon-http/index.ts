@@ -10,7 +10,7 @@
  * // or anywhere else:
  * const other = neonHttp(url, { fetchEndpoint: 'http://127.0.0.1:4444/sql' })
  * ```
- * @module
+ * @module edgealchemy/neon-http
  */
 import { type FullQueryResults, type NeonQueryFunction, neon } from '@neondatabase/serverless'
 import { postgresql } from '../../core/dialects/postgresql.js'

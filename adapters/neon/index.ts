@@ -26,7 +26,7 @@
  * to close, then open their own: up to `poolTimeout` or until the operation's signal (its
  * timeout) aborts. A request that holds a connection (an open transaction) while asking for a
  * second one waits like any other, so hold one connection per request where you can.
- * @module
+ * @module edgealchemy/neon
  */
 import { Client, type Pool } from '@neondatabase/serverless'
 import { postgresql } from '../../core/dialects/postgresql.js'

@@ -18,7 +18,7 @@
  * `NO_BACKSLASH_ESCAPES` (PlanetScale does not). Values come back raw (`cast` switched off): the
  * dialect decodes them by declared type. PlanetScale reports changed rows, not matched rows, as
  * `rowsAffected`: an UPDATE that writes the values a row already has counts 0.
- * @module
+ * @module edgealchemy/planetscale
  */
 import type { Client, Config, Connection } from '@planetscale/database'
 import type { Adapter, AdapterFactory, DriverErrorInfo } from '../../core/engine/adapter.js'

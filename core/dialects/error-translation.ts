@@ -224,9 +224,9 @@ export interface TranslateOptions {
 
 /**
  * Builds the typed error for a failed statement; `cause` must already be redacted. `retryable`
- * is set for lock contention and serialization failures ({@link isRetryableAnswer}) and for a
- * transport failure that provably happened before sending (connection refused, DNS failure, or
- * `notSent`).
+ * is set for lock contention and serialization failures (`isRetryableAnswer`, per dialect) and
+ * for a transport failure that provably happened before sending (connection refused, DNS
+ * failure, or `notSent`).
  */
 export function translateError(
   dialect: DialectName,

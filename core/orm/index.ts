@@ -1,7 +1,7 @@
 /**
  * edgealchemy/orm: declarative mapping, relationships, AsyncSession (identity map and unit of
  * work), loader options and session factories.
- * @module
+ * @module edgealchemy/orm
  */
 
 export {

@@ -13,7 +13,7 @@
  * import { startPlanetScaleServer } from 'edgealchemy/testing/servers/planetscale' // needs mysql2
  * import { startD1 } from 'edgealchemy/testing/servers/d1' // needs miniflare
  * ```
- * @module
+ * @module edgealchemy/testing/servers
  */
 export * from './d1/index.js'
 export * from './hrana/index.js'

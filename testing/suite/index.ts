@@ -1,7 +1,7 @@
 /**
  * The conformance suite (`edgealchemy/testing`): one set of cases, run unchanged on every
  * adapter configuration by any test runner that injects `describe`/`it`/`expect`.
- * @module
+ * @module edgealchemy/testing
  */
 export { caught, errorTexts, insertRows } from './helpers.js'
 export { missingReason, skipReason } from './requirements.js'

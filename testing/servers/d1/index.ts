@@ -9,7 +9,7 @@
  * expect(local.requests).toBe(1)
  * await local.dispose()
  * ```
- * @module
+ * @module edgealchemy/testing/servers/d1
  */
 export {
   type CountingD1Database,

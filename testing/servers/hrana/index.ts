@@ -6,6 +6,6 @@
  * const server = await startHranaServer({ file: '.tmp/app.db' })
  * const client = createClient({ url: server.url, intMode: 'bigint' })
  * ```
- * @module
+ * @module edgealchemy/testing/servers/hrana
  */
 export { type HranaFault, type HranaServer, type HranaServerOptions, startHranaServer } from './server.js'

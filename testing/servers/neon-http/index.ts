@@ -10,7 +10,7 @@
  * The connection string's user and database are used (its host is replaced by the server's
  * PostgreSQL; a password is required, as by Neon, but checked only with `usePassword`); an
  * `options` parameter such as `-c search_path=app` reaches PostgreSQL's startup packet.
- * @module
+ * @module edgealchemy/testing/servers/neon-http
  */
 export {
   type NeonHttpFault,

@@ -12,6 +12,6 @@
  * const pool = new Pool({ connectionString: 'postgresql://postgres:pw@db.local/test' })
  * ```
  * Any requested host is mapped to the proxy's PostgreSQL.
- * @module
+ * @module edgealchemy/testing/servers/neon-ws
  */
 export { type NeonWsFault, type NeonWsProxy, type NeonWsProxyOptions, startNeonWsProxy } from './server.js'

@@ -6,7 +6,7 @@
  * const server = await startPlanetScaleServer({ database: 'app' })
  * const conn = connect({ url: server.url })
  * ```
- * @module
+ * @module edgealchemy/testing/servers/planetscale
  */
 
 export { vitessType } from './protocol.js'
