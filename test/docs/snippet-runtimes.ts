@@ -5,10 +5,10 @@
  * gets exactly the snippet's environment (plus PATH, HOME, TMPDIR, DENO_DIR), runs in a process
  * group of its own and is killed with it.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { resolve } from 'node:path'
+import { freePort, type GroupProcess, sleep, spawnGroup } from '../support/processes.js'
 
 export type Runtime = 'workerd' | 'edge-light' | 'deno' | 'bun' | 'node'
 
@@ -71,70 +71,9 @@ function command(runtime: 'deno' | 'bun' | 'node', file: string): [string, strin
   }
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail)
-    server.listen(0, '127.0.0.1', done)
-  })
-  const { port } = server.address() as { port: number }
-  await new Promise((done) => server.close(done))
-  return port
-}
-
-const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms))
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal)
-  } catch {
-    // ESRCH: gone already
-  }
-}
-
-interface Started {
-  readonly child: ChildProcess
-  output(): string
-  /** `undefined` while running; the exit code or signal once it ended. */
-  exit(): string | undefined
-  readonly exited: Promise<void>
-  stop(): Promise<void>
-}
-
-function start(runtime: 'deno' | 'bun' | 'node', file: string, vars: Record<string, string>): Started {
-  const env: Record<string, string> = { NO_COLOR: '1', ...vars }
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'DENO_DIR'])
-    if (process.env[key] !== undefined) env[key] = process.env[key] as string
+function start(runtime: 'deno' | 'bun' | 'node', file: string, vars: Record<string, string>): GroupProcess {
   const [cmd, args] = command(runtime, file)
-  const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000)
-  }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  let exit: string | undefined
-  const exited = new Promise<void>((done) => {
-    child.once('exit', (code, signal) => {
-      exit = signal ?? String(code)
-      done()
-    })
-    child.once('error', (err) => {
-      exit = `spawn error: ${err.message}`
-      done()
-    })
-  })
-  const onExit = () => killGroup(child, 'SIGKILL')
-  process.once('exit', onExit)
-  const stop = async () => {
-    process.off('exit', onExit)
-    if (exit === undefined) {
-      killGroup(child, 'SIGTERM')
-      await Promise.race([exited, sleep(3_000)])
-    }
-    killGroup(child, 'SIGKILL')
-  }
-  return { child, output: () => output, exit: () => exit, exited, stop }
+  return spawnGroup(cmd, args, vars, { cwd: ROOT, graceMs: 3_000 })
 }
 
 /** A server snippet (Deno.serve, Bun.serve) on a free `PORT`, once its port accepts connections. */
@@ -176,5 +115,5 @@ export async function spawnScript(
   const proc = start('node', file, vars)
   await Promise.race([proc.exited, sleep(30_000)])
   await proc.stop()
-  return { code: proc.exit(), output: proc.output() }
+  return { code: proc.exit()?.replace(/^code /, ''), output: proc.output() }
 }

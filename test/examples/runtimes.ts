@@ -9,8 +9,6 @@
  * Every process runs in its own process group, on a free port, with its output kept for failure
  * messages, and is killed with its group in afterAll.
  */
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { fileURLToPath } from 'node:url'
 import { type AsyncEngine, createAsyncEngine, select } from 'edgealchemy'
 import { libsql } from 'edgealchemy/libsql'
@@ -24,6 +22,7 @@ import {
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Author, metadata, Post, Tag } from '../../edge-examples/app/index.ts'
+import { freePort, sleep, spawnGroup } from '../support/processes.ts'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 export const BIN = `${ROOT}node_modules/.bin/`
@@ -47,29 +46,6 @@ export interface RuntimeProcess {
   stop(): Promise<void>
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', resolve)
-  })
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  if (address === null || typeof address === 'string') throw new Error('no port')
-  return address.port
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/** Kills a process group (the runtime and anything it started); a group that is gone is fine. */
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  try {
-    if (child.pid !== undefined) process.kill(-child.pid, signal)
-  } catch {
-    // ESRCH: already gone
-  }
-}
-
 /**
  * Spawns a runtime on a free port with exactly `vars` as its app environment (plus PATH, HOME,
  * TMPDIR, DENO_DIR; nothing else of this process's environment leaks in), in a process group of
@@ -82,54 +58,25 @@ export async function startRuntime(
 ): Promise<RuntimeProcess> {
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
-  const env: Record<string, string> = { NO_COLOR: '1', ...vars, PORT: String(port) }
-  for (const key of ['PATH', 'HOME', 'TMPDIR', 'DENO_DIR'])
-    if (process.env[key] !== undefined) env[key] = process.env[key] as string
   const started = performance.now()
-  const child = spawn(spec.command, spec.args, {
-    cwd: ROOT,
-    env,
-    detached: true, // its own process group, killed as one
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let output = ''
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000)
-  }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  let exit: string | undefined
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      exit = signal ?? `code ${code}`
-      resolve()
-    })
-    child.once('error', (err) => {
-      exit = `spawn error: ${err.message}`
-      resolve()
-    })
-  })
-  // should this process end without afterAll (a crash, process.exit), the runtime goes with it
-  const onExit = () => killGroup(child, 'SIGKILL')
-  process.once('exit', onExit)
-  const stop = async () => {
-    process.off('exit', onExit)
-    if (exit === undefined) {
-      killGroup(child, 'SIGTERM')
-      await Promise.race([exited, sleep(5_000)])
-      if (exit === undefined)
-        console.log(`${label} (${spec.name}) did not exit within 5 s of SIGTERM: killed`)
-    }
-    killGroup(child, 'SIGKILL') // anything of the group still there
-  }
+  const proc = spawnGroup(
+    spec.command,
+    spec.args,
+    { ...vars, PORT: String(port) },
+    {
+      cwd: ROOT,
+      onSlowExit: () => console.log(`${label} (${spec.name}) did not exit within 5 s of SIGTERM: killed`),
+    },
+  )
+  const { output, exit, stop } = proc
   const describeProcess = () => `${label} (${spec.command} ${spec.args.join(' ')})`
 
   for (;;) {
-    if (exit !== undefined)
-      throw new Error(`${describeProcess()} exited (${exit}) before answering; its output:\n${output}`)
+    if (exit() !== undefined)
+      throw new Error(`${describeProcess()} exited (${exit()}) before answering; its output:\n${output()}`)
     if (performance.now() - started > 30_000) {
       await stop()
-      throw new Error(`${describeProcess()} did not answer within 30 s; its output:\n${output}`)
+      throw new Error(`${describeProcess()} did not answer within 30 s; its output:\n${output()}`)
     }
     try {
       const res = await fetch(`${url}/`, { signal: AbortSignal.timeout(2_000) })
@@ -140,11 +87,14 @@ export async function startRuntime(
     }
   }
   const startupMs = Math.round(performance.now() - started)
-  const said = output.split('\n').find((line) => line.includes('listening')) ?? ''
+  const said =
+    output()
+      .split('\n')
+      .find((line) => line.includes('listening')) ?? ''
   console.log(
     `runtime ${spec.name}: ${label} process answered ${startupMs} ms after spawn${said && ` (${said.trim()})`}`,
   )
-  return { label, url, startupMs, output: () => output, stop }
+  return { label, url, startupMs, output, stop }
 }
 
 /** A fresh PostgreSQL database on 127.0.0.1:5432 (trust auth); `drop()` removes it. */
