@@ -49,13 +49,8 @@ export {
   relationship,
 } from './relationship.js'
 export type { RetryOptions, RunOptions } from './retry.js'
-export {
-  AsyncSession,
-  type CommitOptions,
-  type CommitResult,
-  type GetOptions,
-  type SessionOptions,
-} from './session.js'
+export { AsyncSession } from './session.js'
+export type { CommitOptions, CommitResult, GetOptions, SessionOptions } from './session-options.js'
 export { SessionTransaction } from './session-transaction.js'
 export {
   type AsyncScopedSession,

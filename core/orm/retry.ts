@@ -13,7 +13,7 @@ import {
   StaleDataError,
 } from '../errors.js'
 import { CommitNotResentError } from './commit-tokens.js'
-import type { CommitResult } from './session.js'
+import type { CommitResult } from './session-options.js'
 
 export type { RetryOptions }
 
@@ -28,6 +28,8 @@ export interface RunOptions extends RetryOptions {
 /** The parts of a session the retry loop uses. */
 export interface RetryHost {
   readonly idempotent: boolean
+  /** A commit of unknown outcome is kept, with its token, for `commit()` again. */
+  readonly commitOutcomeUnknown: boolean
   inTransaction(): boolean
   commitWithToken(
     value: string | undefined,
@@ -59,44 +61,31 @@ export async function retryUnitOfWork<S extends RetryHost, T>(
   const commitOptions: OperationOptions = { timeout: options.timeout }
   /** An earlier attempt's commit may have been applied: look its token up before writing. */
   let uncertain = options.idempotencyKey !== undefined
+  /** What `fn` returned, once it ran: while the session keeps its unit, only the commit is left. */
+  let ran: { readonly out: T } | undefined
   for (let attempt = 0; ; attempt++) {
-    let error: unknown
     try {
-      const out = await fn(session)
-      try {
-        await session.commitWithToken(token, uncertain, commitOptions)
-        return out
-      } catch (err) {
-        if (!(err instanceof CommitOutcomeUnknownError) || token === undefined) throw err
-        uncertain = true
-        // the session kept the plan and the token: committing again writes only if nothing was
-        for (let again = attempt + 1; ; again++) {
-          if (again > settings.retries) throw err
-          options.onRetry?.(err, again)
-          await backoffWait(again, settings, options.signal)
-          try {
-            await session.commitWithToken(token, true, commitOptions)
-            return out
-          } catch (next) {
-            if (next instanceof CommitOutcomeUnknownError || isRetryable(next)) {
-              attempt = again
-              continue
-            }
-            throw next
-          }
-        }
-      }
+      ran ??= { out: await fn(session) }
+      await session.commitWithToken(token, uncertain, commitOptions)
+      return ran.out
     } catch (err) {
-      error = err
+      if (err instanceof CommitOutcomeUnknownError) uncertain = true
+      // after an unknown outcome the session kept the unit and its token: committing again writes
+      // only if nothing was; anything else starts over from a rollback
+      const commitAgain =
+        session.commitOutcomeUnknown && (err instanceof CommitOutcomeUnknownError || isRetryable(err))
+      // a StaleDataError (a versioned row changed since it was read) wrote nothing: a fresh run reads anew
+      const rerun = isRetryable(err) || err instanceof StaleDataError || err instanceof CommitNotResentError
+      if (!(commitAgain || rerun) || attempt >= settings.retries) {
+        await session.rollback()
+        throw err
+      }
+      if (!commitAgain) {
+        await session.rollback()
+        ran = undefined
+      }
+      options.onRetry?.(err, attempt + 1)
+      await backoffWait(attempt + 1, settings, options.signal)
     }
-    await session.rollback()
-    // a StaleDataError (a versioned row changed since it was read) wrote nothing: a fresh run reads anew
-    const rerun =
-      isRetryable(error) ||
-      error instanceof StaleDataError ||
-      (error instanceof CommitNotResentError && token !== undefined)
-    if (!rerun || attempt >= settings.retries) throw error
-    options.onRetry?.(error, attempt + 1)
-    await backoffWait(attempt + 1, settings, options.signal)
   }
 }

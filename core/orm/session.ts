@@ -28,7 +28,7 @@ import type { Result } from '../result/result.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
 import { ClauseElement } from '../sql/elements.js'
 import { Select as SelectClass, select } from '../sql/select.js'
-import { type CommitTokenTable, checkIdempotencyKey, isCommitTokenTable } from './commit-tokens.js'
+import { checkIdempotencyKey, isCommitTokenTable } from './commit-tokens.js'
 import { cascadeDelete } from './delete-cascade.js'
 import { HeldWrites } from './held-writes.js'
 import { IdempotentCommits } from './idempotent-commits.js'
@@ -47,60 +47,11 @@ import {
   pendingPlan,
 } from './session-commit.js'
 import { newFrame, type RollbackFrame, SessionObjects } from './session-objects.js'
+import type { CommitOptions, CommitResult, GetOptions, SessionOptions } from './session-options.js'
 import { keyMatch, loadAttributes, normalizeIdent, streamObjects } from './session-reads.js'
 import { runInTransaction, SessionTransaction } from './session-transaction.js'
 import { type InstanceState, type SessionLink, stateOf } from './state.js'
 import { isEmptyPlan } from './unit-of-work.js'
-
-/** Options of {@link AsyncSession}. */
-export interface SessionOptions {
-  /** Flush pending changes before each query (default true; skipped where the adapter cannot flush early). */
-  autoflush?: boolean
-  /**
-   * Expire every object's attributes after commit, so the next read sees the database (default
-   * false). The async ORM never loads implicitly, so expired attributes raise `NotLoadedError`
-   * until loaded: the default keeps what was just written readable (`return c.json({ id:
-   * user.id })` after `commit()`), as SQLAlchemy's asyncio guide recommends
-   * (`expire_on_commit=False`).
-   */
-  expireOnCommit?: boolean
-  /** Milliseconds one operation may take (a whole `commit()` is one); default: the engine's `timeout`. */
-  timeout?: number | null
-  /**
-   * Commit idempotently: each commit that writes also writes a token to this table (see
-   * {@link commitTokenTable}) in the same atomic unit, so a commit retried after
-   * `CommitOutcomeUnknownError`, or with an `idempotencyKey` already used, never writes twice.
-   * Costs one statement per commit (in the same request on batch adapters). Default: the
-   * engine's `commitTokens`; `null` turns it off.
-   */
-  commitTokens?: CommitTokenTable | null
-}
-
-/** Options of `session.commit()`. */
-export interface CommitOptions extends OperationOptions {
-  /**
-   * A key naming this unit of work across requests (e.g. an HTTP `Idempotency-Key` header): a
-   * commit with a key that already committed writes nothing and resolves `{ replayed: true }`.
-   * Needs the session's `commitTokens`. At most 128 characters.
-   */
-  idempotencyKey?: string
-}
-
-/** What `session.commit()` did. */
-export interface CommitResult {
-  /**
-   * True when nothing was written because the commit's token was already committed: by this
-   * session's earlier attempt (its objects are now persistent, as after a commit) or, with an
-   * `idempotencyKey`, by another session (this session's changes are discarded, as by `rollback()`).
-   */
-  readonly replayed: boolean
-}
-
-/** Options of `session.get()`. */
-export interface GetOptions extends OperationOptions {
-  /** Reload the object's attributes even when it is already in the identity map. */
-  populateExisting?: boolean
-}
 
 type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, unknown>
 
@@ -653,6 +604,11 @@ export class AsyncSession implements SessionLink {
   /** True when this session's commits write a commit token (its `commitTokens` option or the engine's). */
   get idempotent(): boolean {
     return this.#idempotent.table !== undefined
+  }
+
+  /** True after `CommitOutcomeUnknownError` on a session with commit tokens: `commit()` again is safe. */
+  get commitOutcomeUnknown(): boolean {
+    return this.#idempotent.retrying
   }
 
   /** @internal `commit()` with the token of a `run()`: looked up first when `check`. */

@@ -6,7 +6,8 @@
 import type { AsyncEngine } from '../engine/engine.js'
 import { ArgumentError, InvalidRequestError } from '../errors.js'
 import type { RunOptions } from './retry.js'
-import { AsyncSession, type SessionOptions } from './session.js'
+import { AsyncSession } from './session.js'
+import type { SessionOptions } from './session-options.js'
 
 /** A function that makes sessions bound to one engine with the same options. */
 export interface AsyncSessionmaker {
