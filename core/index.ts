@@ -9,9 +9,9 @@ export { columnDecoders, decoderFor, parseDateTime } from './dialects/codecs.js'
 export type { DialectFeatures } from './dialects/dialect.js'
 export { Dialect } from './dialects/dialect.js'
 export { errorClassFor, translateError } from './dialects/error-translation.js'
-export { MysqlDialect, mysql } from './dialects/mysql.js'
-export { PostgresDialect, postgresql } from './dialects/postgresql.js'
-export { SqliteDialect, sqlite } from './dialects/sqlite.js'
+export { MysqlDialect, mysql } from './dialects/mysql/index.js'
+export { PostgresDialect, postgresql } from './dialects/postgresql/index.js'
+export { SqliteDialect, sqlite } from './dialects/sqlite/index.js'
 export type {
   Adapter,
   AdapterCapabilities,

@@ -34,7 +34,7 @@
  * - `AbortSignal`: the request cannot be recalled; an abort settles the call early.
  * @module edgealchemy/d1
  */
-import { SqliteDialect } from '../../core/dialects/sqlite.js'
+import { SqliteDialect } from '../../core/dialects/sqlite/index.js'
 import { abortable } from '../../core/engine/abortable.js'
 import type {
   Adapter,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Client, InStatement, InValue, ResultSet, Transaction } from '@libsql/client'
-import { sqlite } from '../../core/dialects/sqlite.js'
+import { sqlite } from '../../core/dialects/sqlite/index.js'
 import { abortable } from '../../core/engine/abortable.js'
 import type {
   Adapter,

@@ -13,7 +13,7 @@
  * @module edgealchemy/neon-http
  */
 import { type FullQueryResults, type NeonQueryFunction, neon } from '@neondatabase/serverless'
-import { postgresql } from '../../core/dialects/postgresql.js'
+import { postgresql } from '../../core/dialects/postgresql/index.js'
 import type {
   Adapter,
   AdapterCapabilities,

@@ -29,7 +29,7 @@
  * @module edgealchemy/neon
  */
 import { Client, type Pool } from '@neondatabase/serverless'
-import { postgresql } from '../../core/dialects/postgresql.js'
+import { postgresql } from '../../core/dialects/postgresql/index.js'
 import type {
   Adapter,
   AdapterTransaction,

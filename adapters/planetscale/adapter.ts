@@ -7,7 +7,7 @@
  * @module
  */
 import { type Config, Connection } from '@planetscale/database'
-import { mysql } from '../../core/dialects/mysql.js'
+import { mysql } from '../../core/dialects/mysql/index.js'
 import type {
   Adapter,
   AdapterCapabilities,

@@ -1,4 +1,4 @@
-import { SqlCompiler } from '../sql/compiler.js'
+import type { SqlCompiler } from '../../sql/compiler.js'
 import {
   Dialect,
   type DialectFeatures,
@@ -6,25 +6,9 @@ import {
   type TypeNames,
   varchar,
   withPrecision,
-} from './dialect.js'
-import { wordSet } from './identifiers.js'
-
-/** SQLite's compiler: the portable base with `?` placeholders. */
-export class SqliteCompiler extends SqlCompiler {
-  protected override visitFunction(node: import('../sql/functions.js').FunctionCall): void {
-    if (node.name === 'now') return this.append('current_timestamp')
-    super.visitFunction(node)
-  }
-  protected override functionName(name: string): string {
-    return portableFunctions[name] ?? super.functionName(name)
-  }
-}
-
-/** SQLite's names of the portable functions of `func` (aggregate ORDER BY needs SQLite 3.44+). */
-const portableFunctions: Readonly<Record<string, string>> = {
-  aggregate_strings: 'group_concat',
-  json_array_agg: 'json_group_array',
-}
+} from '../dialect.js'
+import { wordSet } from '../identifiers.js'
+import { SqliteCompiler } from './compiler.js'
 
 /**
  * SQLite keywords missing from the shared reserved list. Most are "fallback" keywords SQLite

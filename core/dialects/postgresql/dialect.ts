@@ -1,7 +1,6 @@
-import { CompileError } from '../errors.js'
-import { SqlCompiler } from '../sql/compiler.js'
-import type { BindParam } from '../sql/elements.js'
-import { CustomType, type DateTime, type SqlType } from '../sql/types.js'
+import { CompileError } from '../../errors.js'
+import type { SqlCompiler } from '../../sql/compiler.js'
+import { CustomType, type DateTime, type SqlType } from '../../sql/types.js'
 import {
   Dialect,
   type DialectFeatures,
@@ -9,25 +8,8 @@ import {
   type TypeNames,
   varchar,
   withPrecision,
-} from './dialect.js'
-
-/** PostgreSQL's compiler: `$n` placeholders with casts where the type cannot be inferred. */
-export class PostgresCompiler extends SqlCompiler {
-  protected override bindCast(bind: BindParam): string {
-    const type = bind.type
-    if (type.kind === 'null' || bind.expanding) return ''
-    return `::${(this.dialect as PostgresDialect).bindCastTypeName(type)}`
-  }
-  protected override functionName(name: string): string {
-    return portableFunctions[name] ?? super.functionName(name)
-  }
-}
-
-/** PostgreSQL's names of the portable functions of `func`. */
-const portableFunctions: Readonly<Record<string, string>> = {
-  aggregate_strings: 'string_agg',
-  json_array_agg: 'json_agg',
-}
+} from '../dialect.js'
+import { PostgresCompiler } from './compiler.js'
 
 /** The PostgreSQL dialect (neon-http and neon adapters). */
 export class PostgresDialect extends Dialect {
