@@ -3,10 +3,11 @@
  * cascades, loading the related objects that are not loaded yet (the only reason it is async).
  * @module
  */
-import { rawList } from './collections.js'
-import { loadRelationship } from './loader-options.js'
+
 import type { QueryHost } from './query.js'
+import { rawList } from './raw-list.js'
 import type { Relationship } from './relationship.js'
+import { loadRelationship } from './selectin-loading.js'
 import type { SessionObjects } from './session-objects.js'
 import { type InstanceState, stateOf } from './state.js'
 

@@ -3,8 +3,8 @@
  * @module
  */
 import { ArgumentError } from '../errors.js'
-import { rawList } from './collections.js'
 import type { Mapper } from './mapper.js'
+import { rawList } from './raw-list.js'
 import { type InstanceState, NOT_LOADED, type ObjectStatus, sameValue, stateOf } from './state.js'
 
 /** What `inspect(obj)` tells about a mapped object. */

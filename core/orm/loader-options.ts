@@ -10,8 +10,6 @@ import { ColumnRef } from '../sql/elements.js'
 import { Alias } from '../sql/from-clauses.js'
 import { Relationship } from './relationship.js'
 
-export { loadRelationship } from './selectin-loading.js'
-
 /**
  * How one relationship loads: `'selectin'` (one more SELECT), `'joined'` (LEFT OUTER JOIN),
  * `'json'` (a JSON array built in SQL), `'containsEager'` (from joins written in the statement),

@@ -6,7 +6,8 @@
 import { ArgumentError, InvalidRequestError } from '../errors.js'
 import type { Column } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
-import { defineRelationshipAccessor, Relationship } from './relationship.js'
+import { Relationship } from './relationship.js'
+import { defineRelationshipAccessor } from './relationship-accessor.js'
 
 /** On a class made by `Base.mapped(...)`: the table it maps (found by walking the prototype chain). */
 export const GENERATED: unique symbol = Symbol('edgealchemy.orm.generated')
@@ -335,7 +336,7 @@ function registerRelationships(mapper: Mapper): void {
     checkAttributeName(mapper.name, name)
     if (mapper.columnSet.has(name))
       throw new ArgumentError(`${mapper.name}.${name} is both a column and a relationship`)
-    value.attach(mapper, name)
+    value.attach(mapper, name, mapperOf)
     mapper.relationships.set(name, value)
     mapper.relationshipList.push(value)
     defineRelationshipAccessor(mapper, value)

@@ -3,8 +3,9 @@
  * same key (loading it if needed) or onto a new pending one, following `merge` cascades.
  * @module
  */
-import { rawList } from './collections.js'
+
 import type { IdentityKey } from './mapper.js'
+import { rawList } from './raw-list.js'
 import { type InstanceState, sameValue, stateOf } from './state.js'
 
 /** What merging needs of the session. */

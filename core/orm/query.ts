@@ -1,13 +1,13 @@
 /**
  * The ORM side of a select: the statement is planned (columns, joined and JSON loads), its rows
  * become objects through the identity map, related objects from the same rows fill their
- * collections, then the loads that need more statements (selectinload) run. `session.execute`,
- * `session.stream` and the relationship loaders come through here.
+ * collections, then the loads that need more statements (selectinload, handed in as `after`)
+ * run. orm-execute.ts (`session.execute`, `session.stream`) and the relationship loaders come
+ * through here.
  * @module
  */
 import type { Dialect } from '../dialects/dialect.js'
 import type { ExecuteArgs } from '../engine/execution.js'
-import { InvalidRequestError } from '../errors.js'
 import { Result, uniqueKey } from '../result/result.js'
 import type { Select } from '../sql/select.js'
 import { instrumentedList } from './collections.js'
@@ -18,7 +18,6 @@ import { type Hydrator, hydrate, type LoadOptions } from './loading.js'
 import type { IdentityKey, Mapper } from './mapper.js'
 import type { Relationship } from './relationship.js'
 import { type EntityNode, type OrmPlan, planOrmSelect } from './select-plan.js'
-import { applyStrategies } from './selectin-loading.js'
 import { type InstanceState, stateOf } from './state.js'
 
 /** One row's values. */
@@ -34,6 +33,20 @@ export interface QueryHost extends Hydrator {
   readonly bind: { readonly dialect: Dialect }
 }
 
+/**
+ * The loads that run after the rows of a select (select-in loads, noload, raiseload marks):
+ * handed in by the caller (orm-execute.ts, selectin-loading.ts), so this module, which turns rows
+ * into objects, does not import the loaders that run more statements through it.
+ */
+export type AfterLoad = (
+  host: QueryHost,
+  states: readonly InstanceState[],
+  strategies: EntityNode['strategies'],
+  tree: LoadTree,
+  path: readonly Relationship<any>[],
+  ctx: LoadContext,
+) => Promise<void>
+
 /** How one load runs. */
 export interface LoadContext {
   /** Overwrite loaded attributes (and collections) of objects already in the identity map. */
@@ -46,8 +59,8 @@ interface Filling {
   readonly seen: Set<object>
 }
 
-/** Turns the rows of one planned statement into objects and fills what the rows carry. */
-class RowRun {
+/** @internal Turns the rows of one planned statement into objects and fills what the rows carry. */
+export class RowRun {
   readonly states = new Map<EntityNode, InstanceState[]>()
   readonly #fills = new Map<JoinedChild | JsonChild, Map<InstanceState, Filling | null>>()
   readonly #visit: boolean
@@ -127,11 +140,11 @@ class RowRun {
   }
 
   /** The loads that run after the rows: selectinload, noload and raiseload marks. */
-  async after(ctx: LoadContext): Promise<void> {
+  async after(load: AfterLoad, ctx: LoadContext): Promise<void> {
     for (const node of this.plan.nodes) {
       const list = this.states.get(node)
       if (list === undefined || node.strategies.size === 0) continue
-      await applyStrategies(this.host, [...new Set(list)], node.strategies, node.tree, node.path, ctx)
+      await load(this.host, [...new Set(list)], node.strategies, node.tree, node.path, ctx)
     }
   }
 }
@@ -153,8 +166,8 @@ export interface RunOptions extends LoadContext {
   readonly trees?: ReadonlyMap<Mapper, LoadTree>
   /** The relationships a nested load came through. */
   readonly path?: readonly Relationship<any>[]
-  /** False: leave out the loads that need more statements. */
-  readonly loaders?: boolean
+  /** The loads that need more statements; left out when absent. */
+  readonly after?: AfterLoad | undefined
 }
 
 /** Runs an ORM select and every loader; undefined when `stmt` selects no mapped class. */
@@ -173,49 +186,6 @@ export async function runOrmSelect(
   for (let i = 0; i < rows.length; i++) data[i] = run.row(rows[i]!)
   run.finish()
   if (plan.unique) data = uniqueRows(data)
-  if (options.loaders !== false) await run.after(options)
+  if (options.after !== undefined) await run.after(options.after, options)
   return new Result(plan.names, data, raw.rowsAffected, raw.lastInsertId)
-}
-
-/** Runs an ORM select; undefined when `stmt` selects no mapped class (a plain select). */
-export async function executeOrmSelect(
-  host: QueryHost,
-  stmt: Select,
-  params?: ExecuteArgs,
-  options: { readonly loaders?: boolean } = {},
-): Promise<Result<any> | undefined> {
-  const populateExisting = stmt.executionOptionsMap.populateExisting === true
-  return runOrmSelect(host, stmt, params, { populateExisting, loaders: options.loaders })
-}
-
-/**
- * For a streamed ORM select: the statement to stream and a function mapping each chunk of rows
- * to rows of objects (loaders run per chunk); undefined when `stmt` selects no mapped class.
- * A joined collection cannot stream (a parent's rows could straddle two chunks).
- */
-export function ormChunkMapper(
-  host: QueryHost,
-  stmt: Select,
-):
-  | { readonly statement: Select; readonly names: readonly string[]; map(chunk: Values[]): Promise<Values[]> }
-  | undefined {
-  const plan = planOrmSelect(stmt, host.bind.dialect, { streaming: true })
-  if (plan === undefined) return undefined
-  if (plan.unique)
-    throw new InvalidRequestError(
-      'A joined or contains-eager collection cannot be streamed: the rows of one parent could fall in two chunks. ' +
-        'Use selectinload or jsonload for it when streaming',
-    )
-  const populateExisting = stmt.executionOptionsMap.populateExisting === true
-  return {
-    statement: plan.statement,
-    names: plan.names,
-    async map(chunk) {
-      const run = new RowRun(host, plan, { populateExisting })
-      const rows = chunk.map((v) => run.row(v))
-      run.finish()
-      await run.after({ populateExisting })
-      return rows
-    },
-  }
 }

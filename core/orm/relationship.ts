@@ -1,7 +1,8 @@
 /**
  * Relationships between mapped classes: how they resolve to foreign keys (many-to-one,
- * one-to-many, many-to-many through a secondary table), their cascades, and the attribute
- * accessors that keep `backPopulates` sides in step in memory.
+ * one-to-many, many-to-many through a secondary table) and their cascades. The declaration only:
+ * attribute access lives in relationship-accessor.ts, collection and backref events in
+ * collections.ts (docs/ARCHITECTURE.md, "The ORM").
  * @module
  */
 import { ArgumentError } from '../errors.js'
@@ -12,11 +13,9 @@ import { ColumnElement, type FromClause, OrderByElement } from '../sql/elements.
 import { type JoinKind, joinOf } from '../sql/from-clauses.js'
 import type { EntityType } from '../sql/row-types.js'
 import type { OrderByArg } from '../sql/select.js'
-import { instrumentedList, rawList } from './collections.js'
+import { describeValue } from '../util/describe-value.js'
 import { anyRelated, containsRelated, hasRelated, type RelatedCriterion, refersTo } from './comparators.js'
-import { type Mapper, mapperOf } from './mapper.js'
-import { type InstanceState, NOT_LOADED, STATE, stateOf } from './state.js'
-import { unloadedRelationship } from './unloaded.js'
+import type { Mapper } from './mapper.js'
 
 /** Which side holds the foreign key. */
 export type RelationshipDirection = 'many-to-one' | 'one-to-many' | 'many-to-many'
@@ -100,6 +99,7 @@ export class Relationship<T = unknown> {
   #secondaryPairs: (readonly [Column<any, any>, Column<any, any>])[] = []
   #secondary: Table | undefined
   #orderBy: readonly OrderByArg[] | undefined
+  #mapperOf: ((cls: EntityType<any>) => Mapper) | undefined
   readonly cascade: ReadonlySet<string>
 
   constructor(
@@ -111,14 +111,18 @@ export class Relationship<T = unknown> {
     this.cascade = parseCascade('relationship()', options.cascade)
   }
 
-  /** @internal Called by the mapper that finds this relationship on its class. */
-  attach(parent: Mapper, key: string): void {
+  /**
+   * @internal Called by the mapper that finds this relationship on its class; `mapperOf` resolves
+   * the related class later (handed in, so declarations do not import the mapper registry).
+   */
+  attach(parent: Mapper, key: string, mapperOf: (cls: EntityType<any>) => Mapper): void {
     if (this.#parent !== undefined && this.#parent !== parent)
       throw new ArgumentError(
         `The same relationship() object is used by ${this.#parent.name} and ${parent.name}`,
       )
     this.#parent = parent
     this.#key = key
+    this.#mapperOf = mapperOf
   }
 
   /** The attribute key. */
@@ -184,7 +188,7 @@ export class Relationship<T = unknown> {
     for (const o of list)
       if (!(o instanceof ColumnElement) && !(o instanceof OrderByElement))
         throw new ArgumentError(
-          `${this}: orderBy takes columns or orderings (col.desc()), got ${describe(o)}`,
+          `${this}: orderBy takes columns or orderings (col.desc()), got ${describeValue(o)}`,
         )
     this.#orderBy = list
     return list
@@ -245,7 +249,7 @@ export class Relationship<T = unknown> {
     } catch (err) {
       throw new ArgumentError(`${owner}: the related class is not defined yet (${String(err)})`)
     }
-    const target = mapperOf(targetCls)
+    const target = this.#mapperOf!(targetCls)
     const local = this.parent.table
     const remote = target.table
     const secondary =
@@ -354,150 +358,4 @@ export function relationship<C extends EntityType<any>>(
   options: RelationshipOptions = {},
 ): Relationship<InstanceType<C>> {
   return new Relationship(target as () => EntityType<InstanceType<C>>, options)
-}
-
-/** Defines the accessor of a relationship attribute on the mapped class's prototype. */
-export function defineRelationshipAccessor(mapper: Mapper, rel: Relationship<any>): void {
-  const key = rel.key
-  const own = Object.getOwnPropertyDescriptor(mapper.cls.prototype, key)
-  if (own !== undefined)
-    throw new ArgumentError(
-      `${mapper.name}.${key}: the class defines "${key}" itself, which hides the relationship`,
-    )
-  Object.defineProperty(mapper.cls.prototype, key, {
-    configurable: true,
-    enumerable: false,
-    get(this: { [STATE]: InstanceState }) {
-      const state = this[STATE]
-      if (key in state.dict) return state.dict[key]
-      return unloadedRelationship(state, rel)
-    },
-    set(this: { [STATE]: InstanceState }, value: unknown) {
-      setRelationship(this[STATE], rel, value)
-    },
-  })
-}
-
-/** Records a change of `key` for history and rollback; call before writing `state.dict`. */
-export function recordChange(state: InstanceState, key: string): void {
-  const loaded = key in state.dict
-  const before = loaded ? state.dict[key] : undefined
-  const copy = Array.isArray(before) ? [...rawList(before)] : before
-  if (state.key !== undefined && !state.committed.has(key))
-    state.noteCommitted(key, loaded ? copy : NOT_LOADED)
-  state.session?.recordForRollback(state, key, copy, loaded)
-  state.modified = true
-  state.session?.markDirty(state)
-}
-
-function checkRelated(rel: Relationship<any>, value: unknown): InstanceState {
-  const st = stateOf(value)
-  if (st === undefined || !(st.obj instanceof (rel.target.cls as new () => object)))
-    throw new ArgumentError(`${rel}: expected a ${rel.target.name}, got ${describe(value)}`)
-  return st
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (typeof value !== 'object') return typeof value
-  return (value as object).constructor?.name ?? 'an object'
-}
-
-/** Assigns a relationship attribute (a whole collection, or one object), keeping the other side in step. */
-export function setRelationship(state: InstanceState, rel: Relationship<any>, value: unknown): void {
-  if (rel.uselist) {
-    if (!Array.isArray(value)) throw new ArgumentError(`${rel} is a collection: assign an array`)
-    const before = state.dict[rel.key] as object[] | undefined
-    const items = [...value]
-    for (const v of items) checkRelated(rel, v)
-    recordChange(state, rel.key)
-    state.dict[rel.key] = instrumentedList(state, rel, items)
-    const old = before === undefined ? [] : rawList(before)
-    for (const o of old) if (!items.includes(o)) onRemove(state, rel, o)
-    for (const v of items) if (!old.includes(v)) onAppend(state, rel, v)
-    return
-  }
-  if (value !== null && value !== undefined) checkRelated(rel, value)
-  const next = value ?? null
-  const before = state.dict[rel.key]
-  if (before === next && rel.key in state.dict) return
-  recordChange(state, rel.key)
-  state.dict[rel.key] = next
-  if (before !== undefined && before !== null && before !== next) backRemove(state, rel, before as object)
-  if (next !== null) backAdd(state, rel, next as object)
-}
-
-/** A collection gained `child`: set the back side, cascade save-update. */
-export function onAppend(parent: InstanceState, rel: Relationship<any>, child: object): void {
-  checkRelated(rel, child)
-  backAdd(parent, rel, child)
-}
-
-/** A collection lost `child`: clear the back side. */
-export function onRemove(parent: InstanceState, rel: Relationship<any>, child: object): void {
-  backRemove(parent, rel, child)
-}
-
-function backAdd(parent: InstanceState, rel: Relationship<any>, child: object): void {
-  const childState = stateOf(child)!
-  if (rel.cascade.has('save-update') && parent.session !== undefined) parent.session.cascadeAdd(childState)
-  const back = rel.backRelationship
-  if (back === undefined) return
-  // the other side gains `parent`: its save-update cascade brings `parent` into its session
-  if (back.cascade.has('save-update') && childState.session !== undefined && parent.session === undefined)
-    childState.session.cascadeAdd(parent)
-  if (back.uselist) {
-    const list = childState.dict[back.key] as object[] | undefined
-    if (list === undefined) {
-      if (childState.key !== undefined) return // not loaded on a persistent object: it reloads with the change
-      recordChange(childState, back.key)
-      childState.dict[back.key] = instrumentedList(childState, back, [parent.obj])
-      return
-    }
-    const raw = rawList(list)
-    if (!raw.includes(parent.obj)) {
-      recordChange(childState, back.key)
-      raw.push(parent.obj)
-    }
-  } else {
-    const old = childState.dict[back.key]
-    if (old === parent.obj) return
-    recordChange(childState, back.key)
-    childState.dict[back.key] = parent.obj
-    // the child leaves its previous parent's collection
-    if (old !== undefined && old !== null) {
-      const oldState = stateOf(old)!
-      const list = oldState.dict[rel.key] as object[] | undefined
-      if (list !== undefined && rel.uselist) {
-        const raw = rawList(list)
-        const i = raw.indexOf(child)
-        if (i >= 0) {
-          recordChange(oldState, rel.key)
-          raw.splice(i, 1)
-        }
-      } else if (!rel.uselist && oldState.dict[rel.key] === child) {
-        recordChange(oldState, rel.key)
-        oldState.dict[rel.key] = null
-      }
-    }
-  }
-}
-
-function backRemove(parent: InstanceState, rel: Relationship<any>, child: object): void {
-  const back = rel.backRelationship
-  if (back === undefined) return
-  const childState = stateOf(child)!
-  if (back.uselist) {
-    const list = childState.dict[back.key] as object[] | undefined
-    if (list === undefined) return
-    const raw = rawList(list)
-    const i = raw.indexOf(parent.obj)
-    if (i >= 0) {
-      recordChange(childState, back.key)
-      raw.splice(i, 1)
-    }
-  } else if (childState.dict[back.key] === parent.obj) {
-    recordChange(childState, back.key)
-    childState.dict[back.key] = null
-  }
 }

@@ -56,6 +56,7 @@ async function run(
     populateExisting,
     trees: new Map([[rel.target, tree]]),
     path,
+    after: applyStrategies,
   })
   return result!.takeRows() as unknown[][]
 }

@@ -5,8 +5,9 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError } from '../errors.js'
-import { instrumentedList, rawList } from './collections.js'
+import { instrumentedList } from './collections.js'
 import { IdentityMap } from './identity-map.js'
+import { rawList } from './raw-list.js'
 import type { Relationship } from './relationship.js'
 import { type InstanceState, type SessionLink, sameValue, stateOf } from './state.js'
 import { type FlushPlan, resolveSource } from './unit-of-work.js'

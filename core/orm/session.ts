@@ -34,8 +34,8 @@ import { HeldWrites } from './held-writes.js'
 import { IdempotentCommits } from './idempotent-commits.js'
 import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
+import { executeOrmSelect } from './orm-execute.js'
 import { executeOrmWrite, type WriteHost } from './orm-writes.js'
-import { executeOrmSelect } from './query.js'
 import { type RunOptions, retryUnitOfWork } from './retry.js'
 import {
   type CommitHost,

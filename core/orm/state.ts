@@ -4,8 +4,9 @@
  * symbol, so an object carries no enumerable extra property.
  * @module
  */
-import { rawList } from './collections.js'
+
 import type { IdentityKey, Mapper } from './mapper.js'
+import { rawList } from './raw-list.js'
 import type { Relationship } from './relationship.js'
 
 /** The key under which an object keeps its {@link InstanceState}. */
