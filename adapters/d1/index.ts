@@ -59,12 +59,10 @@ export const D1_MAX_PARAMS = 100
 
 /** What the d1 adapter can do. */
 export const d1Capabilities: AdapterCapabilities = Object.freeze({
-  dialect: 'sqlite',
   interactiveTransactions: false,
   atomicBatch: true,
   batchRoundTrips: 'one',
   savepoints: false,
-  returning: true,
   maxParams: D1_MAX_PARAMS,
   streaming: 'paged',
 })

@@ -34,12 +34,10 @@ import {
 
 /** What every libSQL adapter can do. */
 export const libsqlCapabilities: AdapterCapabilities = Object.freeze({
-  dialect: 'sqlite',
   interactiveTransactions: true,
   atomicBatch: true,
   batchRoundTrips: 'one',
   savepoints: true,
-  returning: true,
   maxParams: 32766,
   streaming: 'paged',
 })

@@ -69,12 +69,10 @@ export interface NeonHttpFactory extends AdapterFactory {
 }
 
 const capabilities: AdapterCapabilities = Object.freeze({
-  dialect: 'postgresql',
   interactiveTransactions: false,
   atomicBatch: true,
   batchRoundTrips: 'one',
   savepoints: false,
-  returning: true,
   maxParams: 65534,
   streaming: 'paged',
 })

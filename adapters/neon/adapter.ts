@@ -20,12 +20,10 @@ import type { ConnectionSource } from './pool.js'
 
 /** What the neon WebSocket adapter can do. */
 export const neonCapabilities: AdapterCapabilities = Object.freeze({
-  dialect: 'postgresql',
   interactiveTransactions: true,
   atomicBatch: true,
   batchRoundTrips: 'per-statement',
   savepoints: true,
-  returning: true,
   maxParams: 65534,
   streaming: 'cursor',
 })

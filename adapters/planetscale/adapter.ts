@@ -24,12 +24,10 @@ import { rawCast, toParams, toRawResult } from './values.js'
 
 /** What the planetscale adapter can do. */
 export const planetscaleCapabilities: AdapterCapabilities = Object.freeze({
-  dialect: 'mysql',
   interactiveTransactions: true,
   atomicBatch: true,
   batchRoundTrips: 'per-statement',
   savepoints: true,
-  returning: false,
   maxParams: 65535,
   streaming: 'paged',
   // vtgate reports rows changed, not rows matched, as rowsAffected (no CLIENT_FOUND_ROWS over HTTP)

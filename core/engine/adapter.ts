@@ -5,7 +5,6 @@
  * dialect decodes values by declared type and translates errors.
  * @module
  */
-import type { DialectName } from '../sql/types.js'
 
 /** SQL text and positional parameters, already encoded for the dialect. */
 export interface Statement {
@@ -13,9 +12,11 @@ export interface Statement {
   readonly params: readonly unknown[]
 }
 
-/** What a remote can do; the engine maps transactions and batches onto it. */
+/**
+ * What a remote can do; the engine maps transactions and batches onto it. What follows from the
+ * SQL alone (the dialect's name, RETURNING) is the dialect's: `adapter.dialect`.
+ */
 export interface AdapterCapabilities {
-  readonly dialect: DialectName
   /** BEGIN ... COMMIT across several requests (neon WebSocket, libsql, planetscale). */
   readonly interactiveTransactions: boolean
   /** All-or-nothing execution of a list of statements. */
@@ -23,7 +24,6 @@ export interface AdapterCapabilities {
   /** One request for a whole batch, or one per statement (BEGIN + each + COMMIT). */
   readonly batchRoundTrips: 'one' | 'per-statement'
   readonly savepoints: boolean
-  readonly returning: boolean
   /** Most bound parameters one statement may carry (d1: 100). */
   readonly maxParams: number
   /** How `stream()` reads: a server cursor, pages of a keyset query, or not at all. */

@@ -110,7 +110,8 @@ function insertSteps(target: FlushTarget, ops: readonly RowOp[]): Step[] {
     }
     // a key the database generates: one INSERT per row, so the key comes back for this object
     let stmt = new Insert(table).values(row as never)
-    if (capabilities.returning && server.length > 0) stmt = stmt.returning(...(server as never[])) as never
+    if (dialect.features.returning && server.length > 0)
+      stmt = stmt.returning(...(server as never[])) as never
     const bound = bindOne(
       dialect,
       Object.keys(row).length === 0 ? new Insert(table).returning(...(server as never[])) : stmt,
@@ -118,7 +119,7 @@ function insertSteps(target: FlushTarget, ops: readonly RowOp[]): Step[] {
     steps.push({
       ...bound,
       onResult(rows, raw) {
-        if (capabilities.returning && server.length > 0) {
+        if (dialect.features.returning && server.length > 0) {
           const r = rows[0]
           if (r !== undefined) for (const [i, c] of server.entries()) op.generated.set(c.key, r[i])
         } else if (raw.lastInsertId !== undefined && pk.length === 1) {
@@ -135,7 +136,7 @@ function insertSteps(target: FlushTarget, ops: readonly RowOp[]): Step[] {
     if (g) g.push(item)
     else groups.set(sig, [item])
   }
-  const readBack = capabilities.returning ? server.filter((c) => !pk.includes(c)) : []
+  const readBack = dialect.features.returning ? server.filter((c) => !pk.includes(c)) : []
   for (const items of groups.values()) {
     const ncols = Object.keys(items[0]!.row).length
     const perStmt = Math.max(1, Math.floor(capabilities.maxParams / Math.max(1, ncols)))

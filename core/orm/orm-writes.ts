@@ -227,7 +227,7 @@ async function criteriaWrite(host: WriteHost, given: Update | Delete, params?: E
   const conn = await host.connection()
   host.noteBulkWrite()
   let result: Result<any>
-  if (mode === 'fetch' && host.capabilities.returning) {
+  if (mode === 'fetch' && host.dialect.features.returning) {
     const own = stmt.returningColumns
     const pk = stmt.table.primaryKeyColumns
     const set = stmt instanceof Update ? stmt.effectiveSet.map(([c]) => c) : []

@@ -65,12 +65,10 @@ describe('d1 adapter', () => {
   it('declares batch-only capabilities', () => {
     expect(adapter.name).toBe('d1')
     expect(adapter.capabilities).toEqual({
-      dialect: 'sqlite',
       interactiveTransactions: false,
       atomicBatch: true,
       batchRoundTrips: 'one',
       savepoints: false,
-      returning: true,
       maxParams: 100,
       streaming: 'paged',
     })

@@ -96,12 +96,10 @@ describe.each(['file', 'http'] as const)('libsql adapter over %s', (kind) => {
   it('declares the libsql capabilities', () => {
     expect(t.adapter.name).toBe('libsql')
     expect(t.adapter.capabilities).toEqual({
-      dialect: 'sqlite',
       interactiveTransactions: true,
       atomicBatch: true,
       batchRoundTrips: 'one',
       savepoints: true,
-      returning: true,
       maxParams: 32766,
       streaming: 'paged',
     })

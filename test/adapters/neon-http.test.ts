@@ -114,12 +114,10 @@ describe('neon-http adapter', () => {
   it('declares the neon-http capabilities and has no interactive transactions', () => {
     expect(adapter.name).toBe('neon-http')
     expect(adapter.capabilities).toEqual({
-      dialect: 'postgresql',
       interactiveTransactions: false,
       atomicBatch: true,
       batchRoundTrips: 'one',
       savepoints: false,
-      returning: true,
       maxParams: 65534,
       streaming: 'paged',
     })

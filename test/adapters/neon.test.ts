@@ -96,12 +96,10 @@ const count = async () => Number((await admin.query(`SELECT count(*) FROM ${sche
 describe('neon adapter (WebSocket) through the neon-ws proxy', () => {
   it('declares its capabilities', () => {
     expect(make().capabilities).toEqual({
-      dialect: 'postgresql',
       interactiveTransactions: true,
       atomicBatch: true,
       batchRoundTrips: 'per-statement',
       savepoints: true,
-      returning: true,
       maxParams: 65534,
       streaming: 'cursor',
     })

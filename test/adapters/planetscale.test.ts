@@ -193,12 +193,10 @@ describe('planetscale adapter', () => {
   it('declares its capabilities', () => {
     expect(adapter.name).toBe('planetscale')
     expect(adapter.capabilities).toEqual({
-      dialect: 'mysql',
       interactiveTransactions: true,
       atomicBatch: true,
       batchRoundTrips: 'per-statement',
       savepoints: true,
-      returning: false,
       maxParams: 65535,
       streaming: 'paged',
       updateRowCount: 'changed',

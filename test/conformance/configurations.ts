@@ -16,7 +16,7 @@ import {
 import { neon, neonCapabilities } from '../../adapters/neon/index.js'
 import { neonHttp } from '../../adapters/neon-http/index.js'
 import { planetscale, planetscaleCapabilities } from '../../adapters/planetscale/index.js'
-import { createAsyncEngine, text } from '../../core/index.js'
+import { createAsyncEngine, mysql, postgresql, SqliteDialect, sqlite, text } from '../../core/index.js'
 import { type D1Server, startD1 } from '../../testing/servers/d1/index.js'
 import { type HranaServer, startHranaServer } from '../../testing/servers/hrana/index.js'
 import { type NeonHttpServer, startNeonHttpServer } from '../../testing/servers/neon-http/index.js'
@@ -24,6 +24,9 @@ import { type NeonWsFault, type NeonWsProxy, startNeonWsProxy } from '../../test
 import { type PlanetScaleServer, startPlanetScaleServer } from '../../testing/servers/planetscale/index.js'
 import type { ConformanceConfig } from '../../testing/suite/index.js'
 import { createMariaDatabase, createPgDatabase, freshFile } from './support.js'
+
+/** D1's dialect: SQLite reading BigInteger columns as text (as `d1()` makes it). */
+const d1Dialect = new SqliteDialect({ bigIntegerAsText: true })
 
 /** A loopback port nothing listens on (bound, then closed): connecting to it is refused. */
 async function closedPort(): Promise<number> {
@@ -74,6 +77,7 @@ export function libsqlFileConfiguration(): ConformanceConfig {
   return {
     name: 'libsql-file',
     capabilities: libsqlNodeCapabilities,
+    dialect: sqlite,
     async createEngine() {
       const engine = createAsyncEngine(libsqlNode(`file:${file}`))
       // As libSQL servers run: in rollback-journal mode a connection that has read holds a
@@ -99,6 +103,7 @@ export function libsqlHttpConfiguration(): ConformanceConfig {
   return {
     name: 'libsql-http',
     capabilities: libsqlCapabilities,
+    dialect: sqlite,
     secrets: [TOKEN],
     async createEngine() {
       // streams abandoned by a lost connection expire after 2 s (sqld: 10 s)
@@ -131,6 +136,7 @@ export function neonHttpConfiguration(): ConformanceConfig {
   return {
     name: 'neon-http',
     capabilities: neonHttp('postgresql://u:p@127.0.0.1:1/x').capabilities,
+    dialect: postgresql,
     secrets: [PASSWORD],
     async createEngine() {
       db = await createPgDatabase('neonhttp')
@@ -176,6 +182,7 @@ export function neonWsConfiguration(): ConformanceConfig {
   return {
     name: 'neon-ws',
     capabilities: neonCapabilities,
+    dialect: postgresql,
     secrets: [PASSWORD],
     async createEngine() {
       db = await createPgDatabase('neonws')
@@ -231,6 +238,7 @@ export function planetscaleConfiguration(): ConformanceConfig {
   return {
     name: 'planetscale',
     capabilities: planetscaleCapabilities,
+    dialect: mysql,
     secrets: [PASSWORD],
     async createEngine() {
       db = await createMariaDatabase('pscale')
@@ -268,6 +276,7 @@ export function d1Configuration(): ConformanceConfig {
   return {
     name: 'd1',
     capabilities: d1Capabilities,
+    dialect: d1Dialect,
     async createEngine() {
       server = await startD1()
       return createAsyncEngine(d1(server.binding))

@@ -251,7 +251,7 @@ export function idempotentCommitTopic(s: Topic): void {
     requires: ['raisesSqlstate'],
   }, async () => {
     const forced =
-      s.config.capabilities.dialect === 'postgresql'
+      s.config.dialect.name === 'postgresql'
         ? "DO $$ BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = 'serialization_failure'; END $$"
         : "SIGNAL SQLSTATE '40001' SET MESSAGE_TEXT = 'forced', MYSQL_ERRNO = 1213"
     const name = tag()
@@ -278,7 +278,7 @@ export function idempotentCommitTopic(s: Topic): void {
     requires: ['raisesSqlstate', 'interactiveTransactions'],
   }, async () => {
     const forced =
-      s.config.capabilities.dialect === 'postgresql'
+      s.config.dialect.name === 'postgresql'
         ? "DO $$ BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = 'serialization_failure'; END $$"
         : "SIGNAL SQLSTATE '40001' SET MESSAGE_TEXT = 'forced', MYSQL_ERRNO = 1213"
     const id = s.nextId()

@@ -7,6 +7,7 @@ import type { ConformanceConfig, Requirement } from './types.js'
  */
 export function missingReason(req: Requirement, config: ConformanceConfig): string | undefined {
   const caps = config.capabilities
+  const dialect = config.dialect
   const n = config.name
   switch (req) {
     case 'interactiveTransactions':
@@ -20,9 +21,9 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
     case 'noSavepoints':
       return caps.savepoints ? `${n} has savepoints` : undefined
     case 'returning':
-      return caps.returning ? undefined : `${n} has no RETURNING`
+      return dialect.features.returning ? undefined : `${n} has no RETURNING`
     case 'noReturning':
-      return caps.returning ? `${n} has RETURNING` : undefined
+      return dialect.features.returning ? `${n} has RETURNING` : undefined
     case 'streaming':
       return caps.streaming === 'none' ? `${n} cannot stream` : undefined
     case 'pagedStreaming':
@@ -46,9 +47,9 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
         ? undefined
         : `${n} counts only rows whose values changed`
     case 'jsonAggregation':
-      return supportsJsonAggregation(caps.dialect)
+      return supportsJsonAggregation(dialect.name)
         ? undefined
-        : `${n} speaks ${caps.dialect}, which has no JSON aggregation`
+        : `${n} speaks ${dialect.name}, which has no JSON aggregation`
     case 'faults':
       return config.faults ? undefined : `${n} has no server to fail a request (embedded database)`
     case 'stalls':
@@ -70,11 +71,11 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
         ? undefined
         : `${n} has no login to refuse (an embedded file, a binding, or a local server that trusts every login)`
     case 'rowLocks':
-      return caps.dialect === 'sqlite'
-        ? `${n} speaks sqlite: one writer, no row locks to deadlock on`
-        : undefined
+      return dialect.features.forUpdate
+        ? undefined
+        : `${n} speaks ${dialect.name}: one writer, no row locks to deadlock on`
     case 'raisesSqlstate':
-      return caps.dialect === 'sqlite'
+      return dialect.name === 'sqlite'
         ? `${n} speaks sqlite: no SQL raises an error of a chosen code`
         : undefined
   }

@@ -3,7 +3,7 @@
  * injects its `describe`/`it`/`expect`, the adapter author supplies an engine factory.
  * @module
  */
-import type { AdapterCapabilities, AsyncEngine } from '../../core/index.js'
+import type { AdapterCapabilities, AsyncEngine, Dialect } from '../../core/index.js'
 
 /** The matchers the suite uses: a subset every Jest-compatible `expect` has. */
 export interface Assertion {
@@ -59,6 +59,8 @@ export interface ConformanceConfig {
   readonly name: string
   /** The adapter's capabilities; cases needing one it lacks are skipped, with the reason. */
   readonly capabilities: AdapterCapabilities
+  /** The adapter's dialect (`adapter.dialect`): what its SQL can express. */
+  readonly dialect: Dialect
   /** A fresh, isolated (empty) database per suite run, reached through the adapter under test. */
   createEngine(): Promise<AsyncEngine>
   /** Requests (round trips) the remote has served so far, for adapters behind a counting server. */
