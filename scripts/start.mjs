@@ -67,6 +67,7 @@ function buildReason() {
   const sources = [
     'core',
     'adapters',
+    'integrations',
     'testing',
     'package.json',
     'tsconfig.json',

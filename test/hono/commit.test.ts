@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type OrmSessionVariables, ormSession } from '../../adapters/hono/index.js'
+import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { InvalidRequestError } from '../../core/errors.js'
 import {
   type AsyncScopedSession,

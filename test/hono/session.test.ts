@@ -4,7 +4,7 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type OrmSessionVariables, ormSession } from '../../adapters/hono/index.js'
+import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { ArgumentError } from '../../core/errors.js'
 import { AsyncSession, type AsyncSessionmaker, asyncSessionmaker, inspect } from '../../core/orm/index.js'
 import { call, gate, Note, openDatabase } from './support.js'

@@ -5,7 +5,7 @@
  */
 import { Hono } from 'hono'
 import { type D1DatabaseLike, d1 } from '../../adapters/d1/index.js'
-import { type OrmSessionVariables, ormSession } from '../../adapters/hono/index.js'
+import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { createAsyncEngine } from '../../core/index.js'
 import { type AsyncSession, asyncScopedSession, asyncSessionmaker } from '../../core/orm/index.js'
 

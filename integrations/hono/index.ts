@@ -28,8 +28,7 @@
  */
 import type { Context, Env, MiddlewareHandler } from 'hono'
 import { ArgumentError } from '../../core/errors.js'
-import type { AsyncSession } from '../../core/orm/session.js'
-import type { AsyncScopedSession, AsyncSessionmaker } from '../../core/orm/sessionmaker.js'
+import type { AsyncScopedSession, AsyncSession, AsyncSessionmaker } from '../../core/orm/index.js'
 
 /**
  * The context variables {@link ormSession} sets: `{ session: AsyncSession }`, or another name
