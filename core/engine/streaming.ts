@@ -12,9 +12,10 @@ import { ColumnRef, type FromClause, OrderByElement } from '../sql/elements.js'
 import { ColumnsSource } from '../sql/from-clauses.js'
 import { Select } from '../sql/select.js'
 import { containsAggregate, tablesReferenced } from '../sql/traversal.js'
-import type { AdapterTransaction, RawResult } from './adapter.js'
-import type { AsyncConnection } from './connection.js'
-import { type Executable, prepare, toResult, wrapError } from './execution.js'
+import type { Dialect } from '../dialects/dialect.js'
+import type { Result } from '../result/result.js'
+import type { Adapter, AdapterTransaction, RawResult } from './adapter.js'
+import { type EchoSettings, type Executable, prepare, toResult, wrapError } from './execution.js'
 import type { Operation } from './operation.js'
 
 /** Options of `stream()`. */
@@ -67,6 +68,17 @@ function implicitKeyOrder(stmt: Select): readonly ColumnRef[] | undefined {
   return cols.every((c) => c !== undefined) ? (cols as ColumnRef[]) : undefined
 }
 
+/**
+ * What a stream needs of its connection (AsyncConnection is one): declared here so the
+ * connection imports streaming and not the other way round.
+ */
+export interface StreamConnection {
+  readonly adapter: Adapter
+  readonly dialect: Dialect
+  readonly echoSettings: EchoSettings
+  execute(stmt: Select): Promise<Result<any>>
+}
+
 /** Runs one chunk fetch as an operation of the connection (its gate and timeout). */
 export type StreamStep = <T>(fn: (signal: AbortSignal | undefined) => Promise<T>) => Promise<T>
 
@@ -75,7 +87,7 @@ export type StreamStep = <T>(fn: (signal: AbortSignal | undefined) => Promise<T>
  * Cursor chunks are fetched through `step`; pages go through `conn.execute`, an operation itself.
  */
 export async function openStream<R>(
-  conn: AsyncConnection,
+  conn: StreamConnection,
   stmt: Executable,
   options: StreamOptions,
   tx: AdapterTransaction | undefined,
@@ -98,7 +110,7 @@ export async function openStream<R>(
 }
 
 async function cursorSource(
-  conn: AsyncConnection,
+  conn: StreamConnection,
   stmt: Executable,
   chunkSize: number,
   tx: AdapterTransaction | undefined,
@@ -177,7 +189,7 @@ async function cursorSource(
   }
 }
 
-async function pagedSource(conn: AsyncConnection, given: Executable, chunkSize: number) {
+async function pagedSource(conn: StreamConnection, given: Executable, chunkSize: number) {
   if (!(given instanceof Select))
     throw new ArgumentError(
       `${conn.adapter.name} streams in pages, which needs a select() (text() cannot be paged); use execute() for this statement`,

@@ -11,8 +11,8 @@ import type { Table } from '../schema/table.js'
 import { type IdentityKey, mapperForTable } from './mapper.js'
 import { rawList } from './raw-list.js'
 import type { Relationship } from './relationship.js'
+import type { PostUpdate, RowOp } from './row-ops.js'
 import { type InstanceState, NOT_LOADED, stateOf } from './state.js'
-import type { PostUpdate, RowOp } from './unit-of-work.js'
 
 /** The objects of a relationship attribute as currently loaded. */
 export function currentMembers(state: InstanceState, rel: Relationship<any>): object[] {

@@ -7,7 +7,7 @@
 import type { AsyncEngine } from '../engine/engine.js'
 import { InvalidRequestError } from '../errors.js'
 import { text } from '../sql/constructors.js'
-import type { RowOp } from './unit-of-work.js'
+import type { RowOp } from './row-ops.js'
 
 /** Nextval prefetch: fills the key of each op from its table's sequence. */
 export async function prefetchKeys(engine: AsyncEngine, ops: readonly RowOp[]): Promise<void> {

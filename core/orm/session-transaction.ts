@@ -6,8 +6,18 @@
 
 import type { AsyncTransaction } from '../engine/transaction.js'
 import { InvalidRequestError } from '../errors.js'
-import type { AsyncSession } from './session.js'
 import type { RollbackFrame } from './session-objects.js'
+
+/**
+ * What a session transaction asks of its session (AsyncSession implements it; declared here so
+ * the session imports this module and not the other way round).
+ */
+export interface TransactionOwner {
+  /** @internal Ends the explicit transaction: commit (`true`) or roll back. */
+  endExplicit(commit: boolean): Promise<void>
+  /** @internal Ends a savepoint: release (`true`) or roll back to it. */
+  endNested(frame: RollbackFrame, commit: boolean, savepoint: AsyncTransaction): Promise<void>
+}
 
 /** A savepoint and the in-memory changes made since it. */
 export interface NestedParts {
@@ -15,12 +25,12 @@ export interface NestedParts {
   readonly frame: RollbackFrame
 }
 
-/** A session transaction or savepoint. */
-export class SessionTransaction {
+/** A session transaction or savepoint; `session` is the AsyncSession that began it. */
+export class SessionTransaction<S extends TransactionOwner = TransactionOwner> {
   #active = true
 
   constructor(
-    readonly session: AsyncSession,
+    readonly session: S,
     private readonly nested: NestedParts | undefined,
   ) {}
 

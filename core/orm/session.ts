@@ -730,9 +730,9 @@ export class AsyncSession implements SessionLink {
    * Begins the session's transaction. With a callback: runs it, commits, and rolls back if it
    * throws. Without: returns the transaction; `await using` rolls it back unless committed.
    */
-  async begin(): Promise<SessionTransaction>
+  async begin(): Promise<SessionTransaction<this>>
   async begin<T>(fn: (session: this) => Promise<T>): Promise<T>
-  async begin<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction> {
+  async begin<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction<this>> {
     this.checkUsable()
     const tx = await this.operate('begin', undefined, async () => {
       if (this.#explicit !== undefined)
@@ -748,9 +748,9 @@ export class AsyncSession implements SessionLink {
    * A savepoint: flushes, then `SAVEPOINT`. Its rollback undoes the database and in-memory
    * changes made since. Needs interactive transactions and savepoints (not neon-http or d1).
    */
-  async beginNested(): Promise<SessionTransaction>
+  async beginNested(): Promise<SessionTransaction<this>>
   async beginNested<T>(fn: (session: this) => Promise<T>): Promise<T>
-  async beginNested<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction> {
+  async beginNested<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction<this>> {
     this.checkUsable()
     if (!this.caps.interactiveTransactions || !this.caps.savepoints)
       throw new UnsupportedCapabilityError(
