@@ -2,9 +2,10 @@ import type { Dialect } from '../dialects/dialect.js'
 import type { ForeignKeyConstraint } from './constraints.js'
 import { DdlCompiler } from './ddl-compiler.js'
 import { getForeignKeys, getTableNames } from './inspector.js'
-import { type MetaData, sortByDependency } from './metadata.js'
+import type { MetaData } from './metadata.js'
 import type { SqlRunner } from './runner.js'
 import { Table } from './table.js'
+import { sortByDependency } from './table-order.js'
 
 /** Options of {@link createAll} and {@link dropAll}. */
 export interface CreateDropOptions {

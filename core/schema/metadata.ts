@@ -2,6 +2,7 @@ import { ArgumentError } from '../errors.js'
 import { type CreateDropOptions, createAll, dropAll } from './create-drop.js'
 import type { SqlRunner } from './runner.js'
 import type { Table } from './table.js'
+import { sortByDependency } from './table-order.js'
 
 /**
  * Templates for constraint and index names, with SQLAlchemy's tokens: `%(table_name)s`,
@@ -71,29 +72,4 @@ export class MetaData {
   dropAll(runner: SqlRunner, options: CreateDropOptions = {}): Promise<void> {
     return dropAll(this, runner, options)
   }
-}
-
-/**
- * Topological sort of tables by foreign keys. Returns the order and the foreign keys of each
- * table that point "forward" (to a table created later) and so need an ALTER TABLE.
- */
-export function sortByDependency(tables: readonly Table[]): { order: Table[]; cyclic: Set<Table> } {
-  const inSet = new Set(tables)
-  const state = new Map<Table, 'visiting' | 'done'>()
-  const order: Table[] = []
-  const cyclic = new Set<Table>()
-  const visit = (t: Table, path: Table[]) => {
-    const s = state.get(t)
-    if (s === 'done') return
-    if (s === 'visiting') {
-      for (const p of path.slice(path.indexOf(t))) cyclic.add(p)
-      return
-    }
-    state.set(t, 'visiting')
-    for (const dep of t.dependencies) if (inSet.has(dep)) visit(dep, [...path, t])
-    state.set(t, 'done')
-    order.push(t)
-  }
-  for (const t of tables) visit(t, [])
-  return { order, cyclic }
 }
