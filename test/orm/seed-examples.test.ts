@@ -1,5 +1,5 @@
 /**
- * The "Usage Examples" of the SQLAlchemy asyncio page (/work/shared/seed-sqlalchemy-async.md),
+ * The "Usage Examples" of SQLAlchemy's asyncio page (docs.sqlalchemy.org, "Asynchronous I/O (asyncio)"),
  * translated to edgealchemy's ORM and run on two targets: libsql embedded (a file under .tmp/)
  * and neon-http in front of a fresh PostgreSQL database. Where neon-http cannot hold a
  * transaction open, `async with engine.begin()` becomes `engine.batch([...])`, `create_all`
