@@ -6,15 +6,17 @@
  * The bindings never use miniflare's Node-side D1 proxy (`getD1Database`): some of its calls
  * (`prepare`, `bind`) are synchronous (`Atomics.wait` on a helper thread) and, on a busy machine,
  * can receive a mismatched reply (`AssertionError: false == true`) that breaks every later call.
- * Instead a small Worker in the same workerd serves `env.DB` over HTTP (`worker.ts`):
- * `prepare()` and `bind()` are local objects, and each call that reaches D1 is one asynchronous
- * `dispatchFetch`.
+ * Instead a small Worker in the same workerd serves `env.DB` over HTTP (`worker.ts`, its script
+ * built from the sources by `worker-script.ts`): `prepare()` and `bind()` are local objects, and
+ * each call that reaches D1 is one asynchronous `dispatchFetch`.
  * @module
  */
 import { Miniflare } from 'miniflare'
-import type { D1DatabaseLike } from '../../../adapters/d1/binding.js'
+import { closeOnce } from '../harness/close-once.js'
+import { callWithFault } from '../harness/fault-effect.js'
+import { RequestGate } from '../harness/request-gate.js'
 import { decodeValue, encodeValue, reviveError, type WireError } from './wire.js'
-import { d1WorkerSource } from './worker.js'
+import { workerModules } from './worker-script.js'
 
 /**
  * A fault for the next counted call(s):
@@ -35,7 +37,7 @@ export interface D1ServerOptions {
   readonly compatibilityDate?: string | undefined
 }
 
-/** The statement and database types of the counting binding (a superset of the adapter's). */
+/** The statement and database types of the counting binding (a superset of a `D1Database`'s that the adapter uses). */
 export interface CountingD1PreparedStatement {
   bind(...values: unknown[]): CountingD1PreparedStatement
   run(): Promise<any>
@@ -44,7 +46,7 @@ export interface CountingD1PreparedStatement {
   first(column?: string): Promise<any>
 }
 /** A D1 binding that counts requests; usable wherever a `D1Database` is (`d1(binding)`). */
-export interface CountingD1Database extends D1DatabaseLike {
+export interface CountingD1Database {
   prepare(sql: string): CountingD1PreparedStatement
   batch(statements: CountingD1PreparedStatement[]): Promise<any[]>
   exec(sql: string): Promise<{ count: number; duration: number }>
@@ -68,13 +70,6 @@ export interface D1Server {
 /** The error workerd gives a request whose connection failed. */
 function networkError(): Error {
   return new Error('Network connection lost.')
-}
-
-function faultError(kind: D1Fault): Error {
-  if (kind === 'overloaded') return new Error('D1_ERROR: D1 DB is overloaded. Requests queued for too long.')
-  if (kind === 'reset')
-    return new Error('D1_ERROR: Internal error while starting up D1 DB storage caused object to be reset.')
-  return networkError()
 }
 
 /** A statement as the Worker takes it: `params` absent when `bind()` was never called. */
@@ -161,7 +156,7 @@ function createBinding(send: Send, gate: Gate): CountingD1Database {
 /** Starts workerd with one D1 database (`DB`, in memory) and returns a counting binding over it. */
 export async function startD1(options: D1ServerOptions = {}): Promise<D1Server> {
   const mf = new Miniflare({
-    modules: [{ type: 'ESModule', path: 'worker.mjs', contents: d1WorkerSource }],
+    modules: await workerModules(),
     compatibilityDate: options.compatibilityDate ?? '2025-06-01',
     d1Databases: ['DB'],
   })
@@ -190,41 +185,32 @@ export async function startD1(options: D1ServerOptions = {}): Promise<D1Server> 
     await mf.dispose()
     throw err
   }
-  let requests = 0
-  let faults: (D1Fault | undefined)[] = []
-
-  /** Counts one request and applies the next fault around `call`. */
-  const request: Gate = async <T>(call: () => Promise<T>): Promise<T> => {
-    requests++
-    const fault = faults.shift()
-    if (fault === undefined) return call()
-    if (fault === 'stall') return new Promise<T>(() => undefined)
-    if (fault === 'drop-after-query') {
-      await call().catch(() => undefined)
-      throw networkError()
-    }
-    throw faultError(fault)
-  }
+  const gate = new RequestGate<D1Fault, Error>({
+    effects: {
+      network: 'cut',
+      'drop-after-query': 'drop-reply',
+      overloaded: { refuse: () => new Error('D1_ERROR: D1 DB is overloaded. Requests queued for too long.') },
+      reset: {
+        refuse: () =>
+          new Error('D1_ERROR: Internal error while starting up D1 DB storage caused object to be reset.'),
+      },
+      stall: 'stall',
+    },
+  })
+  /** Counts one request and applies its fault around `call`. */
+  const request: Gate = (call) => callWithFault(gate.arrive(), call, networkError)
   const binding = createBinding(send, request)
-  let disposed = false
   return {
     binding,
     uncounted,
     get requests() {
-      return requests
+      return gate.count
     },
-    resetCount() {
-      requests = 0
-    },
-    injectFault(kind: D1Fault, times = 1, after = 0) {
-      for (let i = 0; i < after; i++) faults.push(undefined)
-      for (let i = 0; i < times; i++) faults.push(kind)
-    },
-    async dispose() {
-      if (disposed) return
-      disposed = true
-      faults = []
+    resetCount: () => gate.resetCount(),
+    injectFault: (kind: D1Fault, times = 1, after = 0) => gate.inject(kind, times, after),
+    dispose: closeOnce(async () => {
+      gate.clear()
       await mf.dispose()
-    },
+    }),
   }
 }

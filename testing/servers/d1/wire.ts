@@ -1,10 +1,32 @@
 /**
- * The Node side of the local D1 Worker's JSON codec (see `worker.ts` for the protocol): values
- * JSON cannot carry travel as tagged objects `{ "$": tag, ... }`.
+ * The JSON codec between the Node side and the local D1 Worker (`worker.ts`), both directions:
+ * values JSON cannot carry travel as tagged objects `{ "$": tag, ... }`. The same module runs on
+ * both sides (the Worker's script is built from it, `worker-script.ts`), so it uses only what
+ * Node and workerd both have (`btoa`/`atob`, no `Buffer`) and imports nothing.
+ *
+ * Tags: `bytes` (base64; `kind: 'ArrayBuffer'` or a view), `bigint`, `undefined`, `number`
+ * (NaN, ±Infinity, -0), `symbol`, `opaque` (a function or a non-plain object, rebuilt with the
+ * same `typeof` and string form so D1's type errors read the same), `object` (a plain object that
+ * has a `$` key). Results are what D1 returned, encoded the same way (blobs stay D1's number arrays).
  * @module
  */
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+
+function toBase64(bytes: Uint8Array): string {
+  let s = ''
+  // in slices: String.fromCharCode takes its arguments on the stack
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[])
+  return btoa(s)
+}
+
+function fromBase64(text: string): Uint8Array {
+  const s = atob(text)
+  const out = new Uint8Array(s.length)
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i)
+  return out
+}
 
 function isPlain(v: object): boolean {
   const proto = Object.getPrototypeOf(v)
@@ -17,7 +39,7 @@ function encodeEntries(v: object): { [key: string]: Json } {
   return out
 }
 
-/** A value as the Worker decodes it back (bytes, bigint, undefined and odd numbers tagged). */
+/** A value as the other side decodes it back (bytes, bigint, undefined and odd numbers tagged). */
 export function encodeValue(v: unknown): Json {
   switch (typeof v) {
     case 'string':
@@ -37,14 +59,9 @@ export function encodeValue(v: unknown): Json {
   }
   if (v === null) return null
   const o = v as object
-  if (o instanceof ArrayBuffer)
-    return { $: 'bytes', kind: 'ArrayBuffer', v: Buffer.from(o).toString('base64') }
+  if (o instanceof ArrayBuffer) return { $: 'bytes', kind: 'ArrayBuffer', v: toBase64(new Uint8Array(o)) }
   if (ArrayBuffer.isView(o))
-    return {
-      $: 'bytes',
-      kind: 'view',
-      v: Buffer.from(o.buffer, o.byteOffset, o.byteLength).toString('base64'),
-    }
+    return { $: 'bytes', kind: 'view', v: toBase64(new Uint8Array(o.buffer, o.byteOffset, o.byteLength)) }
   if (Array.isArray(o)) return o.map(encodeValue)
   if (!isPlain(o)) return { $: 'opaque', type: 'object', v: String(o) }
   const out = encodeEntries(o)
@@ -57,7 +74,7 @@ function decodeEntries(v: object): Record<string, unknown> {
   return out
 }
 
-/** A value the Worker encoded (D1's results as D1 returned them). */
+/** A value the other side encoded. */
 export function decodeValue(v: unknown): any {
   if (typeof v !== 'object' || v === null) return v
   if (Array.isArray(v)) return v.map(decodeValue)
@@ -65,7 +82,7 @@ export function decodeValue(v: unknown): any {
   const t = v as { $: string; v?: any; kind?: string; type?: string }
   switch (t.$) {
     case 'bytes': {
-      const bytes = Uint8Array.from(Buffer.from(t.v as string, 'base64'))
+      const bytes = fromBase64(t.v as string)
       return t.kind === 'ArrayBuffer' ? bytes.buffer : bytes
     }
     case 'bigint':
@@ -85,7 +102,7 @@ export function decodeValue(v: unknown): any {
     case 'object':
       return decodeEntries(t.v as object)
   }
-  throw new Error(`local D1: unknown tag in a reply: ${String(t.$)}`)
+  throw new Error(`local D1: unknown tag in a message: ${String(t.$)}`)
 }
 
 /** An error as the Worker reports it. */
@@ -93,6 +110,13 @@ export interface WireError {
   readonly name: string
   readonly message: string
   readonly cause?: { readonly name: string; readonly message: string } | undefined
+}
+
+/** The Worker's error (D1's) as JSON: its name and message, and its cause's. */
+export function encodeError(err: unknown): WireError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err) }
+  if (!(err.cause instanceof Error)) return { name: err.name, message: err.message }
+  return { name: err.name, message: err.message, cause: { name: err.cause.name, message: err.cause.message } }
 }
 
 const errorTypes: Record<string, new (message: string, options?: ErrorOptions) => Error> = {

@@ -1,3 +1,9 @@
+/**
+ * Listening on loopback and closing again, for every local server: a server binds 127.0.0.1 only
+ * (a test server is never reachable from the network), and closing it also ends the connections
+ * clients keep alive, so `close()` resolves at once instead of after their idle timeout.
+ * @module
+ */
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
@@ -11,4 +17,13 @@ export async function listenOnLoopback(server: Server, port = 0): Promise<number
     })
   })
   return (server.address() as AddressInfo).port
+}
+
+/** Stops accepting connections, destroys the open ones and resolves once `server` has closed. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // an error here only says the server was not listening: closed either way
+    server.close(() => resolve())
+    server.closeAllConnections()
+  })
 }

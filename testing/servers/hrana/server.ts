@@ -21,11 +21,12 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'libsql'
-import { listenOnLoopback } from '../listen.js'
+import { type HttpReply, startHttpServer } from '../harness/http-server.js'
+import { RequestGate } from '../harness/request-gate.js'
 import { ProtocolError, StatementError, StreamExpiredError } from './errors.js'
 import {
   Connection,
@@ -112,8 +113,6 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
   /** Batons already spent, by the stream that issued them (to tell a reused baton from a bad one). */
   const spent = new Map<string, Stream>()
   const idle: Connection[] = []
-  let requests = 0
-  let faults: (HranaFault | undefined)[] = []
 
   const first = new Database(file)
   first.exec('PRAGMA journal_mode=WAL')
@@ -262,123 +261,104 @@ export async function startHranaServer(options: HranaServerOptions = {}): Promis
     }
   }
 
-  const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
-    const text = JSON.stringify(value)
-    // exactly `application/json`: the client only reads error bodies with this content type
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-    res.end(text)
-  }
-  const sendText = (res: ServerResponse, status: number, text: string): void => {
-    res.writeHead(status, { 'content-type': 'text/plain', 'content-length': Buffer.byteLength(text) })
-    res.end(text)
+  // exactly `application/json`: the client only reads error bodies with this content type
+  const json = (status: number, value: unknown): HttpReply => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(value),
+  })
+  const plain = (status: number, text: string): HttpReply => ({
+    status,
+    headers: { 'content-type': 'text/plain' },
+    body: text,
+  })
+  const pathOf = (req: IncomingMessage): string =>
+    new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/'
+
+  /** Version probes: neither counted nor faulted. */
+  const probe = (req: IncomingMessage): HttpReply | undefined => {
+    const path = pathOf(req)
+    if (req.method !== 'GET' || !probePaths.has(path)) return undefined
+    // @libsql/client speaks Hrana 2 over HTTP and does not probe; a Hrana 3 client probing
+    // `GET /v3-protobuf` or `/v3` gets 404 and falls back to v2 (this server has no v3)
+    const ok = path === '/v2' || path === '/health'
+    return plain(
+      ok ? 200 : 404,
+      path === '/v2' ? 'Hello, this is HTTP API v2 (Hrana over HTTP)' : ok ? 'ok' : 'not found',
+    )
   }
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '') || '/'
-    if (req.method === 'GET' && probePaths.has(path)) {
-      req.resume()
-      // @libsql/client speaks Hrana 2 over HTTP and does not probe; a Hrana 3 client probing
-      // `GET /v3-protobuf` or `/v3` gets 404 and falls back to v2 (this server has no v3)
-      const ok = path === '/v2' || path === '/health'
-      sendText(
-        res,
-        ok ? 200 : 404,
-        path === '/v2' ? 'Hello, this is HTTP API v2 (Hrana over HTTP)' : ok ? 'ok' : 'not found',
-      )
-      return
-    }
-    requests++
-    const fault = faults.shift()
-    if (fault === 'network') {
-      req.socket.destroy()
-      return
-    }
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    if (fault === 'http-500') {
-      res.writeHead(500, { 'content-type': 'text/plain' })
-      res.end('Internal server error (injected fault)')
-      return
-    }
-    if (fault === 'stall') return
+  const answer = async (req: IncomingMessage, raw: Buffer): Promise<HttpReply> => {
+    const path = pathOf(req)
     if (options.authToken !== undefined && req.headers.authorization !== `Bearer ${options.authToken}`) {
       // sqld: `{"error": "Unauthorized: `...`"}` (no `message`: the client reports HTTP 401)
       const why =
         req.headers.authorization === undefined
           ? 'Authentication is required but no JWT was specified'
           : 'The JWT is invalid'
-      sendJson(res, 401, { error: `Unauthorized: \`${why}\`` })
-      return
+      return json(401, { error: `Unauthorized: \`${why}\`` })
     }
-    if (req.method !== 'POST' || path !== '/v2/pipeline') {
-      sendText(
-        res,
+    if (req.method !== 'POST' || path !== '/v2/pipeline')
+      return plain(
         404,
         `Not found: ${req.method} ${path} (this server speaks Hrana 2 over HTTP: POST /v2/pipeline)`,
       )
-      return
-    }
     let body: PipelineRequestBody
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as PipelineRequestBody
+      body = JSON.parse(raw.toString('utf8')) as PipelineRequestBody
     } catch (err) {
-      sendText(res, 400, `Cannot deserialize client message from JSON: ${(err as Error).message}`)
-      return
+      return plain(400, `Cannot deserialize client message from JSON: ${(err as Error).message}`)
     }
     try {
-      const reply = await pipelineInTurn(body)
-      if (fault === 'drop-after-query') req.socket.destroy()
-      else sendJson(res, 200, reply)
+      return json(200, await pipelineInTurn(body))
     } catch (err) {
-      if (err instanceof StreamExpiredError) sendJson(res, 500, { message: err.message, code: err.code })
-      else if (err instanceof ProtocolError) sendText(res, err.status, err.message)
-      else sendText(res, 500, `Internal Error: \`${(err as Error)?.message ?? String(err)}\``)
+      if (err instanceof StreamExpiredError) return json(500, { message: err.message, code: err.code })
+      if (err instanceof ProtocolError) return plain(err.status, err.message)
+      throw err
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
-      if (!res.headersSent)
-        sendText(res, 500, `Internal Error: \`${(err as Error)?.message ?? String(err)}\``)
-      else res.destroy()
-    })
+  const gate = new RequestGate<HranaFault, HttpReply>({
+    effects: {
+      network: 'cut',
+      'http-500': { refuse: () => plain(500, 'Internal server error (injected fault)') },
+      'drop-after-query': 'drop-reply',
+      stall: 'stall',
+    },
+    now: {
+      'expire-streams': () => {
+        for (const s of [...streams.values()]) endStream(s, true)
+      },
+    },
   })
-  const port = await listenOnLoopback(server, options.port)
-  let closing: Promise<void> | undefined
+  const http = await startHttpServer({
+    port: options.port,
+    gate,
+    uncounted: probe,
+    answer,
+    failed: (err) => plain(500, `Internal Error: \`${(err as Error)?.message ?? String(err)}\``),
+    beforeClose: () => {
+      for (const s of [...streams.values()]) endStream(s, false)
+    },
+    afterClose: async () => {
+      for (const c of idle.splice(0)) c.close()
+      if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true })
+    },
+  })
+  const port = http.port
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     file,
     get requests() {
-      return requests
+      return gate.count
     },
     get openStreams() {
       return streams.size
     },
-    resetCount() {
-      requests = 0
-    },
-    injectFault(kind: HranaFault, times = 1, after = 0) {
-      if (kind === 'expire-streams') {
-        for (const s of [...streams.values()]) endStream(s, true)
-        return
-      }
-      for (let i = 0; i < after; i++) faults.push(undefined)
-      for (let i = 0; i < times; i++) faults.push(kind)
-    },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        faults = []
-        for (const s of [...streams.values()]) endStream(s, false)
-        server.close(() => {
-          for (const c of idle.splice(0)) c.close()
-          if (tempDir !== undefined) rmSync(tempDir, { recursive: true, force: true })
-          resolve()
-        })
-        server.closeAllConnections()
-      })
-      return closing
-    },
+    resetCount: () => gate.resetCount(),
+    injectFault: (kind: HranaFault, times = 1, after = 0) => gate.inject(kind, times, after),
+    close: http.close,
   }
 }

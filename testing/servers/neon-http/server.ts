@@ -23,9 +23,10 @@
  *   the proxy's default limits (`maxRequestBytes`, `maxResponseBytes`).
  * @module
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import pg from 'pg'
-import { listenOnLoopback } from '../listen.js'
+import { type HttpReply, startHttpServer } from '../harness/http-server.js'
+import { RequestGate } from '../harness/request-gate.js'
 import { JsonConversionError } from './json.js'
 import {
   beginStatement,
@@ -118,8 +119,6 @@ const corsHeaders = {
 /** Starts a Neon HTTP `/sql` server on a free loopback port. */
 export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): Promise<NeonHttpServer> {
   const pools = new Map<string, pg.Pool>()
-  let requests = 0
-  let faults: (NeonHttpFault | undefined)[] = []
 
   const poolFor = (target: ConnectionTarget): pg.Pool => {
     const key = JSON.stringify([
@@ -236,15 +235,11 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
     }
   }
 
-  const send = (res: ServerResponse, status: number, text: string, type: string, extra = {}): void => {
-    res.writeHead(status, {
-      ...corsHeaders,
-      ...extra,
-      'content-type': type,
-      'content-length': Buffer.byteLength(text),
-    })
-    res.end(text)
-  }
+  const reply = (status: number, text: string, type: string, extra = {}): HttpReply => ({
+    status,
+    headers: { ...corsHeaders, ...extra, 'content-type': type },
+    body: text,
+  })
 
   /** An error reply as the proxy shapes it: the status, and a JSON body with every field key. */
   const errorReply = (err: unknown): [number, string] | undefined => {
@@ -276,103 +271,78 @@ export async function startNeonHttpServer(options: NeonHttpServerOptions = {}): 
     return undefined
   }
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  /** CORS preflights and other paths: neither counted nor faulted. */
+  const uncounted = (req: IncomingMessage): HttpReply | undefined => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/+$/, '')
-    if (req.method === 'OPTIONS') {
-      req.resume()
-      res.writeHead(204, corsHeaders)
-      res.end()
-      return
-    }
-    if (req.method !== 'POST' || path !== '/sql') {
-      req.resume()
-      send(res, 404, `Not found: ${req.method} ${path} (this server speaks Neon's POST /sql)`, 'text/plain')
-      return
-    }
-    requests++
-    const fault = faults.shift()
-    if (fault === 'network') {
-      req.socket.destroy()
-      return
-    }
-    const chunks: Buffer[] = []
-    let received = 0
-    for await (const chunk of req) {
-      received += (chunk as Buffer).length
-      chunks.push(chunk as Buffer)
-    }
-    if (fault === 'stall') return
-    if (fault === 'http-500') {
-      send(res, 500, 'Internal server error (injected fault)', 'text/plain')
-      return
-    }
-    if (received > maxRequestBytes) {
+    if (req.method === 'OPTIONS') return { status: 204, headers: corsHeaders }
+    if (req.method !== 'POST' || path !== '/sql')
+      return reply(
+        404,
+        `Not found: ${req.method} ${path} (this server speaks Neon's POST /sql)`,
+        'text/plain',
+      )
+    return undefined
+  }
+
+  const answerRequest = async (req: IncomingMessage, raw: Buffer): Promise<HttpReply> => {
+    if (raw.length > maxRequestBytes) {
       const err = new NeonRequestError(`request is too large (max is ${maxRequestBytes} bytes)`)
-      send(res, 413, JSON.stringify(errorBody(err)), 'application/json')
-      return
+      return reply(413, JSON.stringify(errorBody(err)), 'application/json')
     }
-    let reply: [string, Record<string, string>]
     try {
       let body: unknown
       try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+        body = JSON.parse(raw.toString('utf8'))
       } catch (err) {
         throw new NeonRequestError(`could not parse the HTTP request body: ${(err as Error).message}`)
       }
-      reply = await answer(req, body)
+      const [text, echoed] = await answer(req, body)
+      return reply(200, text, 'application/json', echoed)
     } catch (err) {
       const failed = errorReply(err)
       if (failed === undefined) throw err
-      if (fault === 'drop-after-query') req.socket.destroy()
-      else send(res, failed[0], failed[1], 'application/json')
-      return
+      return reply(failed[0], failed[1], 'application/json')
     }
-    if (fault === 'drop-after-query') req.socket.destroy()
-    else send(res, 200, reply[0], 'application/json', reply[1])
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      if (res.headersSent) res.destroy()
-      else
-        send(
-          res,
-          500,
-          JSON.stringify(
-            errorBody(new Error(), `Internal server error: ${(err as Error)?.message ?? String(err)}`),
-          ),
-          'application/json',
-        )
-    })
+  const gate = new RequestGate<NeonHttpFault, HttpReply>({
+    effects: {
+      network: 'cut',
+      'http-500': { refuse: () => reply(500, 'Internal server error (injected fault)', 'text/plain') },
+      'drop-after-query': 'drop-reply',
+      stall: 'stall',
+    },
   })
-  const port = await listenOnLoopback(server, options.port)
-  let closing: Promise<void> | undefined
+  const http = await startHttpServer({
+    port: options.port,
+    gate,
+    uncounted,
+    answer: answerRequest,
+    failed: (err) =>
+      reply(
+        500,
+        JSON.stringify(
+          errorBody(new Error(), `Internal server error: ${(err as Error)?.message ?? String(err)}`),
+        ),
+        'application/json',
+      ),
+    afterClose: async () => {
+      const all = [...pools.values()]
+      pools.clear()
+      await Promise.allSettled(all.map((p) => p.end()))
+    },
+  })
+  const port = http.port
 
   return {
     url: `http://127.0.0.1:${port}`,
     endpoint: `http://127.0.0.1:${port}/sql`,
     port,
     get requests() {
-      return requests
+      return gate.count
     },
-    resetCount() {
-      requests = 0
-    },
-    injectFault(kind: NeonHttpFault, times = 1, after = 0) {
-      for (let i = 0; i < after; i++) faults.push(undefined)
-      for (let i = 0; i < times; i++) faults.push(kind)
-    },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        faults = []
-        server.close(() => {
-          const all = [...pools.values()]
-          pools.clear()
-          Promise.allSettled(all.map((p) => p.end())).then(() => resolve())
-        })
-        server.closeAllConnections()
-      })
-      return closing
-    },
+    resetCount: () => gate.resetCount(),
+    injectFault: (kind: NeonHttpFault, times = 1, after = 0) => gate.inject(kind, times, after),
+    close: http.close,
   }
 }

@@ -6,9 +6,12 @@
  * @module
  */
 import { createServer, type IncomingMessage } from 'node:http'
-import { type AddressInfo, connect, type Socket } from 'node:net'
+import { connect, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { type RawData, type WebSocket, WebSocketServer } from 'ws'
+import { closeOnce } from '../harness/close-once.js'
+import { closeServer, listenOnLoopback } from '../harness/loopback-server.js'
+import { RequestGate } from '../harness/request-gate.js'
 
 /** Options of {@link startNeonWsProxy}. */
 export interface NeonWsProxyOptions {
@@ -83,13 +86,6 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
   const pgHost = options.pgHost ?? '127.0.0.1'
   const pgPort = options.pgPort ?? 5432
   const links = new Set<Link>()
-  let connections = 0
-  let messages = 0
-  /** The next per-message fault and how many established-connection messages pass before it. */
-  let pendingFault:
-    | { kind: 'drop-next-message' | 'drop-next-reply' | 'stall-next-message'; after: number }
-    | undefined
-  let refuseNext = false
 
   const kill = (link: Link): void => {
     if (link.dead) return
@@ -98,6 +94,20 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
     link.tcp.destroy()
     link.ws.terminate()
   }
+
+  /** WebSocket upgrades: counted once accepted; `refuse-next` answers one with an HTTP status. */
+  const upgrades = new RequestGate<NeonWsFault, { status: number; text: string }>({
+    effects: { 'refuse-next': { refuse: () => ({ status: 502, text: 'Bad Gateway' }) } },
+  })
+  /** Client messages on established connections (round trips); faulted ones that never reach the database are not counted. */
+  const messages = new RequestGate<NeonWsFault, never>({
+    effects: { 'drop-next-message': 'cut', 'drop-next-reply': 'drop-reply', 'stall-next-message': 'stall' },
+    now: {
+      'drop-all': () => {
+        for (const link of [...links]) kill(link)
+      },
+    },
+  })
 
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   const http = createServer((_req, res) => {
@@ -113,12 +123,13 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
     }
     if (url.pathname !== '/v2' || address === null || !/^[^:]+:\d+$/.test(address))
       return reject(400, 'Bad Request')
-    if (refuseNext) {
-      refuseNext = false
-      return reject(502, 'Bad Gateway')
+    const refused = upgrades.take()
+    if (typeof refused === 'object') {
+      const { status, text } = refused.refuse()
+      return reject(status, text)
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      connections++
+      upgrades.countOne()
       const tcp = connect({ host: pgHost, port: pgPort })
       tcp.setNoDelay(true)
       const link: Link = { ws, tcp, ready: false, dead: false, dropOnReply: false }
@@ -145,17 +156,13 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
       })
       ws.on('message', (data: RawData) => {
         if (link.dead) return
-        if (pendingFault !== undefined && link.ready) {
-          if (pendingFault.after > 0) pendingFault.after--
-          else {
-            const { kind } = pendingFault
-            pendingFault = undefined
-            if (kind === 'drop-next-message') return kill(link)
-            if (kind === 'stall-next-message') return
-            link.dropOnReply = true
-          }
+        if (link.ready) {
+          const effect = messages.take()
+          if (effect === 'cut') return kill(link)
+          if (effect === 'stall') return
+          if (effect === 'drop-reply') link.dropOnReply = true
+          messages.countOne()
         }
-        if (link.ready) messages++
         const buf = toBuffer(data)
         if (open) tcp.write(buf)
         else pending.push(buf)
@@ -170,38 +177,36 @@ export async function startNeonWsProxy(options: NeonWsProxyOptions = {}): Promis
     })
   })
 
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(options.port ?? 0, '127.0.0.1', () => resolve())
-  })
-  const port = (http.address() as AddressInfo).port
+  const port = await listenOnLoopback(http, options.port)
   const host = '127.0.0.1'
 
   return {
     host,
     port,
     get connections() {
-      return connections
+      return upgrades.count
     },
     get messages() {
-      return messages
+      return messages.count
     },
     openSockets: () => links.size,
     resetCount() {
-      connections = 0
-      messages = 0
+      upgrades.resetCount()
+      messages.resetCount()
     },
     injectFault(kind: NeonWsFault, after = 0) {
-      if (kind === 'drop-next-message' || kind === 'drop-next-reply' || kind === 'stall-next-message')
-        pendingFault = { kind, after }
-      else if (kind === 'refuse-next') refuseNext = true
-      else for (const link of [...links]) kill(link)
+      const gate = kind === 'refuse-next' ? upgrades : messages
+      // one fault at a time: a new one replaces the pending one (`drop-all` acts at once)
+      if (kind !== 'drop-all') gate.clear()
+      gate.inject(kind, 1, after)
     },
     wsProxy: (h: string, p: number | string) => `${host}:${port}/v2?address=${h}:${p}`,
-    async close() {
+    close: closeOnce(async () => {
+      upgrades.clear()
+      messages.clear()
       for (const link of [...links]) kill(link)
       wss.close()
-      await new Promise<void>((resolve) => http.close(() => resolve()))
-    },
+      await closeServer(http)
+    }),
   }
 }

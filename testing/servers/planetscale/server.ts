@@ -8,9 +8,10 @@
  * @module
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import mysql2, { type FieldPacket, type PoolConnection, type ResultSetHeader } from 'mysql2/promise'
-import { listenOnLoopback } from '../listen.js'
+import { type HttpReply, startHttpServer } from '../harness/http-server.js'
+import { RequestGate } from '../harness/request-gate.js'
 import {
   type ExecuteRequest,
   type PsError,
@@ -146,8 +147,6 @@ export async function startPlanetScaleServer(
   })
   const sessions = new Map<string, Pinned>()
   const connectionLog: number[] = []
-  let requests = 0
-  let faults: (PlanetScaleFault | undefined)[] = []
 
   const sign = (state: SessionState) => {
     const text = JSON.stringify(state)
@@ -307,77 +306,77 @@ export async function startPlanetScaleServer(
     return error === undefined ? { session, result, timing } : { session, error }
   }
 
-  const sendJson = (res: ServerResponse, status: number, value: unknown): void => {
-    const text = JSON.stringify(value)
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) })
-    res.end(text)
-  }
+  const json = (status: number, value: unknown): HttpReply => ({
+    status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(value),
+  })
 
-  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const answer = async (req: IncomingMessage, raw: Buffer): Promise<HttpReply> => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname
-    requests++
-    const fault = faults.shift()
-    if (fault === 'network') {
-      req.socket.destroy()
-      return
-    }
-    const chunks: Buffer[] = []
-    for await (const chunk of req) chunks.push(chunk as Buffer)
-    if (fault === 'http-500') {
-      res.writeHead(500, { 'content-type': 'text/plain' })
-      res.end('Internal server error (injected fault)')
-      return
-    }
-    if (fault === 'http-503') {
-      sendJson(res, 503, { code: 'unavailable', message: 'upstream unavailable (injected fault)' })
-      return
-    }
-    if (fault === 'stall') return
-    if (req.method !== 'POST' || (path !== executePath && path !== createSessionPath)) {
-      sendJson(res, 404, { code: 'not_found', message: `Not found: ${req.method} ${path}` })
-      return
-    }
+    if (req.method !== 'POST' || (path !== executePath && path !== createSessionPath))
+      return json(404, { code: 'not_found', message: `Not found: ${req.method} ${path}` })
     const auth = Buffer.from(req.headers.authorization ?? '')
     const authOk = accepted.some((a) => a.length === auth.length && timingSafeEqual(a, auth))
-    if (!authOk) {
-      sendJson(res, 401, { code: 'unauthenticated', message: 'invalid credentials' })
-      return
-    }
+    if (!authOk) return json(401, { code: 'unauthenticated', message: 'invalid credentials' })
     let body: ExecuteRequest
     try {
-      const text = Buffer.concat(chunks).toString('utf8')
+      const text = raw.toString('utf8')
       body = (text === '' ? {} : JSON.parse(text)) as ExecuteRequest
     } catch {
-      sendJson(res, 400, { code: 'invalid_argument', message: 'the body is not valid JSON' })
-      return
+      return json(400, { code: 'invalid_argument', message: 'the body is not valid JSON' })
     }
     try {
-      if (path === createSessionPath) {
-        sendJson(res, 200, {
+      if (path === createSessionPath)
+        return json(200, {
           branch: database ?? '',
           user: { username, role: 'admin' },
           session: sign({ sessionUUID: randomBytes(12).toString('hex') }),
         })
-        return
-      }
-      const reply = await execute(body)
-      if (fault === 'drop-after-query') req.socket.destroy()
-      else sendJson(res, 200, reply)
+      return json(200, await execute(body))
     } catch (err) {
-      if (fault === 'drop-after-query') req.socket.destroy()
-      else if (err instanceof PsFailure) sendJson(res, 200, { error: err.error })
-      else sendJson(res, 500, { code: 'internal', message: String((err as Error)?.message ?? err) })
+      if (err instanceof PsFailure) return json(200, { error: err.error })
+      return json(500, { code: 'internal', message: String((err as Error)?.message ?? err) })
     }
   }
 
-  const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) sendJson(res, 500, { code: 'internal', message: 'internal error' })
-      else res.destroy()
-    })
+  const gate = new RequestGate<PlanetScaleFault, HttpReply>({
+    effects: {
+      network: 'cut',
+      'http-500': {
+        refuse: () => ({
+          status: 500,
+          headers: { 'content-type': 'text/plain' },
+          body: 'Internal server error (injected fault)',
+        }),
+      },
+      'http-503': {
+        refuse: () => json(503, { code: 'unavailable', message: 'upstream unavailable (injected fault)' }),
+      },
+      'drop-after-query': 'drop-reply',
+      stall: 'stall',
+    },
+    now: {
+      'end-sessions': () => {
+        for (const p of [...sessions.values()]) unpin(p, true)
+      },
+    },
   })
-  const port = await listenOnLoopback(server, options.port)
-  let closing: Promise<void> | undefined
+  const http = await startHttpServer({
+    port: options.port,
+    gate,
+    answer,
+    failed: () => json(500, { code: 'internal', message: 'internal error' }),
+    beforeClose: () => {
+      for (const p of [...sessions.values()]) {
+        if (p.timer !== undefined) clearTimeout(p.timer)
+        sessions.delete(p.id)
+        p.conn.destroy()
+      }
+    },
+    afterClose: () => pool.end().catch(() => undefined),
+  })
+  const port = http.port
 
   return {
     url: `http://${encodeURIComponent(username)}:${encodeURIComponent(password)}@127.0.0.1:${port}`,
@@ -385,37 +384,14 @@ export async function startPlanetScaleServer(
     username,
     password,
     get requests() {
-      return requests
+      return gate.count
     },
     get pinnedSessions() {
       return sessions.size
     },
     connectionLog,
-    resetCount() {
-      requests = 0
-    },
-    injectFault(kind: PlanetScaleFault, times = 1, after = 0) {
-      if (kind === 'end-sessions') {
-        for (const p of [...sessions.values()]) unpin(p, true)
-        return
-      }
-      for (let i = 0; i < after; i++) faults.push(undefined)
-      for (let i = 0; i < times; i++) faults.push(kind)
-    },
-    close() {
-      closing ??= new Promise<void>((resolve) => {
-        faults = []
-        for (const p of [...sessions.values()]) {
-          if (p.timer !== undefined) clearTimeout(p.timer)
-          sessions.delete(p.id)
-          p.conn.destroy()
-        }
-        server.close(() => {
-          pool.end().then(resolve, () => resolve())
-        })
-        server.closeAllConnections()
-      })
-      return closing
-    },
+    resetCount: () => gate.resetCount(),
+    injectFault: (kind: PlanetScaleFault, times = 1, after = 0) => gate.inject(kind, times, after),
+    close: http.close,
   }
 }
