@@ -6,6 +6,9 @@
  */
 
 export { columnDecoders, decoderFor, parseDateTime } from './dialects/codecs.js'
+export { DdlCompiler } from './dialects/ddl-compiler.js'
+export type { AutoincrementDdl, DdlFeatures } from './dialects/ddl-features.js'
+export { type ConventionKey, conventionName, type NamingContext } from './dialects/ddl-naming.js'
 export type { DialectFeatures } from './dialects/dialect.js'
 export { Dialect } from './dialects/dialect.js'
 export { errorClassFor, translateError } from './dialects/error-translation.js'
@@ -49,11 +52,17 @@ export type { Row, RowMethods } from './result/row.js'
 export * from './schema/column.js'
 export * from './schema/constraints.js'
 export * from './schema/create-drop.js'
-export * from './schema/ddl-compiler.js'
-export { type ConventionKey, conventionName, type NamingContext } from './schema/ddl-naming.js'
+export type { InspectionQueries } from './schema/inspection.js'
 export * from './schema/inspector.js'
 export * from './schema/metadata.js'
+export type { ForeignKeyOptions, ReferentialAction } from './schema/referential-actions.js'
 export type { SqlRunner } from './schema/runner.js'
+export type {
+  CreateTableOptions,
+  SchemaDdlCompiler,
+  SchemaDdlFeatures,
+  SchemaDialect,
+} from './schema/schema-dialect.js'
 export * from './schema/table.js'
 export { sortByDependency } from './schema/table-order.js'
 export type { CompiledStatement, ExecuteParams } from './sql/compiled.js'

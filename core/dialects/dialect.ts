@@ -1,4 +1,6 @@
 import { ArgumentError, CompileError } from '../errors.js'
+import type { InspectionQueries } from '../schema/inspection.js'
+import type { SchemaDdlCompiler } from '../schema/schema-dialect.js'
 import type { CompiledStatement, CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
 import type { SqlCompiler } from '../sql/compiler.js'
 import type { ClauseElement } from '../sql/elements.js'
@@ -11,6 +13,7 @@ import {
   type String_,
   typeForValue,
 } from '../sql/types.js'
+import { type DdlFeatures, standardDdl } from './ddl-features.js'
 import { type IdentifierRules, quoteIdentifier } from './identifiers.js'
 import { StatementCache } from './statement-cache.js'
 
@@ -93,6 +96,12 @@ export abstract class Dialect {
   protected abstract readonly typeNames: TypeNames
   /** `CAST(x AS ...)` names by type kind, where they differ from the DDL names; `*` is the fallback. */
   protected readonly castTypeNames: TypeNames = {}
+  /** What the dialect's DDL can express and how it writes what differs; the DDL compiler asks these. */
+  readonly ddl: DdlFeatures = standardDdl
+  /** The catalog queries of the schema inspector (`inspect(engine)`, `createAll` with `checkFirst`). */
+  abstract readonly inspection: InspectionQueries
+  /** A DDL compiler for this dialect (`createAll`, `createAllDdl`): a `DdlCompiler` over it. */
+  abstract createDdlCompiler(): SchemaDdlCompiler
 
   /** The column type name used in CREATE TABLE. */
   typeName(type: SqlType): string {

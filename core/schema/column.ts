@@ -1,7 +1,7 @@
 import { ArgumentError } from '../errors.js'
 import { type ColumnElement, ColumnRef, type FromClause } from '../sql/elements.js'
 import type { BigInteger, CustomType, Integer, Numeric, SqlType, ValueOf } from '../sql/types.js'
-import type { ForeignKey } from './constraints.js'
+import { checkActions, type ForeignKeyOptions } from './referential-actions.js'
 
 /** A client-side default or onupdate value: a constant, or a function called per row. */
 export type ClientDefault<T> = T | (() => T)
@@ -155,4 +155,29 @@ export class Column<
 
 function evaluate(d: unknown): unknown {
   return typeof d === 'function' ? (d as () => unknown)() : d
+}
+
+/**
+ * A column-level foreign key. The target is a column, or a function returning one when the
+ * target table is defined later (or is the same table). It lives with {@link Column}: a column's
+ * options hold its foreign key and a foreign key targets a column, so the two types refer to each
+ * other and one file keeps that from being an import cycle.
+ *
+ * ```ts
+ * userId: new Column(t.Integer, { foreignKey: new ForeignKey(() => users.c.id, { onDelete: 'CASCADE' }) })
+ * ```
+ */
+export class ForeignKey {
+  constructor(
+    readonly target: Column<any, any> | (() => Column<any, any>),
+    readonly options: ForeignKeyOptions = {},
+  ) {
+    checkActions(options)
+  }
+  /** The referenced column, resolving a deferred target. */
+  get column(): Column<any, any> {
+    const c = typeof this.target === 'function' ? this.target() : this.target
+    if (c?.table === undefined) throw new ArgumentError('A foreign key must point at a column of a table')
+    return c
+  }
 }

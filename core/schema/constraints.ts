@@ -1,49 +1,7 @@
 import { ArgumentError } from '../errors.js'
 import type { ColumnElement } from '../sql/elements.js'
 import type { Column } from './column.js'
-
-/** Referential actions of a foreign key. */
-export type ReferentialAction = 'CASCADE' | 'SET NULL' | 'SET DEFAULT' | 'RESTRICT' | 'NO ACTION'
-
-const actions = new Set<ReferentialAction>(['CASCADE', 'SET NULL', 'SET DEFAULT', 'RESTRICT', 'NO ACTION'])
-
-/** Options of {@link ForeignKey} and {@link ForeignKeyConstraint}. */
-export interface ForeignKeyOptions {
-  onDelete?: ReferentialAction
-  onUpdate?: ReferentialAction
-  name?: string
-}
-
-function checkActions(options: ForeignKeyOptions): void {
-  for (const a of [options.onDelete, options.onUpdate])
-    if (a !== undefined && !actions.has(a))
-      throw new ArgumentError(
-        `Unknown referential action ${JSON.stringify(a)}; use one of ${[...actions].join(', ')}`,
-      )
-}
-
-/**
- * A column-level foreign key. The target is a column, or a function returning one when the
- * target table is defined later (or is the same table).
- *
- * ```ts
- * userId: new Column(t.Integer, { foreignKey: new ForeignKey(() => users.c.id, { onDelete: 'CASCADE' }) })
- * ```
- */
-export class ForeignKey {
-  constructor(
-    readonly target: Column<any, any> | (() => Column<any, any>),
-    readonly options: ForeignKeyOptions = {},
-  ) {
-    checkActions(options)
-  }
-  /** The referenced column, resolving a deferred target. */
-  get column(): Column<any, any> {
-    const c = typeof this.target === 'function' ? this.target() : this.target
-    if (c?.table === undefined) throw new ArgumentError('A foreign key must point at a column of a table')
-    return c
-  }
-}
+import { checkActions, type ForeignKeyOptions } from './referential-actions.js'
 
 /** Base of table-level constraints. `name` is explicit or given by the metadata's naming convention. */
 export abstract class Constraint {
@@ -133,3 +91,6 @@ export type SchemaItem =
   | ForeignKeyConstraint
   | Index
   | PrimaryKeyConstraint
+
+/** A constraint that can be added to an existing table with `ALTER TABLE ... ADD CONSTRAINT`. */
+export type AddableConstraint = UniqueConstraint | CheckConstraint | ForeignKeyConstraint

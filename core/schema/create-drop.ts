@@ -1,9 +1,8 @@
-import type { Dialect } from '../dialects/dialect.js'
 import type { ForeignKeyConstraint } from './constraints.js'
-import { DdlCompiler } from './ddl-compiler.js'
 import { getForeignKeys, getTableNames } from './inspector.js'
 import type { MetaData } from './metadata.js'
 import type { SqlRunner } from './runner.js'
+import type { SchemaDialect } from './schema-dialect.js'
 import { Table } from './table.js'
 import { sortByDependency } from './table-order.js'
 
@@ -29,11 +28,10 @@ interface Plan {
 }
 
 /** Orders `tables` by foreign keys and finds the keys that must wait for ALTER TABLE. */
-function plan(tables: readonly Table[], dialect: Dialect): Plan {
+function plan(tables: readonly Table[], dialect: SchemaDialect): Plan {
   const { order } = sortByDependency(tables)
   const deferred = new Map<Table, ForeignKeyConstraint[]>()
-  // SQLite resolves foreign keys when rows are written, so forward references stay inline.
-  if (dialect.name === 'sqlite') return { order, deferred }
+  if (dialect.ddl.inlineForwardForeignKeys) return { order, deferred }
   const position = new Map(order.map((t, i) => [t, i]))
   order.forEach((table, i) => {
     const forward = table.foreignKeys.filter((fk) => {
@@ -50,9 +48,9 @@ function tablesOf(metadata: MetaData, tables: readonly Table[] | undefined): rea
   return tables ?? [...metadata.tables.values()]
 }
 
-function present(name: string, existing: ReadonlySet<string> | undefined, dialect: Dialect): boolean {
+function present(name: string, existing: ReadonlySet<string> | undefined, dialect: SchemaDialect): boolean {
   if (existing === undefined) return false
-  if (dialect.name !== 'sqlite') return existing.has(name)
+  if (!dialect.ddl.caseInsensitiveTableNames) return existing.has(name)
   const lower = name.toLowerCase()
   for (const e of existing) if (e.toLowerCase() === lower) return true
   return false
@@ -64,8 +62,12 @@ function present(name: string, existing: ReadonlySet<string> | undefined, dialec
  * `ALTER TABLE ... ADD CONSTRAINT` of foreign keys in cycles (PostgreSQL and MySQL).
  * Throws a `CompileError` for anything the dialect cannot express.
  */
-export function createAllDdl(metadata: MetaData, dialect: Dialect, options: DdlPlanOptions = {}): string[] {
-  const ddl = new DdlCompiler(dialect)
+export function createAllDdl(
+  metadata: MetaData,
+  dialect: SchemaDialect,
+  options: DdlPlanOptions = {},
+): string[] {
+  const ddl = dialect.createDdlCompiler()
   const all = tablesOf(metadata, options.tables)
   const missing = all.filter((t) => !present(t.name, options.existing, dialect))
   const { order, deferred } = plan(missing, dialect)
@@ -84,10 +86,10 @@ export function createAllDdl(metadata: MetaData, dialect: Dialect, options: DdlP
  */
 export function dropAllDdl(
   metadata: MetaData,
-  dialect: Dialect,
+  dialect: SchemaDialect,
   options: DdlPlanOptions & { existingForeignKeys?: ReadonlyMap<string, ReadonlySet<string>> } = {},
 ): string[] {
-  const ddl = new DdlCompiler(dialect)
+  const ddl = dialect.createDdlCompiler()
   const all = tablesOf(metadata, options.tables)
   const { order, deferred } = plan(all, dialect)
   const exists = (t: Table) => options.existing === undefined || present(t.name, options.existing, dialect)
@@ -154,7 +156,8 @@ export async function dropAll(
   if (options.checkFirst) {
     const existing = new Set(await getTableNames(runner))
     const existingForeignKeys = new Map<string, Set<string>>()
-    if (dialect.name !== 'sqlite')
+    // Only keys added by ALTER TABLE (cycles, where they are not inline) are dropped first.
+    if (!dialect.ddl.inlineForwardForeignKeys)
       for (const table of sortByDependency(tablesOf(metadata, options.tables)).cyclic)
         if (existing.has(table.name))
           existingForeignKeys.set(

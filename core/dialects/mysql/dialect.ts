@@ -1,8 +1,12 @@
 import { CompileError } from '../../errors.js'
+import type { InspectionQueries } from '../../schema/inspection.js'
 import type { SqlCompiler } from '../../sql/compiler.js'
 import type { Enum, String_ } from '../../sql/types.js'
+import { DdlCompiler } from '../ddl-compiler.js'
 import { Dialect, type DialectFeatures, type TypeNames, withPrecision } from '../dialect.js'
 import { MysqlCompiler } from './compiler.js'
+import { mysqlDdl } from './ddl.js'
+import { MysqlInspection } from './inspection.js'
 
 /**
  * The MySQL dialect (planetscale adapter). Emits what both MySQL 8 / Vitess and MariaDB accept.
@@ -47,6 +51,11 @@ export class MysqlDialect extends Dialect {
     options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<never, number> } = {},
   ): SqlCompiler {
     return new MysqlCompiler(this, options as never)
+  }
+  override readonly ddl = mysqlDdl
+  readonly inspection: InspectionQueries = new MysqlInspection()
+  createDdlCompiler(): DdlCompiler {
+    return new DdlCompiler(this)
   }
   override quoteString(value: string): string {
     // Backslash is an escape character in MySQL string literals unless NO_BACKSLASH_ESCAPES is set.

@@ -1,6 +1,8 @@
 import { CompileError } from '../../errors.js'
+import type { InspectionQueries } from '../../schema/inspection.js'
 import type { SqlCompiler } from '../../sql/compiler.js'
 import { CustomType, type DateTime, type SqlType } from '../../sql/types.js'
+import { DdlCompiler } from '../ddl-compiler.js'
 import {
   Dialect,
   type DialectFeatures,
@@ -10,6 +12,8 @@ import {
   withPrecision,
 } from '../dialect.js'
 import { PostgresCompiler } from './compiler.js'
+import { postgresqlDdl } from './ddl.js'
+import { PostgresInspection } from './inspection.js'
 
 /** The PostgreSQL dialect (neon-http and neon adapters). */
 export class PostgresDialect extends Dialect {
@@ -51,6 +55,11 @@ export class PostgresDialect extends Dialect {
     options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<never, number> } = {},
   ): SqlCompiler {
     return new PostgresCompiler(this, options as never)
+  }
+  override readonly ddl = postgresqlDdl
+  readonly inspection: InspectionQueries = new PostgresInspection()
+  createDdlCompiler(): DdlCompiler {
+    return new DdlCompiler(this)
   }
   protected readonly typeNames: TypeNames = {
     integer: 'INTEGER',

@@ -1,4 +1,5 @@
 import type { SqlCompiler } from '../../sql/compiler.js'
+import { DdlCompiler } from '../ddl-compiler.js'
 import {
   Dialect,
   type DialectFeatures,
@@ -9,6 +10,8 @@ import {
 } from '../dialect.js'
 import { wordSet } from '../identifiers.js'
 import { SqliteCompiler } from './compiler.js'
+import { sqliteDdl } from './ddl.js'
+import { sqliteInspection } from './inspection.js'
 
 /**
  * SQLite keywords missing from the shared reserved list. Most are "fallback" keywords SQLite
@@ -72,6 +75,11 @@ export class SqliteDialect extends Dialect {
     options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<never, number> } = {},
   ): SqlCompiler {
     return new SqliteCompiler(this, options as never)
+  }
+  override readonly ddl = sqliteDdl
+  readonly inspection = sqliteInspection
+  createDdlCompiler(): DdlCompiler {
+    return new DdlCompiler(this)
   }
   protected readonly typeNames: TypeNames = {
     integer: 'INTEGER',

@@ -1,9 +1,9 @@
-import type { Dialect } from '../dialects/dialect.js'
-import { identifierSize, utf8 } from '../dialects/identifiers.js'
 import { CompileError } from '../errors.js'
-import type { Column } from './column.js'
-import type { NamingConvention } from './metadata.js'
-import type { Table } from './table.js'
+import type { Column } from '../schema/column.js'
+import type { NamingConvention } from '../schema/metadata.js'
+import type { Table } from '../schema/table.js'
+import type { Dialect } from './dialect.js'
+import { identifierSize, utf8 } from './identifiers.js'
 
 /** The kinds of names a {@link NamingConvention} gives. */
 export type ConventionKey = 'ix' | 'uq' | 'ck' | 'fk' | 'pk'
