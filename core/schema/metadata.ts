@@ -1,6 +1,7 @@
 import { ArgumentError } from '../errors.js'
 import { type CreateDropOptions, createAll, dropAll } from './create-drop.js'
 import type { SqlRunner } from './runner.js'
+// A type-only cycle with table.ts, kept on purpose: see the import of MetaData there.
 import type { Table } from './table.js'
 import { sortByDependency } from './table-order.js'
 

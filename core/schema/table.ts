@@ -12,6 +12,9 @@ import {
   type SchemaItem,
   UniqueConstraint,
 } from './constraints.js'
+// A type-only cycle with metadata.ts, kept on purpose: a table belongs to one MetaData and a
+// MetaData lists its tables (SQLAlchemy's model), and both `table.metadata` and
+// `metadata.tables` are public, so each type must name the other.
 import type { MetaData } from './metadata.js'
 
 /**
