@@ -8,6 +8,8 @@
 import { FlushError } from '../errors.js'
 import type { ForeignKeyConstraint } from '../schema/constraints.js'
 import type { Table } from '../schema/table.js'
+import { stronglyConnectedComponents } from '../util/strongly-connected-components.js'
+import { topologicalSort } from '../util/topological-sort.js'
 import { type IdentityKey, mapperForTable } from './mapper.js'
 import { rawList } from './raw-list.js'
 import type { Relationship } from './relationship.js'
@@ -21,20 +23,10 @@ export function currentMembers(state: InstanceState, rel: Relationship<any>): ob
   return v === null || v === undefined ? [] : [v as object]
 }
 
-/** Tables in foreign key order (referenced first); cycles keep declaration order. */
+/** Tables in foreign key order (referenced first); a cycle keeps the order the tables come in. */
 function tableRank(tables: readonly Table[]): Map<Table, number> {
-  const rank = new Map<Table, number>()
-  const visiting = new Set<Table>()
-  let n = 0
-  const visit = (t: Table) => {
-    if (rank.has(t) || visiting.has(t)) return
-    visiting.add(t)
-    for (const dep of t.dependencies) if (tables.includes(dep)) visit(dep)
-    visiting.delete(t)
-    rank.set(t, n++)
-  }
-  for (const t of tables) visit(t)
-  return rank
+  const { order } = topologicalSort(tables, (t) => t.dependencies)
+  return new Map(order.map((t, i) => [t, i]))
 }
 
 /** Kahn's algorithm over rows, preferring the lowest-ranked table so its rows group together. */
@@ -207,54 +199,6 @@ function referencesAmong(
   return refs
 }
 
-/** Strongly connected components (Kosaraju, iterative): each a cycle of references or a lone row. */
-function components<T>(next: ReadonlyMap<T, readonly T[]>): T[][] {
-  const finished: T[] = []
-  const seen = new Set<T>()
-  for (const root of next.keys()) {
-    if (seen.has(root)) continue
-    seen.add(root)
-    const stack: [T, number][] = [[root, 0]]
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!
-      const out = next.get(top[0])!
-      if (top[1] < out.length) {
-        const n = out[top[1]++]!
-        if (!seen.has(n)) {
-          seen.add(n)
-          stack.push([n, 0])
-        }
-      } else {
-        stack.pop()
-        finished.push(top[0])
-      }
-    }
-  }
-  const back = new Map<T, T[]>()
-  for (const [n, targets] of next)
-    for (const m of targets) {
-      const list = back.get(m)
-      if (list) list.push(n)
-      else back.set(m, [n])
-    }
-  const done = new Set<T>()
-  const out: T[][] = []
-  for (let i = finished.length - 1; i >= 0; i--) {
-    const root = finished[i]!
-    if (done.has(root)) continue
-    done.add(root)
-    const comp: T[] = [root]
-    for (let j = 0; j < comp.length; j++)
-      for (const m of back.get(comp[j]!) ?? [])
-        if (!done.has(m)) {
-          done.add(m)
-          comp.push(m)
-        }
-    out.push(comp)
-  }
-  return out
-}
-
 /**
  * Deletes: rows referencing other deleted rows first, tables in reverse foreign key order. Rows
  * that refer to each other (a cycle) are separated first: in each cycle the references of one
@@ -287,7 +231,7 @@ export function orderDeletes(states: InstanceState[]): { order: InstanceState[];
       next.set(s, targets)
     }
     let broke = false
-    for (const cycle of components(next)) {
+    for (const cycle of stronglyConnectedComponents(next)) {
       if (cycle.length < 2) continue
       const members = new Set(cycle)
       const breakable = cycle.flatMap((s) =>
