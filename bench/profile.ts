@@ -57,7 +57,7 @@ const { template } = prepare(sqlite, eaPk, { id: 1 })
 const decoded = decodeRows(
   sampleRaw.rows,
   columnDecoders(
-    'sqlite',
+    sqlite,
     template.resultColumns.map((c) => c.type),
     [],
   ),
@@ -110,7 +110,7 @@ const decodeCost = timeSync(
     decodeRows(
       sampleRaw.rows,
       columnDecoders(
-        'sqlite',
+        sqlite,
         template.resultColumns.map((c) => c.type),
         [],
       ),
@@ -119,7 +119,7 @@ const decodeCost = timeSync(
 )
 const decodeOnly = (() => {
   const decs = columnDecoders(
-    'sqlite',
+    sqlite,
     template.resultColumns.map((c) => c.type),
     [],
   )
@@ -178,7 +178,7 @@ const { template: allTemplate } = prepare(sqlite, eaAll)
 const big = await client.execute(allSql)
 const bigRaw = toRawResult(big)
 const decs = columnDecoders(
-  'sqlite',
+  sqlite,
   allTemplate.resultColumns.map((c) => c.type),
   [],
 )

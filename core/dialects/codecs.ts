@@ -1,30 +1,33 @@
 /**
  * Decoding of raw driver values by declared SQL type, so the same query on the same data gives
- * the same JavaScript values on every adapter (DESIGN.md, "Results and types"). Decoders are
- * chosen once per result column; adapters hand over their cheapest output (PostgreSQL and MySQL
- * text, SQLite's native values).
+ * the same JavaScript values on every adapter. Decoders are chosen once per result column;
+ * adapters hand over their cheapest output (PostgreSQL and MySQL text, SQLite's native values).
+ * What a driver's type ids mean is each dialect's (its folder's `codecs.ts`).
  * @module
  */
-import { CustomType, type DialectName, type Numeric, type SqlType } from '../sql/types.js'
+import { CustomType, type Numeric, type SqlType } from '../sql/types.js'
 
 /** Turns one raw non-null value into its JavaScript value. */
 export type Decoder = (raw: unknown) => unknown
 
-const identity: Decoder = (v) => v
+/** The decoder that leaves a value as it is (a column needing none gets no decoder). */
+export const identity: Decoder = (v) => v
 
-function toNumber(v: unknown): number {
+/** A number from a number or its text. */
+export function toNumber(v: unknown): number {
   return typeof v === 'number' ? v : Number(v)
 }
 function toBigInt(v: unknown): bigint {
   return typeof v === 'bigint' ? v : BigInt(typeof v === 'number' ? Math.trunc(v) : String(v))
 }
 /** Integers as numbers when they fit exactly, bigints otherwise (untyped columns). */
-function safeInteger(v: unknown): number | bigint {
+export function safeInteger(v: unknown): number | bigint {
   if (typeof v === 'number') return v
   const b = toBigInt(v)
   return b >= BigInt(Number.MIN_SAFE_INTEGER) && b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b
 }
-function toBoolean(v: unknown): boolean {
+/** A boolean from a boolean, `t`/`true`/`1` text or a number. */
+export function toBoolean(v: unknown): boolean {
   if (typeof v === 'boolean') return v
   if (typeof v === 'string') return v === 't' || v === 'true' || v === '1'
   return Number(v) !== 0
@@ -34,7 +37,8 @@ function hexToBytes(hex: string): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.substr(i * 2, 2), 16)
   return out
 }
-function toBytes(v: unknown): Uint8Array {
+/** Bytes from bytes, an ArrayBuffer, an array of octets or `\\x` hex text. */
+export function toBytes(v: unknown): Uint8Array {
   if (v instanceof Uint8Array) return v
   if (v instanceof ArrayBuffer) return new Uint8Array(v)
   if (Array.isArray(v)) return Uint8Array.from(v as number[])
@@ -46,7 +50,7 @@ function toBytes(v: unknown): Uint8Array {
  * affinity of a `JSON` column turns the document `42` into an integer (a bigint from drivers in
  * bigint mode). A JSON number is a JS number, whatever the storage made of it.
  */
-function parseJson(v: unknown): unknown {
+export function parseJson(v: unknown): unknown {
   if (typeof v === 'string') return JSON.parse(v)
   if (typeof v === 'bigint') return Number(v)
   if (v instanceof Uint8Array) return JSON.parse(new TextDecoder().decode(v))
@@ -89,10 +93,10 @@ function numericDecoder(type: Numeric): Decoder {
   return (v) => (typeof v === 'string' ? v : scale === undefined ? String(v) : toNumber(v).toFixed(scale))
 }
 
-/** The decoder of a declared type on a dialect. */
-export function decoderFor(type: SqlType, dialect: DialectName): Decoder {
+/** The decoder of a declared type (the same on every dialect: adapters hand over text or native values). */
+export function decoderFor(type: SqlType): Decoder {
   if (type instanceof CustomType) {
-    const base = decoderFor(type.base, dialect)
+    const base = decoderFor(type.base)
     return (v) => type.decode(base(v))
   }
   switch (type.kind) {
@@ -126,61 +130,21 @@ export function decoderFor(type: SqlType, dialect: DialectName): Decoder {
 }
 
 /** Decodes a value whose SQL type is unknown (`text()`, an untyped function), from its JS form. */
-function untypedDecoder(v: unknown): unknown {
+export function untypedDecoder(v: unknown): unknown {
   if (typeof v === 'bigint') return safeInteger(v)
   if (v instanceof ArrayBuffer) return new Uint8Array(v)
   return v
 }
 
-const pgOids: Record<number, Decoder> = {
-  16: toBoolean,
-  17: toBytes,
-  20: safeInteger,
-  21: toNumber,
-  23: toNumber,
-  26: toNumber,
-  114: parseJson,
-  700: toNumber,
-  701: toNumber,
-  1114: parseDateTime,
-  1184: parseDateTime,
-  3802: parseJson,
-}
-
-const mysqlTypes: Record<string, Decoder> = {
-  INT8: toNumber,
-  UINT8: toNumber,
-  INT16: toNumber,
-  UINT16: toNumber,
-  INT24: toNumber,
-  UINT24: toNumber,
-  INT32: toNumber,
-  UINT32: toNumber,
-  INT64: safeInteger,
-  UINT64: safeInteger,
-  YEAR: toNumber,
-  FLOAT32: toNumber,
-  FLOAT64: toNumber,
-  DATETIME: parseDateTime,
-  TIMESTAMP: parseDateTime,
-  JSON: parseJson,
-  BLOB: toBytes,
-  BINARY: toBytes,
-  VARBINARY: toBytes,
-  BIT: toBytes,
-}
-
-/** The decoder of a column with no declared type, from the driver's type id where there is one. */
-export function driverTypeDecoder(dialect: DialectName, driverType: number | string | undefined): Decoder {
-  if (dialect === 'postgresql' && typeof driverType === 'number') return pgOids[driverType] ?? identity
-  if (dialect === 'mysql' && typeof driverType === 'string')
-    return mysqlTypes[driverType.toUpperCase()] ?? identity
-  return untypedDecoder
+/** What a dialect knows of its driver's type ids, for columns with no declared type. */
+export interface DriverTypeDecoders {
+  /** The decoder of a column with no declared type, from the driver's type id where there is one. */
+  driverTypeDecoder(driverType: number | string | undefined): Decoder
 }
 
 /** One decoder per column, or null where the raw value is already right. */
 export function columnDecoders(
-  dialect: DialectName,
+  dialect: DriverTypeDecoders,
   types: readonly (SqlType | undefined)[],
   driverTypes: readonly (number | string | undefined)[] | undefined,
 ): (Decoder | null)[] {
@@ -190,8 +154,8 @@ export function columnDecoders(
     const type = types[i]
     const d =
       type === undefined || type.kind === 'null'
-        ? driverTypeDecoder(dialect, driverTypes?.[i])
-        : decoderFor(type, dialect)
+        ? dialect.driverTypeDecoder(driverTypes?.[i])
+        : decoderFor(type)
     out.push(d === identity ? null : d)
   }
   return out

@@ -1,21 +1,29 @@
-import { ArgumentError, CompileError } from '../errors.js'
+import { ArgumentError, CompileError, DBAPIError, UnsupportedCapabilityError } from '../errors.js'
 import type { InspectionQueries } from '../schema/inspection.js'
 import type { SchemaDdlCompiler } from '../schema/schema-dialect.js'
 import type { CompiledStatement, CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
 import type { SqlCompiler } from '../sql/compiler.js'
+import type { CompilerDialect, CompilerFeatures } from '../sql/compiler-dialect.js'
 import type { ClauseElement } from '../sql/elements.js'
 import {
   CustomType,
-  type DialectName,
   type Enum,
   type Numeric,
   type SqlType,
   type String_,
   typeForValue,
+  type ValueEncoding,
 } from '../sql/types.js'
+import { columnDecoders, type Decoder, untypedDecoder } from './codecs.js'
+import type { DialectName } from './dialect-name.js'
 import { type DdlFeatures, standardDdl } from './ddl-features.js'
+import type { DriverErrorInfo } from './driver-error.js'
+import { type ErrorRules, type TranslateOptions, translateError } from './error-translation.js'
 import { type IdentifierRules, quoteIdentifier } from './identifiers.js'
+import type { ErrorClass } from './sqlstate.js'
 import { StatementCache } from './statement-cache.js'
+
+export type { DialectName } from './dialect-name.js'
 
 /** Type names by type kind: a name, or a function of the type for kinds with settings. */
 export type TypeNames = Readonly<Record<string, string | ((type: any) => string)>>
@@ -34,54 +42,64 @@ export const varchar = (s: String_): string => (s.length === undefined ? 'VARCHA
 /** An enum stored as a VARCHAR as long as its longest value. */
 export const enumVarchar = (e: Enum): string => `VARCHAR(${Math.max(...e.values.map((v) => v.length))})`
 
-/** What a dialect's SQL can express; the compiler asks these instead of checking names. */
-export interface DialectFeatures {
-  readonly returning: boolean
-  readonly upsert: 'on_conflict' | 'on_duplicate_key'
-  readonly fullJoin: boolean
-  readonly rightJoin: boolean
-  /** Native `NULLS FIRST/LAST`; emulated otherwise. */
-  readonly nullsOrdering: boolean
-  readonly distinctOn: boolean
-  readonly ilike: boolean
-  /** Aggregate `FILTER (WHERE ...)`; emulated with CASE otherwise. */
-  readonly filterClause: boolean
-  readonly forUpdate: boolean
-  readonly forShare: string
-  readonly updateFrom: boolean
-  readonly lateral: boolean
+/**
+ * What a dialect can do: the compiler's flags ({@link CompilerFeatures}) and those the engine,
+ * the ORM and the test suites ask instead of checking the dialect's name.
+ */
+export interface DialectFeatures extends CompilerFeatures {
   /**
-   * A subquery in FROM may refer to the tables of enclosing queries (correlate): PostgreSQL,
-   * SQLite, MySQL 8.0.14+; not MariaDB.
+   * Keys the database generates can be reserved before the rows are inserted
+   * ({@link Dialect.reserveKeys}), so a one-shot batch can carry rows that refer to new keys.
    */
-  readonly derivedTableOuterReferences: boolean
-  readonly intersectExcept: boolean
-  /** Whether `(SELECT ... LIMIT n) UNION (...)` parses; otherwise parts are wrapped in subqueries. */
-  readonly parenthesizedCompoundParts: boolean
-  readonly concat: 'pipes' | 'function'
-  readonly trueLiteral: string
-  readonly falseLiteral: string
-  /** What `LIMIT` says when only OFFSET is given (`''`: OFFSET alone is valid). */
-  readonly offsetWithoutLimit: string
-  /** The tail of an INSERT with no columns. */
-  readonly defaultValues: string
-  /** `SELECT 1 FROM DUAL WHERE ...` is needed for a WHERE without FROM. */
-  readonly fromDual: boolean
+  readonly keyPrefetch: boolean
+  /** The driver reports the generated key of an INSERT (`lastInsertId`). */
+  readonly lastInsertId: boolean
+  /** DDL is transactional: a rollback undoes a CREATE TABLE (MySQL commits DDL implicitly). */
+  readonly transactionalDdl: boolean
+  /** The function that counts the characters (not the bytes) of a text: `char_length`, `length`. */
+  readonly characterLengthFunction: string
+  /** Text comparisons ignore case, as the default collation does (MySQL, MariaDB). */
+  readonly caseInsensitiveText: boolean
+  /** `/` of two integers gives a decimal, not a truncated integer (MySQL). */
+  readonly decimalDivision: boolean
+}
+
+/** SQL text and its positional parameters, as a driver is handed them. */
+export interface SqlStatement {
+  readonly sql: string
+  readonly params: readonly unknown[]
+}
+
+/** How a dialect builds JSON arrays in SQL, for `jsonload` (each parent row carries its children). */
+export interface JsonAggregation {
+  /** The aggregate that collects elements into an array (`json_agg`). */
+  readonly agg: string
+  /** The function that makes one element array (`json_build_array`). */
+  readonly element: string
+  /** The aggregate takes ORDER BY (else elements are sorted after decoding). */
+  readonly ordered: boolean
+  /** Function arguments allowed (PostgreSQL: 100). */
+  readonly maxArgs: number
   /**
-   * Top-level BigInteger result columns are read as `CAST(x AS TEXT)`: for transports that parse
-   * integers as doubles (D1), so values above 2^53 survive.
+   * Type kinds whose values are cast to text inside an element, so each column's codec reads
+   * them as it reads the plain column (JSON numbers would lose digits).
    */
-  readonly bigIntegerAsText: boolean
+  readonly textKinds: ReadonlySet<string>
 }
 
 /**
  * A SQL flavour: how statements compile, how identifiers are quoted, how types are named in
- * DDL and how literals are written. Adapters (the transports) pick one; dialects never do I/O.
+ * DDL and how literals are written; what its database's errors and driver type ids mean. Adapters
+ * (the transports) pick one; dialects never do I/O.
  */
-export abstract class Dialect {
+export abstract class Dialect implements CompilerDialect, ErrorRules {
   abstract readonly name: DialectName
   abstract readonly identifierRules: IdentifierRules
   abstract readonly features: DialectFeatures
+  /** How bound values are sent to the driver. */
+  abstract readonly valueEncoding: ValueEncoding
+  /** How `jsonload` builds JSON arrays; undefined where the database cannot. */
+  readonly jsonAggregation: JsonAggregation | undefined = undefined
   /** Bound on the number of statement shapes kept compiled. */
   readonly cache = new StatementCache(500)
 
@@ -130,7 +148,7 @@ export abstract class Dialect {
   renderLiteral(value: unknown, type: SqlType | undefined): string {
     if (value === null || value === undefined) return 'NULL'
     const ty = type === undefined || type.kind === 'null' ? typeForValue(value) : type
-    const encoded = ty.encode(value as never, this.name)
+    const encoded = ty.encode(value as never, this.valueEncoding)
     switch (typeof encoded) {
       case 'number':
         if (!Number.isFinite(encoded)) throw new CompileError(`${encoded} cannot be written as a SQL literal`)
@@ -150,6 +168,74 @@ export abstract class Dialect {
   /** A binary literal: `X'0aff'` (PostgreSQL overrides). */
   protected binaryLiteral(bytes: Uint8Array): string {
     return `X'${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}'`
+  }
+
+  /** The error class of a database error (not a transport failure), from its native code. */
+  errorClass(info: DriverErrorInfo): ErrorClass {
+    void info
+    return DBAPIError
+  }
+  /**
+   * Whether the database's answer says the unit of work may pass if run again from its start
+   * (lock contention, a serialization failure). Transport failures are decided by the caller.
+   */
+  isRetryableAnswer(info: DriverErrorInfo): boolean {
+    void info
+    return false
+  }
+  /** The typed error for a failed statement (`DBAPIError` tree); `options.cause` must be redacted. */
+  translateError(info: DriverErrorInfo, options: TranslateOptions): DBAPIError {
+    return translateError(this, info, options)
+  }
+
+  /** The decoder of a result column with no declared type, from the driver's type id. */
+  driverTypeDecoder(driverType: number | string | undefined): Decoder {
+    void driverType
+    return untypedDecoder
+  }
+  /** One decoder per result column, or null where the raw value is already right. */
+  columnDecoders(
+    types: readonly (SqlType | undefined)[],
+    driverTypes: readonly (number | string | undefined)[] | undefined,
+  ): (Decoder | null)[] {
+    return columnDecoders(this, types, driverTypes)
+  }
+
+  /**
+   * The statements a one-shot batch sends for `stmt` so the whole batch fails when it matched
+   * another number of rows than `expectedRows` (the optimistic-concurrency check of a batched
+   * commit). Dialects without one cannot commit stale-checked writes in a batch.
+   */
+  rowCountGuard(stmt: SqlStatement, expectedRows: number): SqlStatement[] {
+    void stmt
+    void expectedRows
+    throw new UnsupportedCapabilityError(`${this.name} has no row-count guard for a batched commit`)
+  }
+  /** True for the error a {@link rowCountGuard} raises. */
+  isRowCountGuardError(err: unknown): boolean {
+    void err
+    return false
+  }
+
+  /**
+   * A query returning `count` new keys of `table`'s generated `column` (`features.keyPrefetch`),
+   * one per row, before the rows are inserted.
+   */
+  reserveKeys(table: string, column: string, count: number): ClauseElement {
+    void table
+    void column
+    void count
+    throw new UnsupportedCapabilityError(`${this.name} cannot reserve generated keys before an insert`)
+  }
+
+  /**
+   * SQL that fails with a database error of the given SQLSTATE and message (PostgreSQL's
+   * `RAISE`, MySQL's `SIGNAL`), for tests of error handling; undefined where there is none (SQLite).
+   */
+  raiseErrorSql(sqlstate: string, message: string): string | undefined {
+    void sqlstate
+    void message
+    return undefined
   }
 
   /** Compiles a statement to a reusable template, through the cache. */

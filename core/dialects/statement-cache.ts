@@ -1,7 +1,7 @@
 import type { CompiledTemplate } from '../sql/compiled.js'
+import type { SqlCompiler } from '../sql/compiler.js'
 import { BindParam, ClauseElement, ColumnRef } from '../sql/elements.js'
 import { SqlType } from '../sql/types.js'
-import type { Dialect } from './dialect.js'
 
 const typeKeys = new WeakMap<SqlType, string>()
 
@@ -121,6 +121,11 @@ export function shapeOf(stmt: ClauseElement): Shape {
   return { key: out, binds }
 }
 
+/** What the cache needs of a dialect: a compiler that numbers binds by their traversal order. */
+export interface CompilerSource {
+  createCompiler(options: { bindIndex: ReadonlyMap<unknown, number> }): SqlCompiler
+}
+
 /** A cached template with the binds of the statement it is used for. */
 export interface CacheEntry {
   readonly template: CompiledTemplate
@@ -140,7 +145,7 @@ export class StatementCache {
   constructor(readonly maxShapes: number) {}
 
   /** The template of `stmt`, and (on a shape hit) the binds to use in place of the template's own. */
-  lookup(stmt: ClauseElement, dialect: Dialect): CacheEntry {
+  lookup(stmt: ClauseElement, dialect: CompilerSource): CacheEntry {
     const own = this.byIdentity.get(stmt)
     if (own !== undefined) {
       this.stats.identityHits++
@@ -166,7 +171,7 @@ export class StatementCache {
   }
 
   /** The template only (values of the statement it was first compiled from). */
-  get(stmt: ClauseElement, dialect: Dialect): CompiledTemplate {
+  get(stmt: ClauseElement, dialect: CompilerSource): CompiledTemplate {
     return this.lookup(stmt, dialect).template
   }
 }

@@ -5,6 +5,7 @@
  * dialect decodes values by declared type and translates errors.
  * @module
  */
+import type { DriverErrorInfo } from '../dialects/driver-error.js'
 
 /** SQL text and positional parameters, already encoded for the dialect. */
 export interface Statement {
@@ -123,20 +124,7 @@ export interface Adapter {
   readonly dialect: import('../dialects/dialect.js').Dialect
 }
 
-/** What the dialect needs of a driver error to classify it. */
-export interface DriverErrorInfo {
-  /** SQLSTATE (`23505`), SQLite extended code name (`SQLITE_CONSTRAINT_UNIQUE`), or MySQL errno (`1062`). */
-  readonly code?: string | undefined
-  /** The message, already redacted of credentials. */
-  readonly message: string
-  /** Transport-level failure (network, closed connection) rather than a database error. */
-  readonly transport?: boolean | undefined
-  /**
-   * The adapter's own verdict on `DBAPIError.retryable`, overriding the dialect's (a driver that
-   * leaves its connection unusable after an error the dialect calls retryable).
-   */
-  readonly retryable?: boolean | undefined
-}
+export type { DriverErrorInfo } from '../dialects/driver-error.js'
 
 /** A function that makes an adapter from a URL, for `createAsyncEngine(url, { adapters })`. */
 export interface AdapterFactory {

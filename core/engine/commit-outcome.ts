@@ -6,7 +6,6 @@
  * @module
  */
 import type { Dialect } from '../dialects/dialect.js'
-import { translateError } from '../dialects/error-translation.js'
 import {
   CommitOutcomeUnknownError,
   DataError,
@@ -17,12 +16,12 @@ import {
   NotSupportedError,
   ProgrammingError,
 } from '../errors.js'
+import { provablyNotSent } from '../util/not-sent.js'
 import type { Adapter, Statement } from './adapter.js'
 import { wrapError } from './execution.js'
-import { provablyNotSent } from './not-sent.js'
 import type { Operation } from './operation.js'
 
-export { provablyNotSent } from './not-sent.js'
+export { provablyNotSent } from '../util/not-sent.js'
 
 /** Errors that are the database's own answer: the statement was refused, the unit rolled back. */
 const answers = [IntegrityError, ProgrammingError, DataError, NotSupportedError, InternalError] as const
@@ -64,7 +63,7 @@ export function commitFailure(
   // an embedded database answers in this process: an error is its answer, never a lost reply
   // no byte left: a transport failure is safe to run again from the start
   if (!sent && info.transport && translated instanceof DBAPIError && !translated.retryable)
-    return translateError(dialect.name, info, {
+    return dialect.translateError(info, {
       sql: translated.sql,
       params: translated.params,
       cause: translated.cause,

@@ -3,9 +3,8 @@
  * errors, decode rows by declared type into a `Result`.
  * @module
  */
-import { columnDecoders, type Decoder, decodeRows } from '../dialects/codecs.js'
+import { type Decoder, decodeRows } from '../dialects/codecs.js'
 import type { Dialect } from '../dialects/dialect.js'
-import { translateError } from '../dialects/error-translation.js'
 import { ArgumentError, EdgeAlchemyError } from '../errors.js'
 import { Result } from '../result/result.js'
 import type { CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
@@ -145,7 +144,7 @@ export function toResult<R>(dialect: Dialect, template: CompiledTemplate, raw: R
   let entry = decoderCache.get(template)
   if (entry === undefined || !sameTypes(entry.types, raw.columnTypes)) {
     const types = typed ? template.resultColumns.map((c) => c.type) : []
-    entry = { types: raw.columnTypes, decoders: columnDecoders(dialect.name, types, raw.columnTypes) }
+    entry = { types: raw.columnTypes, decoders: dialect.columnDecoders(types, raw.columnTypes) }
     decoderCache.set(template, entry)
   }
   const names = typed ? template.resultNames : dedupeNames(raw.columns)
@@ -163,7 +162,7 @@ export function wrapError(
 ): Error {
   if (err instanceof EdgeAlchemyError) return err
   const info = adapter.errorInfo(err)
-  return translateError(dialect.name, info, {
+  return dialect.translateError(info, {
     sql: stmt?.sql,
     params: hideParameters || stmt === undefined ? undefined : stmt.params,
     cause: redactError(err, adapter.secrets ?? []),

@@ -5,6 +5,7 @@
  * (LIKE, collations, casts, functions, subqueries, JSON) is refused as unevaluable.
  * @module
  */
+import type { DialectFeatures } from '../dialects/dialect.js'
 import { InvalidRequestError } from '../errors.js'
 import type { Table } from '../schema/table.js'
 import type { ExecuteParams } from '../sql/compiled.js'
@@ -23,7 +24,9 @@ import {
   Keyword,
   UnaryExpression,
 } from '../sql/elements.js'
-import type { DialectName } from '../sql/types.js'
+
+/** What the database computes differently from JavaScript (the dialect's features). */
+export type EvaluationRules = Pick<DialectFeatures, 'caseInsensitiveText' | 'decimalDivision'>
 
 /** An attribute used by the expression is not loaded: the answer is unknown for this object. */
 export const UNKNOWN: unique symbol = Symbol('unknown')
@@ -47,11 +50,15 @@ const TEXT_KINDS = new Set(['string', 'text', 'uuid', 'enum', 'date', 'time'])
 const OPAQUE_KINDS = new Set(['numeric', 'json'])
 
 /** Refuses a comparison of `operands` that JavaScript would answer differently from the database. */
-function checkComparable(operands: readonly ColumnElement[], ordering: boolean, dialect: DialectName): void {
+function checkComparable(
+  operands: readonly ColumnElement[],
+  ordering: boolean,
+  rules: EvaluationRules,
+): void {
   for (const o of operands) {
     const kind = o.type.kind
     if (OPAQUE_KINDS.has(kind)) refuse(`a comparison of ${o.type.toString()} values`)
-    if (TEXT_KINDS.has(kind) && dialect === 'mysql')
+    if (TEXT_KINDS.has(kind) && rules.caseInsensitiveText)
       refuse('a comparison of strings on MySQL (its collation ignores case)')
     if (TEXT_KINDS.has(kind) && ordering) refuse('an ordering of strings (it follows the database collation)')
   }
@@ -68,7 +75,7 @@ function refuse(what: string): never {
 export function compileEvaluator(
   node: ClauseElement,
   table: Table,
-  dialect: DialectName,
+  rules: EvaluationRules,
   params?: ExecuteParams,
 ): Evaluator {
   const walk = (n: ClauseElement): Evaluator => {
@@ -118,20 +125,20 @@ export function compileEvaluator(
       const op = n.operator
       if (COMPARISONS.has(op)) {
         const equality = op === '=' || op === '<>' || op === '!='
-        checkComparable([n.left, n.right], !equality, dialect)
+        checkComparable([n.left, n.right], !equality, rules)
         return (d) => lift2(left(d), right(d), (a, b) => compareOp(op, compare(a, b, equality)))
       }
       if (ARITHMETIC.has(op)) {
         if (!INTEGER_KINDS.has(n.type.kind) && n.type.kind !== 'float')
           refuse(`arithmetic on ${n.type.toString()} values`)
-        if (op === '/' && dialect === 'mysql') refuse('division on MySQL (it gives a decimal)')
+        if (op === '/' && rules.decimalDivision) refuse('division on MySQL (it gives a decimal)')
         const integer = INTEGER_KINDS.has(n.type.kind)
         return (d) => lift2(left(d), right(d), (a, b) => arithmetic(op, a, b, integer))
       }
       return refuse(`the operator ${op}`)
     }
     if (n instanceof InList) {
-      checkComparable([n.operand], false, dialect)
+      checkComparable([n.operand], false, rules)
       const operand = walk(n.operand)
       let items: Evaluator[]
       if (n.values instanceof BindParam) {
@@ -158,7 +165,7 @@ export function compileEvaluator(
       }
     }
     if (n instanceof Between) {
-      checkComparable([n.operand, n.low, n.high], true, dialect)
+      checkComparable([n.operand, n.low, n.high], true, rules)
       const [x, lo, hi] = [walk(n.operand), walk(n.low), walk(n.high)]
       const negated = n.negated
       return (d) => {

@@ -70,30 +70,16 @@ async function checkCount(target: FlushTarget, step: Step, raw: RawResult): Prom
   throw staleError(exp.verb, exp.table, exp.rows, n)
 }
 
-/** The guard that fails the batch when the statement before it matched another number of rows. */
+/** The step, guarded so the batch fails when it matches another number of rows (the dialect's guard). */
 function guarded(dialect: Dialect, step: Step): Statement[] {
   const exp = step.expect
   if (exp === undefined) return [step.stmt]
-  if (dialect.name === 'postgresql') {
-    const n = step.stmt.params.length + 1
-    return [
-      {
-        sql: `WITH ea_guard AS (${step.stmt.sql} RETURNING 1) SELECT 1 / (CASE WHEN count(*) = $${n} THEN 1 ELSE 0 END) FROM ea_guard`,
-        params: [...step.stmt.params, exp.rows],
-      },
-    ]
-  }
-  return [
-    step.stmt,
-    { sql: 'SELECT CASE WHEN changes() = ? THEN 0 ELSE abs(-9223372036854775808) END', params: [exp.rows] },
-  ]
+  return dialect.rowCountGuard(step.stmt, exp.rows)
 }
 
-/** True for the error a guard raises (PostgreSQL division by zero, SQLite integer overflow). */
+/** True for the error a guard raises (the dialect's: PostgreSQL division by zero, SQLite integer overflow). */
 export function isGuardError(dialect: Dialect, err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown }
-  if (dialect.name === 'postgresql') return e.code === '22012'
-  return typeof e.message === 'string' && /integer overflow/i.test(e.message)
+  return dialect.isRowCountGuardError(err)
 }
 
 /**

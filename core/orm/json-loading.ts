@@ -15,13 +15,14 @@
  * @module
  */
 import { type Decoder, decoderFor } from '../dialects/codecs.js'
+import type { JsonAggregation } from '../dialects/dialect.js'
 import { ArgumentError, UnsupportedCapabilityError } from '../errors.js'
 import { and } from '../sql/constructors.js'
 import { Cast, type ColumnElement, type ColumnRef, type FromClause, OrderByElement } from '../sql/elements.js'
 import type { Alias } from '../sql/from-clauses.js'
 import { FunctionCall } from '../sql/functions.js'
 import { select } from '../sql/select.js'
-import { CustomType, type DialectName, type SqlType, t } from '../sql/types.js'
+import { CustomType, type SqlType, t } from '../sql/types.js'
 import { relationshipOrder } from './joined-loading.js'
 import { EMPTY_TREE } from './load-tree.js'
 import { entitySpan } from './loading.js'
@@ -48,45 +49,13 @@ interface SortKey {
   readonly nullsFirst: boolean
 }
 
-interface JsonFunctions {
-  readonly agg: string
-  readonly element: string
-  /** The aggregate takes ORDER BY. */
-  readonly ordered: boolean
-  /** Function arguments allowed (PostgreSQL: 100). */
-  readonly maxArgs: number
-}
-
-const FUNCTIONS: Partial<Record<DialectName, JsonFunctions>> = {
-  postgresql: { agg: 'json_agg', element: 'json_build_array', ordered: true, maxArgs: 100 },
-  sqlite: { agg: 'json_group_array', element: 'json_array', ordered: true, maxArgs: 127 },
-  mysql: { agg: 'json_arrayagg', element: 'json_array', ordered: false, maxArgs: 1000 },
-}
-
-/** True when jsonload works on the dialect (it builds JSON arrays in SQL). */
-export function supportsJsonAggregation(dialect: DialectName): boolean {
-  return FUNCTIONS[dialect] !== undefined
-}
-
 function baseKind(type: SqlType): string {
   return type instanceof CustomType ? baseKind(type.base) : type.kind
 }
 
 /** The column as a JSON value its type's codec reads as it reads the plain column. */
-function jsonValue(expr: ColumnElement, dialect: DialectName): ColumnElement {
-  switch (baseKind(expr.type)) {
-    case 'bigint':
-      return new Cast(expr, t.Text)
-    case 'numeric':
-    case 'json':
-      return dialect === 'sqlite' ? expr : new Cast(expr, t.Text)
-    case 'date':
-    case 'time':
-    case 'datetime':
-      return dialect === 'mysql' ? new Cast(expr, t.Text) : expr
-    default:
-      return expr
-  }
+function jsonValue(expr: ColumnElement, fns: JsonAggregation): ColumnElement {
+  return fns.textKinds.has(baseKind(expr.type)) ? new Cast(expr, t.Text) : expr
 }
 
 function refuse(rel: Relationship<any>, what: string): never {
@@ -116,11 +85,10 @@ function jsonColumn(
   rel: Relationship<any>,
   index: number,
 ): { column: ColumnElement; child: JsonChild } {
-  const dialect = ctx.dialect.name
-  const fns = FUNCTIONS[dialect]
+  const fns = ctx.dialect.jsonAggregation
   if (fns === undefined)
     throw new UnsupportedCapabilityError(
-      `${dialect} has no JSON aggregation for jsonload(${rel}); use selectinload(${rel})`,
+      `${ctx.dialect.name} has no JSON aggregation for jsonload(${rel}); use selectinload(${rel})`,
     )
   const target = rel.target
   const node = ctx.node(target, parent.tree.rels.get(rel)?.tree ?? EMPTY_TREE, [...parent.path, rel], 'json')
@@ -136,8 +104,8 @@ function jsonColumn(
         rel,
         `${target.name}.${k}, a binary column (JSON has no bytes): defer it, jsonload(${rel}).defer(${target.name}.c.${k}), or`,
       )
-    elements.push(jsonValue(c, dialect))
-    decoders.push(decoderFor(c.type, dialect))
+    elements.push(jsonValue(c, fns))
+    decoders.push(decoderFor(c.type))
   }
   addJsonLoads(ctx, node, elements)
   while (decoders.length < elements.length) decoders.push(null)
@@ -163,13 +131,13 @@ function jsonColumn(
       const desc = o instanceof OrderByElement && o.direction === 'desc'
       const nulls = o instanceof OrderByElement ? o.nulls : undefined
       sort.push({ index: elements.length, desc, nullsFirst: nulls === undefined ? !desc : nulls === 'first' })
-      elements.push(jsonValue(e, dialect))
-      decoders.push(decoderFor(e.type, dialect))
+      elements.push(jsonValue(e, fns))
+      decoders.push(decoderFor(e.type))
     }
   if (elements.length > fns.maxArgs)
     refuse(
       rel,
-      `${elements.length} values per element (${dialect} takes ${fns.maxArgs}): loadOnly some columns, or`,
+      `${elements.length} values per element (${ctx.dialect.name} takes ${fns.maxArgs}): loadOnly some columns, or`,
     )
   const element = new FunctionCall(fns.element, elements, t.JSON())
   const agg = new FunctionCall(fns.agg, [element], t.JSON(), undefined, false, fns.ordered ? order : [])

@@ -1,15 +1,15 @@
 /**
- * Keys a one-shot batch needs before it is sent: on PostgreSQL (neon-http) the rows whose
- * generated key other rows of the commit refer to get keys from their sequence first (one
- * request), then the whole commit goes as one batch.
+ * Keys a one-shot batch needs before it is sent: where the dialect can reserve generated keys
+ * (`features.keyPrefetch`: PostgreSQL's sequences, on neon-http) the rows whose generated key
+ * other rows of the commit refer to get their keys first (one request), then the whole commit
+ * goes as one batch.
  * @module
  */
 import type { AsyncEngine } from '../engine/engine.js'
 import { InvalidRequestError } from '../errors.js'
-import { text } from '../sql/constructors.js'
 import type { RowOp } from './row-ops.js'
 
-/** Nextval prefetch: fills the key of each op from its table's sequence. */
+/** Key prefetch: fills the key of each op with a key the database reserves (`dialect.reserveKeys`). */
 export async function prefetchKeys(engine: AsyncEngine, ops: readonly RowOp[]): Promise<void> {
   const byTable = new Map<string, RowOp[]>()
   for (const op of ops) {
@@ -24,13 +24,7 @@ export async function prefetchKeys(engine: AsyncEngine, ops: readonly RowOp[]): 
       throw new InvalidRequestError(
         `${list[0]!.mapper.name}: its key is needed by other rows but is neither given nor generated`,
       )
-    const stmt = text(
-      'SELECT nextval(pg_get_serial_sequence(:t, :c)) FROM generate_series(1, :n)',
-    ).bindparams({
-      t: engine.dialect.quote(table.name),
-      c: pk[0]!.name,
-      n: list.length,
-    })
+    const stmt = engine.dialect.reserveKeys(table.name, pk[0]!.name, list.length)
     const keys = (await engine.execute(stmt))
       .all()
       .map((r) => Number((r as unknown as { _values: unknown[] })._values[0]))

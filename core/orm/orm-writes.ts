@@ -194,12 +194,12 @@ function keySelect(stmt: Update | Delete) {
 async function criteriaWrite(host: WriteHost, given: Update | Delete, params?: ExecuteParams) {
   const stmt = withVersion(given)
   const kind = stmt instanceof Update ? 'update' : 'delete'
-  const dialect = host.dialect.name
+  const rules = host.dialect.features
   let mode = synchronizeMode(stmt)
   let matches: Match[] = []
   if (mode === 'auto' || mode === 'evaluate') {
     try {
-      matches = evaluateMatches(host, stmt, dialect, params)
+      matches = evaluateMatches(host, stmt, rules, params)
     } catch (err) {
       if (!(err instanceof UnevaluatableError)) throw err
       if (mode === 'evaluate')
@@ -214,7 +214,7 @@ async function criteriaWrite(host: WriteHost, given: Update | Delete, params?: E
   const hold = !host.capabilities.interactiveTransactions
   const readKeys = async () => {
     const rows = (await host.runRead(keySelect(stmt), params)).all().map(valuesOf)
-    return fetchedMatches(host, stmt, rows, dialect, params)
+    return fetchedMatches(host, stmt, rows, rules, params)
   }
   if (hold) {
     // the affected keys as of now (committed state): the write itself waits for commit()
@@ -245,7 +245,7 @@ async function criteriaWrite(host: WriteHost, given: Update | Delete, params?: E
       host,
       stmt,
       rows.map((r) => r.slice(at, at + pk.length)),
-      dialect,
+      rules,
       params,
       returned,
     )

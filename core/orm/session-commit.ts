@@ -193,7 +193,7 @@ async function commitBatch(host: CommitHost, plan: FlushPlan, token: CommitToken
   const needed = keysNeededFirst(plan)
   let requests = 1
   if (needed.length > 0) {
-    if (bind.dialect.name === 'postgresql') {
+    if (bind.dialect.features.keyPrefetch) {
       await prefetchKeys(bind, needed)
       requests++
     } else if (bind.adapter.capabilities.interactiveTransactions) {

@@ -9,8 +9,14 @@ import { ArgumentError } from '../errors.js'
 import type { Table } from '../schema/table.js'
 import type { ExecuteParams } from '../sql/compiled.js'
 import { type Delete, Update } from '../sql/dml.js'
-import type { DialectName } from '../sql/types.js'
-import { compileEvaluator, type Evaluator, truth, UNKNOWN, UnevaluatableError } from './evaluator.js'
+import {
+  compileEvaluator,
+  type EvaluationRules,
+  type Evaluator,
+  truth,
+  UNKNOWN,
+  UnevaluatableError,
+} from './evaluator.js'
 import { type IdentityKey, mapperForTable } from './mapper.js'
 import type { InstanceState } from './state.js'
 
@@ -57,14 +63,14 @@ export function synchronizeMode(stmt: Update | Delete): SynchronizeSession {
 /** Evaluators of an UPDATE's SET values; undefined where a value cannot be evaluated (expired instead). */
 export function valueEvaluators(
   stmt: Update | Delete,
-  dialect: DialectName,
+  rules: EvaluationRules,
   params?: ExecuteParams,
 ): Map<string, Evaluator | undefined> {
   const out = new Map<string, Evaluator | undefined>()
   if (!(stmt instanceof Update)) return out
   for (const [col, expr] of stmt.effectiveSet) {
     try {
-      out.set(col.key, compileEvaluator(expr, stmt.table, dialect, params))
+      out.set(col.key, compileEvaluator(expr, stmt.table, rules, params))
     } catch (err) {
       if (!(err instanceof UnevaluatableError)) throw err
       out.set(col.key, undefined)
@@ -101,7 +107,7 @@ function statesOf(host: SyncHost, table: Table): InstanceState[] {
 export function evaluateMatches(
   host: SyncHost,
   stmt: Update | Delete,
-  dialect: DialectName,
+  rules: EvaluationRules,
   params?: ExecuteParams,
 ): Match[] {
   if (stmt instanceof Update && stmt.extraFroms.length > 0)
@@ -109,8 +115,8 @@ export function evaluateMatches(
   const criteria =
     stmt.whereClause === undefined
       ? () => true
-      : compileEvaluator(stmt.whereClause, stmt.table, dialect, params)
-  const evaluators = valueEvaluators(stmt, dialect, params)
+      : compileEvaluator(stmt.whereClause, stmt.table, rules, params)
+  const evaluators = valueEvaluators(stmt, rules, params)
   const out: Match[] = []
   for (const state of statesOf(host, stmt.table)) {
     const r = criteria(state.dict)
@@ -145,11 +151,11 @@ export function fetchedMatches(
   host: SyncHost,
   stmt: Update | Delete,
   keys: readonly (readonly unknown[])[],
-  dialect: DialectName,
+  rules: EvaluationRules,
   params?: ExecuteParams,
   returned?: readonly NewValues[],
 ): Match[] {
-  const evaluators = returned === undefined ? valueEvaluators(stmt, dialect, params) : undefined
+  const evaluators = returned === undefined ? valueEvaluators(stmt, rules, params) : undefined
   return keyedMatches(host, stmt.table, keys, (state, i) => returned?.[i] ?? newValues(state, evaluators!))
 }
 

@@ -1,7 +1,7 @@
 import { ArgumentError } from '../errors.js'
 import { ColumnDefault } from './dml.js'
 import type { BindParam, ColumnElement } from './elements.js'
-import { type DialectName, type SqlType, typeForValue } from './types.js'
+import { type SqlType, typeForValue, type ValueEncoding } from './types.js'
 import { checkWrite } from './value-policy.js'
 
 /** SQL text and its positional parameters, ready for a driver. */
@@ -30,7 +30,8 @@ export class CompiledTemplate {
   /** The SQL when no slot expands, computed once. */
   private readonly staticSql: string | undefined
   constructor(
-    readonly dialect: DialectName,
+    /** How the dialect's driver takes values. */
+    readonly encoding: ValueEncoding,
     readonly parts: readonly string[],
     readonly slots: readonly Slot[],
     readonly placeholder: (position: number) => string,
@@ -61,7 +62,7 @@ export class CompiledTemplate {
       if (bind.expanding) {
         const items = bind.value as readonly unknown[]
         for (let j = 0; j < items.length; j++) {
-          out.push(encodeValue(items[j], bind.type, this.dialect))
+          out.push(encodeValue(items[j], bind.type, this.encoding))
           sql += (j === 0 ? '' : ', ') + this.placeholder(out.length) + slot.cast
         }
       } else {
@@ -86,12 +87,12 @@ export class CompiledTemplate {
       const name = bind.key === null ? `parameter ${slot.index + 1}` : `:${bind.key}`
       throw new ArgumentError(`No value was given for ${name}`)
     }
-    return encodeValue(value, bind.type, this.dialect)
+    return encodeValue(value, bind.type, this.encoding)
   }
 }
 
-/** Encodes one value for `dialect` by its SQL type (booleans as 0/1 where needed, dates as text...). */
-export function encodeValue(value: unknown, type: SqlType, dialect: DialectName): unknown {
+/** Encodes one value by its SQL type for a driver taking values as `encoding` (booleans as 0/1 where needed, dates as text...). */
+export function encodeValue(value: unknown, type: SqlType, encoding: ValueEncoding): unknown {
   if (value === null) return null
-  return (type.kind === 'null' ? typeForValue(value) : type).encode(value, dialect)
+  return (type.kind === 'null' ? typeForValue(value) : type).encode(value, encoding)
 }

@@ -1,5 +1,4 @@
 import { CompileError } from '../errors.js'
-import type { Table } from '../schema/table.js'
 import { CompiledTemplate } from './compiled.js'
 import type { Delete, Insert, Update } from './dml.js'
 import {
@@ -53,7 +52,7 @@ export class SqlCompiler extends ExpressionCompiler {
     const resultColumns = 'selectedColumns' in stmt ? (stmt as unknown as SelectLike).selectedColumns : []
     const resultNames = 'selectedNames' in stmt ? (stmt as unknown as SelectLike).selectedNames : []
     return new CompiledTemplate(
-      this.dialect.name,
+      this.dialect.valueEncoding,
       this.parts,
       this.slots,
       (n) => this.dialect.placeholder(n),
@@ -291,7 +290,7 @@ export class SqlCompiler extends ExpressionCompiler {
     if (!this.dialect.features.forUpdate) return
     this.append(o.read ? ` ${this.dialect.features.forShare}` : ' FOR UPDATE')
     if (o.of && o.of.length > 0) {
-      if (this.dialect.name !== 'postgresql') throw new CompileError('FOR UPDATE OF is PostgreSQL only')
+      if (!this.dialect.features.forUpdateOf) throw new CompileError('FOR UPDATE OF is PostgreSQL only')
       this.append(` OF ${o.of.map((t) => this.fromName(t)).join(', ')}`)
     }
     if (o.nowait) this.append(' NOWAIT')
@@ -348,7 +347,7 @@ export class SqlCompiler extends ExpressionCompiler {
   protected visitFrom(from: FromClause): void {
     switch (from.kind) {
       case 'table':
-        return this.append(this.quote((from as Table).name))
+        return this.append(this.quote(from.name!))
       case 'alias': {
         const a = from as Alias
         return this.append(`${this.quote((a.element as FromClause).name!)} AS ${this.quote(a.name)}`)

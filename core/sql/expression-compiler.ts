@@ -1,6 +1,6 @@
-import type { Dialect } from '../dialects/dialect.js'
 import { CompileError } from '../errors.js'
 import type { Slot } from './compiled.js'
+import type { CompilerDialect } from './compiler-dialect.js'
 import {
   type Between,
   type BinaryExpression,
@@ -69,7 +69,7 @@ export abstract class ExpressionCompiler {
   protected qualifyColumns = true
 
   constructor(
-    readonly dialect: Dialect,
+    readonly dialect: CompilerDialect,
     protected readonly options: CompilerOptions = {},
   ) {}
 

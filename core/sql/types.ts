@@ -12,8 +12,18 @@ import {
   refused,
 } from './value-policy.js'
 
-/** The dialect names this library knows. */
-export type DialectName = 'postgresql' | 'sqlite' | 'mysql'
+/**
+ * How a dialect's driver takes bound values: what {@link SqlType.encode} needs to know of the
+ * dialect. Each dialect supplies one (`dialect.valueEncoding`).
+ */
+export interface ValueEncoding {
+  /** BigInteger values are sent as decimal text (drivers that send every parameter as text). */
+  readonly bigIntegerAsText: boolean
+  /** Booleans are sent as 1 and 0 (the database has no boolean type). */
+  readonly booleanAsInteger: boolean
+  /** Time-zone-aware DateTime values carry an explicit `+00` offset (the column keeps the zone). */
+  readonly utcOffset: boolean
+}
 
 /**
  * A SQL type: it names the column type in DDL and checks and encodes values bound to it.
@@ -42,9 +52,9 @@ export abstract class SqlType<T = unknown> {
     this.validate(value)
   }
 
-  /** Turns a JavaScript value into what the driver of `dialect` is sent. */
-  encode(value: T, dialect: DialectName): unknown {
-    void dialect
+  /** Turns a JavaScript value into what a driver taking values as `encoding` says is sent. */
+  encode(value: T, encoding: ValueEncoding): unknown {
+    void encoding
     return value
   }
 
@@ -124,8 +134,8 @@ export class BigInteger extends SqlType<bigint> {
       'BigInteger holds whole numbers from -9223372036854775808 to 9223372036854775807 (64 bits); the value is outside that range',
     )
   }
-  override encode(value: bigint, dialect: DialectName): unknown {
-    return dialect === 'postgresql' ? String(value) : value
+  override encode(value: bigint, encoding: ValueEncoding): unknown {
+    return encoding.bigIntegerAsText ? String(value) : value
   }
 }
 /** Double precision floating point; NaN and ±Infinity are refused. Read as `number`. */
@@ -203,8 +213,8 @@ export class Boolean_ extends SqlType<boolean> {
   override validate(value: unknown): void {
     if (typeof value !== 'boolean') throw typeError(this, value)
   }
-  override encode(value: boolean, dialect: DialectName): unknown {
-    return dialect === 'postgresql' ? value : value ? 1 : 0
+  override encode(value: boolean, encoding: ValueEncoding): unknown {
+    return encoding.booleanAsInteger ? (value ? 1 : 0) : value
   }
   override toString(): string {
     return 'Boolean'
@@ -263,9 +273,9 @@ export class DateTime extends SqlType<Date> {
     if (!(value instanceof Date)) throw typeError(this, value)
     checkDateObject(value)
   }
-  override encode(value: Date, dialect: DialectName): unknown {
+  override encode(value: Date, encoding: ValueEncoding): unknown {
     const text = formatUtcDateTime(value)
-    return dialect === 'postgresql' && this.timezone ? `${text}+00` : text
+    return encoding.utcOffset && this.timezone ? `${text}+00` : text
   }
 }
 /**
@@ -344,8 +354,8 @@ export class CustomType<T, B> extends SqlType<T> {
   override validateWrite(value: unknown): void {
     this.base.validateWrite(this.options.encode(value as T))
   }
-  override encode(value: T, dialect: DialectName): unknown {
-    return this.base.encode(this.options.encode(value), dialect)
+  override encode(value: T, encoding: ValueEncoding): unknown {
+    return this.base.encode(this.options.encode(value), encoding)
   }
   /** Turns a decoded base value into this type's value. */
   decode(value: B): T {

@@ -112,7 +112,10 @@ describe('ORM loaders: SQL', () => {
   })
 
   it('jsonload is refused where the dialect has no JSON aggregation, naming selectinload', () => {
-    const other = Object.assign(Object.create(Object.getPrototypeOf(sqlite)), sqlite, { name: 'other' })
+    const other = Object.assign(Object.create(Object.getPrototypeOf(sqlite)), sqlite, {
+      name: 'other',
+      jsonAggregation: undefined,
+    })
     expect(() => planOrmSelect(select(Blog).options(jsonload(Blog.posts)), other)).toThrow(
       UnsupportedCapabilityError,
     )

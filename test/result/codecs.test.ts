@@ -24,15 +24,15 @@ describe('decoding by declared type', () => {
       [t.LargeBinary, ['\\x0102ff', new Uint8Array([1, 2, 255]), [1, 2, 255]], new Uint8Array([1, 2, 255])],
       [t.UUID, ['0E3F5E8C-0000-4000-8000-000000000001'], '0e3f5e8c-0000-4000-8000-000000000001'],
     ]
+    // decoding by declared type is the same on every dialect
     for (const [type, raws, want] of cases)
-      for (const dialect of ['postgresql', 'mysql', 'sqlite'] as const)
-        for (const raw of raws) expect(decoderFor(type, dialect)(raw), `${type} ${String(raw)}`).toEqual(want)
+      for (const raw of raws) expect(decoderFor(type)(raw), `${type} ${String(raw)}`).toEqual(want)
   })
   it('decodes custom types through their base', () => {
     const cents = t.custom(t.Integer, {
       encode: (d: number) => Math.round(d * 100),
       decode: (c: number) => c / 100,
     })
-    expect(decoderFor(cents, 'postgresql')('150')).toBe(1.5)
+    expect(decoderFor(cents)('150')).toBe(1.5)
   })
 })

@@ -12,9 +12,14 @@ import {
   CommitOutcomeUnknownError,
   IntegrityError,
   isRetryable,
+  mysql,
   OperationalError,
   ProgrammingError,
+  postgresql,
+  sqlite,
 } from '../../core/index.js'
+
+const dialects = { postgresql, mysql, sqlite }
 
 /** A statement error as `@libsql/client` builds it from a Hrana response (`mapHranaError`). */
 function hranaError(code: string, message: string): LibsqlError {
@@ -22,7 +27,7 @@ function hranaError(code: string, message: string): LibsqlError {
 }
 
 function classifyLibsql(err: unknown) {
-  return translateError('sqlite', libsqlErrorInfo(err, []), {})
+  return translateError(sqlite, libsqlErrorInfo(err, []), {})
 }
 
 describe('Turso (libsql-server) primary codes', () => {
@@ -58,7 +63,7 @@ describe('Turso (libsql-server) primary codes', () => {
 
 describe('retryable: what may pass on a fresh attempt of the whole unit of work', () => {
   const answer = (dialect: 'postgresql' | 'mysql' | 'sqlite', code: string | undefined, message = 'x') =>
-    translateError(dialect, { code, message }, {})
+    translateError(dialects[dialect], { code, message }, {})
   it.each([
     ['postgresql', '40001', true],
     ['postgresql', '40P01', true],
@@ -98,7 +103,7 @@ describe('retryable: what may pass on a fresh attempt of the whole unit of work'
   })
   it('D1: a busy database is a retryable OperationalError', () => {
     const info = d1ErrorInfo(new Error('D1_ERROR: database is locked: SQLITE_BUSY'), [])
-    const e = translateError('sqlite', info, {})
+    const e = translateError(sqlite, info, {})
     expect(e).toBeInstanceOf(OperationalError)
     expect(e.code).toBe('SQLITE_BUSY')
     expect(e.retryable).toBe(true)
@@ -107,24 +112,24 @@ describe('retryable: what may pass on a fresh attempt of the whole unit of work'
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' })
     const fetchFailed = new TypeError('fetch failed', { cause: refused })
     const info = { message: 'fetch failed', transport: true }
-    expect(translateError('postgresql', info, { cause: fetchFailed }).retryable).toBe(true)
+    expect(translateError(postgresql, info, { cause: fetchFailed }).retryable).toBe(true)
     // undici's dual-stack refusal: an AggregateError of refusals, kept through redaction
     const both = new AggregateError([refused, refused], 'connect failed')
     const redacted = redactError(new TypeError('fetch failed', { cause: both }))
-    expect(translateError('mysql', info, { cause: redacted }).retryable).toBe(true)
+    expect(translateError(mysql, info, { cause: redacted }).retryable).toBe(true)
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' })
-    expect(translateError('sqlite', info, { cause: reset }).retryable).toBe(false)
-    expect(translateError('sqlite', info, { cause: reset, notSent: true }).retryable).toBe(true)
-    expect(translateError('postgresql', info, { cause: new Error('socket hang up') }).retryable).toBe(false)
+    expect(translateError(sqlite, info, { cause: reset }).retryable).toBe(false)
+    expect(translateError(sqlite, info, { cause: reset, notSent: true }).retryable).toBe(true)
+    expect(translateError(postgresql, info, { cause: new Error('socket hang up') }).retryable).toBe(false)
   })
   it('a CommitOutcomeUnknownError is never retryable', () => {
     const e = new CommitOutcomeUnknownError('lost', ['COMMIT'], {
-      cause: translateError('postgresql', { code: '40001', message: 'x' }, {}),
+      cause: translateError(postgresql, { code: '40001', message: 'x' }, {}),
     })
     expect(isRetryable(e)).toBe(false)
   })
   it('the retryable flag does not depend on the class lookup: a transport error with a lock code stays transport', () => {
-    const e = translateError('postgresql', { code: '40001', message: 'x', transport: true }, {})
+    const e = translateError(postgresql, { code: '40001', message: 'x', transport: true }, {})
     expect(e.retryable).toBe(false)
   })
 })

@@ -250,10 +250,8 @@ export function idempotentCommitTopic(s: Topic): void {
   test('session.run() re-runs the unit of work after a forced serialization failure (SQLSTATE 40001)', {
     requires: ['raisesSqlstate'],
   }, async () => {
-    const forced =
-      s.config.dialect.name === 'postgresql'
-        ? "DO $$ BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = 'serialization_failure'; END $$"
-        : "SIGNAL SQLSTATE '40001' SET MESSAGE_TEXT = 'forced', MYSQL_ERRNO = 1213"
+    // a serialization failure (SQLSTATE 40001) as the database raises it
+    const forced = s.engine.dialect.raiseErrorSql('40001', 'forced')!
     const name = tag()
     const db = new AsyncSession(s.engine)
     let runs = 0
@@ -277,10 +275,8 @@ export function idempotentCommitTopic(s: Topic): void {
   test('engine.begin(fn, { retries }) re-runs the transaction after a forced serialization failure; without retries it raises', {
     requires: ['raisesSqlstate', 'interactiveTransactions'],
   }, async () => {
-    const forced =
-      s.config.dialect.name === 'postgresql'
-        ? "DO $$ BEGIN RAISE EXCEPTION 'forced' USING ERRCODE = 'serialization_failure'; END $$"
-        : "SIGNAL SQLSTATE '40001' SET MESSAGE_TEXT = 'forced', MYSQL_ERRNO = 1213"
+    // a serialization failure (SQLSTATE 40001) as the database raises it
+    const forced = s.engine.dialect.raiseErrorSql('40001', 'forced')!
     const id = s.nextId()
     let runs = 0
     const retried: unknown[] = []

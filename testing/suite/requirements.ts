@@ -1,4 +1,3 @@
-import { supportsJsonAggregation } from '../../core/orm/json-loading.js'
 import type { ConformanceConfig, Requirement } from './types.js'
 
 /**
@@ -47,7 +46,7 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
         ? undefined
         : `${n} counts only rows whose values changed`
     case 'jsonAggregation':
-      return supportsJsonAggregation(dialect.name)
+      return dialect.jsonAggregation !== undefined
         ? undefined
         : `${n} speaks ${dialect.name}, which has no JSON aggregation`
     case 'faults':
@@ -75,8 +74,8 @@ export function missingReason(req: Requirement, config: ConformanceConfig): stri
         ? undefined
         : `${n} speaks ${dialect.name}: one writer, no row locks to deadlock on`
     case 'raisesSqlstate':
-      return dialect.name === 'sqlite'
-        ? `${n} speaks sqlite: no SQL raises an error of a chosen code`
+      return dialect.raiseErrorSql('40001', 'x') === undefined
+        ? `${n} speaks ${dialect.name}: no SQL raises an error of a chosen code`
         : undefined
   }
 }

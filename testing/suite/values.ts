@@ -78,8 +78,8 @@ export function valuesTopic(st: Topic): void {
   test('the database counts the characters of a stored CJK string (no double encoding)', async () => {
     const id = st.nextId()
     await st.engine.execute(insert(types).values({ id, vString: '漢字かな' }))
-    // SQLite's length() counts characters; elsewhere length() may count bytes.
-    const fn = st.engine.dialect.name === 'sqlite' ? func.length : func.char_length
+    // the dialect's character count: SQLite's length() counts characters; elsewhere length() may count bytes
+    const fn = func[st.engine.dialect.features.characterLengthFunction]!
     const n = await st.engine.scalar(select(fn(types.c.vString)).where(types.c.id.eq(id)))
     expect(Number(n)).toBe(4)
   })

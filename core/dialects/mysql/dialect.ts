@@ -1,12 +1,26 @@
-import { CompileError } from '../../errors.js'
+import { ArgumentError, CompileError } from '../../errors.js'
 import type { InspectionQueries } from '../../schema/inspection.js'
 import type { SqlCompiler } from '../../sql/compiler.js'
-import type { Enum, String_ } from '../../sql/types.js'
+import type { Enum, String_, ValueEncoding } from '../../sql/types.js'
+import type { Decoder } from '../codecs.js'
 import { DdlCompiler } from '../ddl-compiler.js'
-import { Dialect, type DialectFeatures, type TypeNames, withPrecision } from '../dialect.js'
+import {
+  Dialect,
+  type DialectFeatures,
+  type JsonAggregation,
+  type TypeNames,
+  withPrecision,
+} from '../dialect.js'
+import type { DriverErrorInfo } from '../driver-error.js'
+import type { ErrorClass } from '../sqlstate.js'
+import { mysqlDriverTypeDecoder } from './codecs.js'
 import { MysqlCompiler } from './compiler.js'
 import { mysqlDdl } from './ddl.js'
+import { mysqlErrorClass, mysqlRetryable } from './errors.js'
 import { MysqlInspection } from './inspection.js'
+
+/** MySQL's own errno for a SQLSTATE, so a raised error reads as the database's would (40001: deadlock). */
+const errnoOfSqlstate: Readonly<Record<string, number>> = { '40001': 1213 }
 
 /**
  * The MySQL dialect (planetscale adapter). Emits what both MySQL 8 / Vitess and MariaDB accept.
@@ -30,6 +44,7 @@ export class MysqlDialect extends Dialect {
     ilike: false,
     filterClause: false,
     forUpdate: true,
+    forUpdateOf: false,
     forShare: 'LOCK IN SHARE MODE',
     updateFrom: false,
     lateral: false,
@@ -43,12 +58,35 @@ export class MysqlDialect extends Dialect {
     defaultValues: ' () VALUES ()',
     fromDual: true,
     bigIntegerAsText: false,
+    keyPrefetch: false,
+    lastInsertId: true,
+    transactionalDdl: false,
+    characterLengthFunction: 'char_length',
+    caseInsensitiveText: true,
+    decimalDivision: true,
+  }
+  /** Booleans as 1 and 0 (BOOL is TINYINT). */
+  readonly valueEncoding: ValueEncoding = {
+    bigIntegerAsText: false,
+    booleanAsInteger: true,
+    utcOffset: false,
+  }
+  /**
+   * MySQL 8 takes no ORDER BY in JSON_ARRAYAGG: elements are sorted after decoding. Dates travel
+   * as text, as a plain column reads them.
+   */
+  override readonly jsonAggregation: JsonAggregation = {
+    agg: 'json_arrayagg',
+    element: 'json_array',
+    ordered: false,
+    maxArgs: 1000,
+    textKinds: new Set(['bigint', 'numeric', 'json', 'date', 'time', 'datetime']),
   }
   placeholder(): string {
     return '?'
   }
   createCompiler(
-    options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<never, number> } = {},
+    options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<unknown, number> } = {},
   ): SqlCompiler {
     return new MysqlCompiler(this, options as never)
   }
@@ -56,6 +94,21 @@ export class MysqlDialect extends Dialect {
   readonly inspection: InspectionQueries = new MysqlInspection()
   createDdlCompiler(): DdlCompiler {
     return new DdlCompiler(this)
+  }
+  override errorClass(info: DriverErrorInfo): ErrorClass {
+    return mysqlErrorClass(info)
+  }
+  override isRetryableAnswer(info: DriverErrorInfo): boolean {
+    return mysqlRetryable(info)
+  }
+  override driverTypeDecoder(driverType: number | string | undefined): Decoder {
+    return mysqlDriverTypeDecoder(driverType)
+  }
+  /** A `SIGNAL` of the error, with MySQL's own errno for the SQLSTATE where it has one. */
+  override raiseErrorSql(sqlstate: string, message: string): string {
+    if (!/^[0-9A-Z]{5}$/.test(sqlstate)) throw new ArgumentError(`Not a SQLSTATE: ${sqlstate}`)
+    const errno = errnoOfSqlstate[sqlstate]
+    return `SIGNAL SQLSTATE '${sqlstate}' SET MESSAGE_TEXT = ${this.quoteString(message)}${errno === undefined ? '' : `, MYSQL_ERRNO = ${errno}`}`
   }
   override quoteString(value: string): string {
     // Backslash is an escape character in MySQL string literals unless NO_BACKSLASH_ESCAPES is set.

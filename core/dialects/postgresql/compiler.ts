@@ -1,13 +1,18 @@
 import { SqlCompiler } from '../../sql/compiler.js'
 import type { BindParam } from '../../sql/elements.js'
-import type { PostgresDialect } from './dialect.js'
+import type { SqlType } from '../../sql/types.js'
+
+/** What the compiler asks of the PostgreSQL dialect beyond the common hooks. */
+interface BindCasts {
+  bindCastTypeName(type: SqlType): string
+}
 
 /** PostgreSQL's compiler: `$n` placeholders with casts where the type cannot be inferred. */
 export class PostgresCompiler extends SqlCompiler {
   protected override bindCast(bind: BindParam): string {
     const type = bind.type
     if (type.kind === 'null' || bind.expanding) return ''
-    return `::${(this.dialect as PostgresDialect).bindCastTypeName(type)}`
+    return `::${(this.dialect as unknown as BindCasts).bindCastTypeName(type)}`
   }
   protected override functionName(name: string): string {
     return portableFunctions[name] ?? super.functionName(name)

@@ -1,16 +1,22 @@
 import type { SqlCompiler } from '../../sql/compiler.js'
+import type { ValueEncoding } from '../../sql/types.js'
 import { DdlCompiler } from '../ddl-compiler.js'
 import {
   Dialect,
   type DialectFeatures,
   enumVarchar,
+  type JsonAggregation,
+  type SqlStatement,
   type TypeNames,
   varchar,
   withPrecision,
 } from '../dialect.js'
+import type { DriverErrorInfo } from '../driver-error.js'
 import { wordSet } from '../identifiers.js'
+import type { ErrorClass } from '../sqlstate.js'
 import { SqliteCompiler } from './compiler.js'
 import { sqliteDdl } from './ddl.js'
+import { sqliteErrorClass, sqliteRetryable } from './errors.js'
 import { sqliteInspection } from './inspection.js'
 
 /**
@@ -51,6 +57,7 @@ export class SqliteDialect extends Dialect {
     ilike: false,
     filterClause: true,
     forUpdate: false,
+    forUpdateOf: false,
     forShare: '',
     updateFrom: true,
     lateral: false,
@@ -64,6 +71,26 @@ export class SqliteDialect extends Dialect {
     defaultValues: ' DEFAULT VALUES',
     fromDual: false,
     bigIntegerAsText: false,
+    keyPrefetch: false,
+    lastInsertId: true,
+    transactionalDdl: true,
+    characterLengthFunction: 'length',
+    caseInsensitiveText: false,
+    decimalDivision: false,
+  }
+  /** No boolean type: booleans as 1 and 0. */
+  readonly valueEncoding: ValueEncoding = {
+    bigIntegerAsText: false,
+    booleanAsInteger: true,
+    utcOffset: false,
+  }
+  /** SQLite 3.44+ (aggregate ORDER BY); numbers and JSON stay native (its JSON keeps them exact). */
+  override readonly jsonAggregation: JsonAggregation = {
+    agg: 'json_group_array',
+    element: 'json_array',
+    ordered: true,
+    maxArgs: 127,
+    textKinds: new Set(['bigint']),
   }
   placeholder(): string {
     return '?'
@@ -72,7 +99,7 @@ export class SqliteDialect extends Dialect {
     return sqliteKeywords().has(name) ? `"${name}"` : super.quote(name)
   }
   createCompiler(
-    options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<never, number> } = {},
+    options: { literalBinds?: boolean; bindIndex?: ReadonlyMap<unknown, number> } = {},
   ): SqlCompiler {
     return new SqliteCompiler(this, options as never)
   }
@@ -80,6 +107,29 @@ export class SqliteDialect extends Dialect {
   readonly inspection = sqliteInspection
   createDdlCompiler(): DdlCompiler {
     return new DdlCompiler(this)
+  }
+  override errorClass(info: DriverErrorInfo): ErrorClass {
+    return sqliteErrorClass(info)
+  }
+  override isRetryableAnswer(info: DriverErrorInfo): boolean {
+    return sqliteRetryable(info)
+  }
+  /**
+   * The statement, then a SELECT that overflows an integer (an error) unless `changes()` is
+   * `expectedRows`: the batch fails and rolls back.
+   */
+  override rowCountGuard(stmt: SqlStatement, expectedRows: number): SqlStatement[] {
+    return [
+      stmt,
+      {
+        sql: 'SELECT CASE WHEN changes() = ? THEN 0 ELSE abs(-9223372036854775808) END',
+        params: [expectedRows],
+      },
+    ]
+  }
+  override isRowCountGuardError(err: unknown): boolean {
+    const message = (err as { message?: unknown }).message
+    return typeof message === 'string' && /integer overflow/i.test(message)
   }
   protected readonly typeNames: TypeNames = {
     integer: 'INTEGER',
