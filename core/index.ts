@@ -22,7 +22,9 @@ export type {
   AdapterTransaction,
   DriverErrorInfo,
   ExecuteOptions,
+  IsolationLevel,
   RawResult,
+  ScopedTransaction,
   Statement,
   TransactionOptions,
 } from './engine/adapter.js'

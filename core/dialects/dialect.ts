@@ -22,6 +22,7 @@ import { type ErrorRules, type TranslateOptions, translateError } from './error-
 import { type IdentifierRules, quoteIdentifier } from './identifiers.js'
 import type { ErrorClass } from './sqlstate.js'
 import { StatementCache } from './statement-cache.js'
+import { type TransactionControl, transactionControlFor } from './transaction-control.js'
 
 export type { DialectName } from './dialect-name.js'
 
@@ -236,6 +237,11 @@ export abstract class Dialect implements CompilerDialect, ErrorRules {
     void sqlstate
     void message
     return undefined
+  }
+
+  /** The statements that open and end transactions (and read cursors) in this dialect. */
+  transactionControl(): TransactionControl {
+    return transactionControlFor(this.name)
   }
 
   /** Compiles a statement to a reusable template, through the cache. */

@@ -6,11 +6,24 @@
  * @module
  */
 import type { DriverErrorInfo } from '../dialects/driver-error.js'
+import type { IsolationLevel } from '../dialects/transaction-control.js'
 
-/** SQL text and positional parameters, already encoded for the dialect. */
+export type { IsolationLevel } from '../dialects/transaction-control.js'
+
+/**
+ * SQL text and positional parameters, already encoded for the dialect, with what the engine
+ * knows of the statement's shape from the compiled statement, so adapters that must choose a
+ * driver call by shape (D1's `raw()` or `run()`, libSQL's write lock) need not read the SQL.
+ * Both flags are undefined where the engine cannot tell (`text()`, DDL, its own BEGIN or
+ * SAVEPOINT): adapters then keep reading the SQL.
+ */
 export interface Statement {
   readonly sql: string
   readonly params: readonly unknown[]
+  /** Rows come back: a query, or an INSERT/UPDATE/DELETE with RETURNING. */
+  readonly returnsRows?: boolean | undefined
+  /** What the statement writes: `false` for a query, which only reads; else its DML verb. */
+  readonly writes?: false | 'insert' | 'update' | 'delete' | undefined
 }
 
 /**
@@ -61,8 +74,11 @@ export interface ExecuteOptions {
 
 /** Options of a transaction or a batch. */
 export interface TransactionOptions extends ExecuteOptions {
-  /** `'read committed'`, `'repeatable read'`, `'serializable'`, ... */
-  readonly isolation?: string | undefined
+  /**
+   * The isolation level. Adapters read it with `isolationLevel()` (core/dialects), which also
+   * accepts an untyped caller's other spellings (`'REPEATABLE_READ'`) and refuses unknown names.
+   */
+  readonly isolation?: IsolationLevel | undefined
   readonly readOnly?: boolean | undefined
 }
 
@@ -80,6 +96,9 @@ export interface AdapterTransaction {
   rollback(options?: ExecuteOptions): Promise<void>
 }
 
+/** The transaction a callback-scoped {@link Adapter.transaction} hands its callback: it ends with the callback. */
+export type ScopedTransaction = Pick<AdapterTransaction, 'execute' | 'stream'>
+
 /** A transport: the engine's view of one database. */
 export interface Adapter {
   /** Short name for logs and errors: `neon-http`, `libsql`, ... */
@@ -91,6 +110,13 @@ export interface Adapter {
   batch(stmts: readonly Statement[], options?: TransactionOptions): Promise<RawResult[]>
   /** Opens an interactive transaction; absent on batch-only adapters. */
   begin?(options?: TransactionOptions): Promise<AdapterTransaction>
+  /**
+   * Runs `fn` in a transaction the driver scopes to a callback: committed when `fn` resolves,
+   * rolled back when it rejects (the driver's own `transaction(fn)`). For drivers without a
+   * `begin`; the engine uses `begin` when both exist and otherwise holds this callback open
+   * until it commits or rolls back.
+   */
+  transaction?<T>(fn: (tx: ScopedTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>
   /**
    * Reads a query in chunks through a server-side cursor outside a transaction, where the
    * adapter has one of its own (otherwise the engine opens a transaction and uses its `stream`).

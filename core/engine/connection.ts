@@ -10,6 +10,7 @@ import type { Result } from '../result/result.js'
 import type { CompiledStatement, CompiledTemplate } from '../sql/compiled.js'
 import { abortable } from './abortable.js'
 import type { Adapter, AdapterTransaction, RawResult, Statement, TransactionOptions } from './adapter.js'
+import { beginTransaction } from './callback-transaction.js'
 import { commitFailure } from './commit-outcome.js'
 import {
   type EchoSettings,
@@ -422,7 +423,7 @@ export class AsyncConnection implements TransactionOwner {
 
   private async openAdapterTransaction(options: TransactionOptions, op: Operation): Promise<void> {
     try {
-      this.#tx = await this.adapter.begin!({
+      this.#tx = await beginTransaction(this.adapter, {
         ...this.defaultOptions,
         isolation: options.isolation ?? this.defaultOptions.isolation,
         readOnly: options.readOnly ?? this.defaultOptions.readOnly,

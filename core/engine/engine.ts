@@ -2,7 +2,14 @@ import type { Dialect } from '../dialects/dialect.js'
 import { ArgumentError, InvalidRequestError } from '../errors.js'
 import type { Result } from '../result/result.js'
 import type { CompiledStatement, CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
-import type { Adapter, AdapterFactory, RawResult, Statement, TransactionOptions } from './adapter.js'
+import type {
+  Adapter,
+  AdapterFactory,
+  IsolationLevel,
+  RawResult,
+  Statement,
+  TransactionOptions,
+} from './adapter.js'
 import { commitFailure } from './commit-outcome.js'
 import { AsyncConnection, noInteractiveTransactions } from './connection.js'
 import {
@@ -34,7 +41,7 @@ export interface EngineOptions {
   /** Keep parameters out of logs and error objects. */
   hideParameters?: boolean
   /** Isolation level of transactions and batches, e.g. `'serializable'`. */
-  isolationLevel?: string
+  isolationLevel?: IsolationLevel
   /** Adapter factories to choose from when the engine is created from a URL. */
   adapters?: readonly AdapterFactory[]
   /**

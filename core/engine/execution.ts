@@ -97,6 +97,37 @@ function notExecutable(stmt: unknown): ArgumentError {
   )
 }
 
+/** What the engine knows of a statement's shape (see {@link Statement}); nothing for `text()`. */
+type Shape = Pick<Statement, 'returnsRows' | 'writes'>
+
+const query: Shape = Object.freeze({ returnsRows: true, writes: false })
+
+/** Whether `stmt` (compiled into `template`) returns rows and what it writes, from its kind. */
+function shapeOf(stmt: Executable, template: CompiledTemplate): Shape | undefined {
+  switch (stmt.kind) {
+    case 'select':
+    case 'compound':
+      return query
+    case 'insert':
+    case 'update':
+    case 'delete':
+      // RETURNING is the template's result columns
+      return {
+        returnsRows: template.resultColumns.length > 0,
+        writes: stmt.kind as 'insert' | 'update' | 'delete',
+      }
+    default:
+      return undefined
+  }
+}
+
+/** A bound statement with its shape. */
+function withShape(bound: Statement, shape: Shape | undefined): Statement {
+  return shape === undefined
+    ? bound
+    : { sql: bound.sql, params: bound.params, returnsRows: shape.returnsRows, writes: shape.writes }
+}
+
 /** Compiles `stmt` for `dialect` and binds one or many parameter sets. */
 export function prepare(dialect: Dialect, stmt: Executable, args?: ExecuteArgs): Prepared {
   if (!(stmt instanceof ClauseElement)) throw notExecutable(stmt)
@@ -105,7 +136,8 @@ export function prepare(dialect: Dialect, stmt: Executable, args?: ExecuteArgs):
   if (many && sets.length === 0) throw new ArgumentError('executemany needs at least one parameter set')
   const target = withValuesFromParams(stmt, sets)
   const { template, binds } = dialect.cache.lookup(target.stmt, dialect)
-  return { template, statements: target.sets.map((p) => template.bind(p, binds)) }
+  const shape = shapeOf(target.stmt, template)
+  return { template, statements: target.sets.map((p) => withShape(template.bind(p, binds), shape)) }
 }
 
 /**
@@ -123,7 +155,7 @@ export function prepareOne(
     return { template: p.template, statement: p.statements[0]! }
   }
   const { template, binds } = dialect.cache.lookup(stmt, dialect)
-  return { template, statement: template.bind(params, binds) }
+  return { template, statement: withShape(template.bind(params, binds), shapeOf(stmt, template)) }
 }
 
 type ColumnTypes = RawResult['columnTypes']

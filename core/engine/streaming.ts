@@ -15,6 +15,7 @@ import { containsAggregate, tablesReferenced } from '../sql/traversal.js'
 import type { Dialect } from '../dialects/dialect.js'
 import type { Result } from '../result/result.js'
 import type { Adapter, AdapterTransaction, RawResult } from './adapter.js'
+import { beginTransaction, canBegin } from './callback-transaction.js'
 import { type EchoSettings, type Executable, prepare, toResult, wrapError } from './execution.js'
 import type { Operation } from './operation.js'
 
@@ -125,8 +126,8 @@ async function cursorSource(
   let iterable: AsyncIterable<RawResult>
   if (tx?.stream) iterable = tx.stream(bound, chunkSize)
   else if (adapter.stream) iterable = adapter.stream(bound, chunkSize)
-  else if (adapter.begin) {
-    own = await op.race(adapter.begin({ readOnly: true, signal }))
+  else if (canBegin(adapter)) {
+    own = await op.race(beginTransaction(adapter, { readOnly: true, signal }))
     if (!own.stream) throw new UnsupportedCapabilityError(`${adapter.name} has no cursor in its transactions`)
     iterable = own.stream(bound, chunkSize)
   } else throw new UnsupportedCapabilityError(`${adapter.name} declares cursors but offers none`)

@@ -15,6 +15,7 @@ import {
   createAsyncEngine,
   delete_,
   IntegrityError,
+  type IsolationLevel,
   insert,
   MetaData,
   OperationalError,
@@ -28,6 +29,9 @@ import {
 } from '../../core/index.js'
 import { type NeonHttpServer, startNeonHttpServer } from '../../testing/servers/neon-http/index.js'
 import { openPostgres, type TestDatabase } from '../support/databases.js'
+
+/** An isolation level as an untyped caller may spell it: adapters read any spelling and refuse unknown names. */
+const spelled = (name: string) => name as IsolationLevel
 
 const PASSWORD = 'pw_N30n-s3cr3t/value+never%20shown'
 const ENCODED = encodeURIComponent(PASSWORD)
@@ -243,9 +247,9 @@ describe('neon-http adapter', () => {
     expect(plain.map((r) => r.rows[0]?.[0])).toEqual(['read committed', 'off'])
     const ser = await adapter.batch(show, { isolation: 'serializable', readOnly: true })
     expect(ser.map((r) => r.rows[0]?.[0])).toEqual(['serializable', 'on'])
-    const rr = await adapter.batch(show, { isolation: 'REPEATABLE_READ', readOnly: false })
+    const rr = await adapter.batch(show, { isolation: spelled('REPEATABLE_READ'), readOnly: false })
     expect(rr.map((r) => r.rows[0]?.[0])).toEqual(['repeatable read', 'off'])
-    await expect(adapter.batch(show, { isolation: 'chaos' })).rejects.toBeInstanceOf(ArgumentError)
+    await expect(adapter.batch(show, { isolation: spelled('chaos') })).rejects.toBeInstanceOf(ArgumentError)
   })
 
   it('fails a write in a read-only batch (SQLSTATE 25006) and writes nothing', async () => {

@@ -13,6 +13,7 @@ import {
   type Adapter,
   createAsyncEngine,
   IntegrityError,
+  type IsolationLevel,
   OperationalError,
   redactError,
   TimeoutError,
@@ -20,6 +21,9 @@ import {
 } from '../../core/index.js'
 import { type NeonWsProxy, startNeonWsProxy } from '../../testing/servers/neon-ws/index.js'
 import { uniqueName } from '../support/databases.js'
+
+/** An isolation level as an untyped caller may spell it: adapters read any spelling and refuse unknown names. */
+const spelled = (name: string) => name as IsolationLevel
 
 const PASSWORD = 'pw_Zq8-s3cr3t-never-shown'
 const schema = uniqueName('neon_ws')
@@ -170,11 +174,11 @@ describe('neon adapter (WebSocket) through the neon-ws proxy', () => {
       a.batch([sql('INSERT INTO items (name) VALUES ($1)', 'ro')], { readOnly: true }),
     )
     expect(a.errorInfo(ro).code).toBe('25006')
-    const iso = await a.batch([sql('SHOW transaction_isolation')], { isolation: 'SERIALIZABLE' })
+    const iso = await a.batch([sql('SHOW transaction_isolation')], { isolation: spelled('SERIALIZABLE') })
     expect(iso[0]?.rows).toEqual([['serializable']])
-    await expect(a.batch([sql('SELECT 1')], { isolation: 'chaos; DROP TABLE items' })).rejects.toThrow(
-      /Unknown isolation level/,
-    )
+    await expect(
+      a.batch([sql('SELECT 1')], { isolation: spelled('chaos; DROP TABLE items') }),
+    ).rejects.toThrow(/Unknown isolation level/)
   })
 
   it('interactive transactions commit and roll back; savepoints roll back alone', async () => {

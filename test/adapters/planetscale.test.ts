@@ -14,6 +14,7 @@ import {
   type Adapter,
   createAsyncEngine,
   IntegrityError,
+  type IsolationLevel,
   OperationalError,
   redactError,
   type Statement,
@@ -21,6 +22,9 @@ import {
 } from '../../core/index.js'
 import { type PlanetScaleServer, startPlanetScaleServer } from '../../testing/servers/planetscale/index.js'
 import { uniqueName } from '../support/databases.js'
+
+/** An isolation level as an untyped caller may spell it: adapters read any spelling and refuse unknown names. */
+const spelled = (name: string) => name as IsolationLevel
 
 const database = uniqueName('planetscale')
 const PASSWORD = 'pscale_pw_Zq8s3cr3tValueNeverShown'
@@ -326,7 +330,7 @@ describe('planetscale adapter', () => {
     expect(used).toHaveLength(5)
     expect(new Set(used).size).toBe(1)
     expect(server.pinnedSessions).toBe(0)
-    await expect(adapter.begin?.({ isolation: 'chaotic' })).rejects.toThrow(/isolation level/)
+    await expect(adapter.begin?.({ isolation: spelled('chaotic') })).rejects.toThrow(/isolation level/)
   })
 
   it('takes a driver Connection, a Config, or a mysql:// URL on the loopback', async () => {

@@ -1,0 +1,109 @@
+/**
+ * The statements that open and end transactions, and read server-side cursors, in each
+ * dialect: adapters that speak SQL for them (BEGIN over a pg socket, SET TRANSACTION over
+ * PlanetScale's HTTP session) take the text from here and never build it. Also the one place
+ * that reads an isolation level's name.
+ * @module
+ */
+import { ArgumentError } from '../errors.js'
+
+/** The ANSI isolation levels, spelled as SQL spells them, in lower case. */
+export type IsolationLevel = 'read uncommitted' | 'read committed' | 'repeatable read' | 'serializable'
+
+const levels: Readonly<Record<string, IsolationLevel>> = {
+  readuncommitted: 'read uncommitted',
+  readcommitted: 'read committed',
+  repeatableread: 'repeatable read',
+  serializable: 'serializable',
+}
+
+/**
+ * An isolation level from its name in any spelling adapters have accepted: any case, words
+ * apart or together (`'REPEATABLE_READ'`, `'repeatable-read'`, `'RepeatableRead'`).
+ *
+ * ```ts
+ * isolationLevel('REPEATABLE_READ') // 'repeatable read'
+ * ```
+ * @throws ArgumentError for any other name.
+ */
+export function isolationLevel(name: string): IsolationLevel {
+  const level = typeof name === 'string' ? levels[name.toLowerCase().replace(/[^a-z]/g, '')] : undefined
+  if (level === undefined)
+    throw new ArgumentError(
+      `Unknown isolation level ${JSON.stringify(name)}; use one of 'read uncommitted', 'read committed', 'repeatable read', 'serializable'`,
+    )
+  return level
+}
+
+/** How a transaction starts: its isolation level (any spelling `isolationLevel()` reads) and access mode. */
+export interface TransactionMode {
+  readonly isolation?: string | undefined
+  readonly readOnly?: boolean | undefined
+}
+
+/** Statements of a server-side cursor, which lives inside a transaction. */
+export interface CursorControl {
+  /** Opens cursor `name` over the query `sql` (its parameters stay the query's). */
+  declare(name: string, sql: string): string
+  /** Reads the next `count` rows. */
+  fetch(name: string, count: number): string
+  close(name: string): string
+}
+
+/** The statements that control transactions in one dialect. */
+export interface TransactionControl {
+  /** The statements that open a transaction in `mode`, in order. */
+  begin(mode?: TransactionMode): readonly string[]
+  readonly commit: string
+  readonly rollback: string
+  /** Server-side cursors, where the dialect has them. */
+  readonly cursor?: CursorControl | undefined
+}
+
+const upper = (mode: TransactionMode | undefined): string | undefined =>
+  mode?.isolation === undefined ? undefined : isolationLevel(mode.isolation).toUpperCase()
+
+const postgresql: TransactionControl = {
+  begin(mode) {
+    const modes: string[] = []
+    const level = upper(mode)
+    if (level !== undefined) modes.push(`ISOLATION LEVEL ${level}`)
+    if (mode?.readOnly) modes.push('READ ONLY')
+    return [modes.length === 0 ? 'BEGIN' : `BEGIN ${modes.join(', ')}`]
+  },
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+  cursor: {
+    declare: (name, sql) => `DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`,
+    fetch: (name, count) => `FETCH FORWARD ${count} FROM ${name}`,
+    close: (name) => `CLOSE ${name}`,
+  },
+}
+
+const mysql: TransactionControl = {
+  begin(mode) {
+    // SET TRANSACTION applies to the next transaction of the session only
+    const level = upper(mode)
+    const start = mode?.readOnly ? 'START TRANSACTION READ ONLY' : 'BEGIN'
+    return level === undefined ? [start] : [`SET TRANSACTION ISOLATION LEVEL ${level}`, start]
+  },
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+}
+
+const sqlite: TransactionControl = {
+  // SQLite transactions are serializable: there is no level to choose
+  begin: () => ['BEGIN'],
+  commit: 'COMMIT',
+  rollback: 'ROLLBACK',
+}
+
+/** Standard SQL's (PostgreSQL's without cursors), for a dialect of another name. */
+const standard: TransactionControl = { begin: postgresql.begin, commit: 'COMMIT', rollback: 'ROLLBACK' }
+
+const byDialect: Readonly<Record<string, TransactionControl>> = { postgresql, mysql, sqlite }
+
+/** The transaction statements of dialect `name`. */
+export function transactionControlFor(name: string): TransactionControl {
+  return byDialect[name] ?? standard
+}
