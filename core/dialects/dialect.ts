@@ -15,8 +15,8 @@ import {
   type ValueEncoding,
 } from '../sql/types.js'
 import { columnDecoders, type Decoder, untypedDecoder } from './codecs.js'
-import type { DialectName } from './dialect-name.js'
 import { type DdlFeatures, standardDdl } from './ddl-features.js'
+import type { DialectName } from './dialect-name.js'
 import type { DriverErrorInfo } from './driver-error.js'
 import { type ErrorRules, type TranslateOptions, translateError } from './error-translation.js'
 import { type IdentifierRules, quoteIdentifier } from './identifiers.js'
