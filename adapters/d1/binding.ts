@@ -1,8 +1,12 @@
 /**
  * The few members of a Cloudflare D1 binding the adapter uses, typed structurally so users need
- * not install `@cloudflare/workers-types` (its `D1Database` satisfies {@link D1DatabaseLike}).
+ * not install `@cloudflare/workers-types` (its `D1Database` satisfies {@link D1DatabaseLike}),
+ * and the binding's limit on parameters.
  * @module
  */
+
+/** D1's limit on bound parameters per statement. */
+export const D1_MAX_PARAMS = 100
 
 /** Execution facts D1 reports per statement (`meta` of `run()`, `all()` and each `batch()` result). */
 export interface D1MetaLike {

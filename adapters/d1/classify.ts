@@ -3,9 +3,12 @@
  * `raw()` gives rows as arrays with the column names (duplicate names survive) but no meta,
  * `run()` gives meta (changes, last_row_id) but no rows, `all()` gives both with rows as keyed
  * objects (duplicate names collapse). So the adapter looks at the statement (never changes it):
- * queries and RETURNING statements go through `raw()`, other writes through `run()`.
+ * queries and RETURNING statements go through `raw()`, other writes through `run()`. The engine
+ * says which a statement is (`Statement.returnsRows`, `writes`); only statements it cannot
+ * describe (`text()`, DDL) are read here.
  * @module
  */
+import type { Statement } from '../../core/engine/adapter.js'
 
 /** `read`: raw(); `returning`: raw(), rowsAffected = rows returned; `write`/`insert`: run(); `transaction`: refused. */
 export type StatementKind = 'read' | 'write' | 'insert' | 'returning' | 'transaction'
@@ -74,6 +77,18 @@ export function classify(sql: string): StatementKind {
   if (!insert && !writeVerbs.has(verb)) return 'read'
   if (/\bRETURNING\b/i.test(code)) return 'returning'
   return insert ? 'insert' : 'write'
+}
+
+/**
+ * How to read a statement: from the engine's flags where it set them (no SQL read), else
+ * {@link kindOf} its SQL (`text()`, DDL, a transaction statement sent by hand).
+ */
+export function kindOfStatement(stmt: Statement): StatementKind {
+  const { returnsRows, writes } = stmt
+  if (returnsRows === undefined || writes === undefined) return kindOf(stmt.sql)
+  if (writes === false) return 'read'
+  if (returnsRows) return 'returning'
+  return writes === 'insert' ? 'insert' : 'write'
 }
 
 const cache = new Map<string, StatementKind>()

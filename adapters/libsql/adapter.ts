@@ -25,22 +25,12 @@ import {
   ConnectionSlots,
   defaultBusyTimeout,
   noConnectionError,
-  onlyReads,
+  readsOnly,
   staleSnapshotError,
   TurnQueue,
   WaitCancelled,
   WriteTurn,
 } from './waits.js'
-
-/** What every libSQL adapter can do. */
-export const libsqlCapabilities: AdapterCapabilities = Object.freeze({
-  interactiveTransactions: true,
-  atomicBatch: true,
-  batchRoundTrips: 'one',
-  savepoints: true,
-  maxParams: 32766,
-  streaming: 'paged',
-})
 
 const minSafe = BigInt(Number.MIN_SAFE_INTEGER)
 const maxSafe = BigInt(Number.MAX_SAFE_INTEGER)
@@ -249,9 +239,9 @@ class LibsqlTransaction implements AdapterTransaction {
     const signal = options?.signal
     signal?.throwIfAborted()
     const tx = this.#tx ?? (await abortable(this.open(), signal))
-    if (this.readOnly && !this.#queryOnly && !onlyReads(stmt.sql)) throw readOnlyRefusal()
+    if (this.readOnly && !this.#queryOnly && !readsOnly(stmt)) throw readOnlyRefusal()
     const turn = this.waits.turn
-    if (turn !== undefined && !this.readOnly && !turn.heldBy(this) && !onlyReads(stmt.sql))
+    if (turn !== undefined && !this.readOnly && !turn.heldBy(this) && !readsOnly(stmt))
       await abortable(this.takeTurn(turn), signal)
     const sent = toStatement(stmt)
     const started = Date.now()
@@ -384,7 +374,11 @@ async function outsideTransaction<T>(
 }
 
 /** The libSQL adapter over a client (given or loaded on first use). */
-export function libsqlAdapter(source: ClientSource, secrets: readonly string[]): Adapter {
+export function libsqlAdapter(
+  source: ClientSource,
+  secrets: readonly string[],
+  capabilities: AdapterCapabilities,
+): Adapter {
   let client = source.client
   let loading: Promise<Client> | undefined
   let closed = false
@@ -411,16 +405,14 @@ export function libsqlAdapter(source: ClientSource, secrets: readonly string[]):
     // neither the embedded engine nor the HTTP client takes a signal: the engine stops waiting itself
     usesAbortSignal: false,
     embedded,
-    capabilities: libsqlCapabilities,
+    capabilities,
     dialect: sqlite,
     secrets,
     async execute(stmt: Statement, options?: ExecuteOptions): Promise<RawResult> {
       options?.signal?.throwIfAborted()
       const c = client ?? (await get())
       const sent = toStatement(stmt)
-      return toRawResult(
-        await outsideTransaction(() => c.execute(sent), !onlyReads(stmt.sql), waits, options),
-      )
+      return toRawResult(await outsideTransaction(() => c.execute(sent), !readsOnly(stmt), waits, options))
     },
     async batch(stmts: readonly Statement[], options?: TransactionOptions): Promise<RawResult[]> {
       options?.signal?.throwIfAborted()
@@ -429,7 +421,7 @@ export function libsqlAdapter(source: ClientSource, secrets: readonly string[]):
       const sent = stmts.map(toStatement)
       const mode = options?.readOnly ? 'read' : 'write'
       // libSQL does not enforce a read batch's BEGIN TRANSACTION READONLY (read-only.ts)
-      if (mode === 'read' && stmts.some((s) => !onlyReads(s.sql))) throw readOnlyRefusal()
+      if (mode === 'read' && stmts.some((s) => !readsOnly(s))) throw readOnlyRefusal()
       // a refused batch rolled back as a whole: running it again is safe
       const results = await outsideTransaction(() => c.batch(sent, mode), mode === 'write', waits, options)
       return results.map(toRawResult)

@@ -4,10 +4,11 @@
  * @module
  */
 import type { Client, Config } from '@libsql/client'
-import type { Adapter, DriverErrorInfo } from '../../core/engine/adapter.js'
+import type { Adapter, AdapterCapabilities, DriverErrorInfo } from '../../core/engine/adapter.js'
 import { sealAdapter } from '../../core/engine/inspect.js'
 import { authFailure } from '../../core/engine/redact.js'
 import { ArgumentError, InterfaceError } from '../../core/errors.js'
+import { secretForms, secretsOfUrl } from '../kit/url-secrets.js'
 import { libsqlAdapter } from './adapter.js'
 import { isAuthFailure } from './errors.js'
 
@@ -40,17 +41,8 @@ function secretsOf(url: string | undefined, options: LibsqlOptions): string[] {
   const out = [...(options.secrets ?? [])]
   if (options.authToken) out.push(options.authToken)
   if (url !== undefined) {
-    const token = /[?&]authToken=([^&#]+)/.exec(url)?.[1]
-    if (token !== undefined) {
-      out.push(token)
-      try {
-        out.push(decodeURIComponent(token))
-      } catch {
-        // not percent-encoded
-      }
-    }
-    const password = /^[a-z][a-z0-9+.-]*:\/\/[^:/?#@\s]+:([^@/?#\s]+)@/i.exec(url)?.[1]
-    if (password !== undefined) out.push(password)
+    out.push(...secretForms(/[?&]authToken=([^&#]+)/.exec(url)?.[1]))
+    out.push(...secretsOfUrl(url))
   }
   return out.filter((s) => s.length >= 3)
 }
@@ -161,12 +153,14 @@ export function adapterFor(
   options: LibsqlOptions,
   load: (url: string) => Promise<CreateClient>,
   entryOf: (url: string) => string,
+  capabilities: AdapterCapabilities,
 ): Adapter {
   if (isClient(urlOrClient))
     return finish(
       libsqlAdapter(
         { client: urlOrClient, owned: false, embedded: urlOrClient.protocol === 'file' },
         secretsOf(undefined, options),
+        capabilities,
       ),
       tokenSource(undefined, options),
     )
@@ -186,6 +180,7 @@ export function adapterFor(
     libsqlAdapter(
       { owned: true, embedded, load: async () => (await load(url))(config) },
       secretsOf(url, options),
+      capabilities,
     ),
     tokenSource(url, options),
   )

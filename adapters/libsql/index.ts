@@ -21,12 +21,22 @@
  * @module edgealchemy/libsql
  */
 import type { Client } from '@libsql/client'
-import type { Adapter } from '../../core/engine/adapter.js'
+import type { Adapter, AdapterCapabilities } from '../../core/engine/adapter.js'
 import { ArgumentError } from '../../core/errors.js'
 import { adapterFor, type CreateClient, type LibsqlOptions, missingDriver, schemeOf } from './config.js'
 
-export { libsqlCapabilities, toRawResult } from './adapter.js'
+export { toRawResult } from './adapter.js'
 export type { LibsqlOptions } from './config.js'
+
+/** What every libSQL adapter can do. */
+export const libsqlCapabilities: AdapterCapabilities = Object.freeze({
+  interactiveTransactions: true,
+  atomicBatch: true,
+  batchRoundTrips: 'one',
+  savepoints: true,
+  maxParams: 32766,
+  streaming: 'paged',
+})
 
 /** URL schemes the web build serves. */
 const remoteSchemes = ['libsql:', 'https:', 'http:', 'wss:', 'ws:'] as const
@@ -54,6 +64,6 @@ export function libsql(urlOrClient: string | Client, options: LibsqlOptions = {}
     throw new ArgumentError(
       `libsql() from edgealchemy/libsql takes remote URLs (${remoteSchemes.join(', ')}); for file: and :memory: import libsql from edgealchemy/libsql/node, or pass a client`,
     )
-  return adapterFor(urlOrClient, options, loadWeb, () => webEntry)
+  return adapterFor(urlOrClient, options, loadWeb, () => webEntry, libsqlCapabilities)
 }
 libsql.schemes = remoteSchemes as readonly string[]

@@ -14,8 +14,11 @@ import type { Client } from '@libsql/client'
 import type { Adapter } from '../../core/engine/adapter.js'
 import { adapterFor, type CreateClient, type LibsqlOptions, missingDriver, schemeOf } from './config.js'
 
-export { libsqlCapabilities, toRawResult } from './adapter.js'
+import { libsqlCapabilities } from './index.js'
+
+export { toRawResult } from './adapter.js'
 export type { LibsqlOptions } from './config.js'
+export { libsqlCapabilities } from './index.js'
 
 /** The build of `@libsql/client` a URL needs: the web build over fetch, else the Node build. */
 function entryOf(url: string): '@libsql/client/web' | '@libsql/client/node' {
@@ -38,6 +41,6 @@ async function load(url: string): Promise<CreateClient> {
 /** The libSQL adapter for any URL the client accepts, or a `@libsql/client` Client. */
 export function libsql(urlOrClient: string | Client, options: LibsqlOptions = {}): Adapter {
   if (typeof urlOrClient === 'string') schemeOf(urlOrClient)
-  return adapterFor(urlOrClient, options, load, entryOf)
+  return adapterFor(urlOrClient, options, load, entryOf, libsqlCapabilities)
 }
 libsql.schemes = ['file:', 'libsql:', 'https:', 'http:', 'wss:', 'ws:'] as readonly string[]

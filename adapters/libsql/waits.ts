@@ -6,6 +6,7 @@
  * handler does, for writers this process cannot see.
  * @module
  */
+import type { Statement } from '../../core/engine/adapter.js'
 import { TimeoutError } from '../../core/errors.js'
 
 /** How long a call waits for a connection or the write lock by default (ms): the engine's operation timeout. */
@@ -313,4 +314,13 @@ export function onlyReads(sql: string): boolean {
   const first = readStart.exec(sql)?.[1]?.toUpperCase()
   if (first === undefined) return false
   return first === 'SELECT' || first === 'VALUES' || !writeWord.test(sql)
+}
+
+/**
+ * True when the statement only reads: the engine's `writes` flag where it set one (a query, or
+ * a DML verb, which writes even when it returns rows), else {@link onlyReads} of its SQL.
+ */
+export function readsOnly(stmt: Statement): boolean {
+  const writes = stmt.writes
+  return writes === undefined ? onlyReads(stmt.sql) : writes === false
 }

@@ -12,37 +12,14 @@
  * ```
  * @module edgealchemy/neon-http
  */
-import { type FullQueryResults, type NeonQueryFunction, neon } from '@neondatabase/serverless'
-import { postgresql } from '../../core/dialects/postgresql/index.js'
-import type {
-  Adapter,
-  AdapterCapabilities,
-  AdapterFactory,
-  DriverErrorInfo,
-  ExecuteOptions,
-  RawResult,
-  Statement,
-  TransactionOptions,
-} from '../../core/engine/adapter.js'
-import { sealAdapter } from '../../core/engine/inspect.js'
-import { authFailure, redactError } from '../../core/engine/redact.js'
-import { ArgumentError, InterfaceError } from '../../core/errors.js'
-import {
-  driverErrorInfo,
-  isolationLevel,
-  loopbackEndpoint,
-  parseUrl,
-  secretsOf,
-  withDriverConfig,
-} from './driver.js'
-
-/** SQLSTATE class 28 (invalid authorization: a wrong password, an unknown role). */
-function isPgAuthFailure(info: DriverErrorInfo): boolean {
-  return info.code?.startsWith('28') === true || /password authentication failed/i.test(info.message)
-}
+import { type NeonQueryFunction, neon } from '@neondatabase/serverless'
+import type { Adapter, AdapterCapabilities, AdapterFactory } from '../../core/engine/adapter.js'
+import { ArgumentError } from '../../core/errors.js'
+import { secretsOfUrl } from '../kit/url-secrets.js'
+import { type Endpoint, neonHttpAdapter, parseUrl } from './adapter.js'
 
 /** Where the driver sends requests: a URL, or a function of the connection string's host and port. */
-export type FetchEndpoint = string | ((host: string, port: number | string) => string)
+export type FetchEndpoint = Endpoint
 
 /** Options of {@link neonHttp}. */
 export interface NeonHttpOptions {
@@ -68,6 +45,7 @@ export interface NeonHttpFactory extends AdapterFactory {
   (urlOrSql: string | NeonQueryFunction<any, any>, options?: NeonHttpOptions): Adapter
 }
 
+/** What the neon-http adapter can do. */
 const capabilities: AdapterCapabilities = Object.freeze({
   interactiveTransactions: false,
   atomicBatch: true,
@@ -77,27 +55,9 @@ const capabilities: AdapterCapabilities = Object.freeze({
   streaming: 'paged',
 })
 
-/** Every type as PostgreSQL's text output: the dialect decodes by declared type. */
-const identity = (value: string): string => value
-const rawText = { getTypeParser: () => identity }
-
-function toRaw(r: FullQueryResults<true>): RawResult {
-  const fields = r.fields
-  const n = fields.length
-  const columns = new Array<string>(n)
-  const columnTypes = new Array<number>(n)
-  for (let i = 0; i < n; i++) {
-    const f = fields[i]!
-    columns[i] = f.name
-    columnTypes[i] = f.dataTypeID
-  }
-  const count = r.rowCount as number | null | undefined
-  return { columns, columnTypes, rows: r.rows, rowsAffected: typeof count === 'number' ? count : -1 }
-}
-
 function makeAdapter(urlOrSql: string | NeonQueryFunction<any, any>, options: NeonHttpOptions = {}): Adapter {
   const url = typeof urlOrSql === 'string' ? urlOrSql : undefined
-  const secrets = [...secretsOf(url), ...(options.secrets ?? [])]
+  const secrets = [...secretsOfUrl(url), ...(options.secrets ?? [])]
   let sql: NeonQueryFunction<any, any>
   if (typeof urlOrSql === 'function') sql = urlOrSql
   else if (typeof urlOrSql === 'string') {
@@ -108,69 +68,19 @@ function makeAdapter(urlOrSql: string | NeonQueryFunction<any, any>, options: Ne
       )
     sql = neon(urlOrSql, options.authToken === undefined ? {} : { authToken: options.authToken })
   } else throw new ArgumentError('neonHttp() takes a postgres:// URL or a neon() query function')
-  const endpoint = options.fetchEndpoint
-  const loopback = loopbackEndpoint(url)
-  const fetchFunction = options.fetchFunction
-  let closed = false
-
-  const guard = (): void => {
-    if (closed) throw new InterfaceError('The neon-http adapter is closed')
-  }
-  /** Runs the driver; its errors leave here with credentials removed. */
-  const call = async <T>(start: () => Promise<T>): Promise<T> => {
-    guard()
-    try {
-      return await withDriverConfig(endpoint, loopback, fetchFunction, start)
-    } catch (err) {
-      throw redactError(err, secrets)
-    }
-  }
-  const queryOptions = (signal: AbortSignal | undefined) => ({
-    arrayMode: true as const,
-    fullResults: true as const,
-    types: rawText,
-    ...(signal === undefined ? {} : { fetchOptions: { signal } }),
-  })
-
-  const source =
-    url === undefined
-      ? 'the neon() function given to neonHttp()'
-      : options.authToken !== undefined
-        ? 'the authToken option of neonHttp()'
-        : 'the user name and password in the URL given to neonHttp()'
-  return sealAdapter({
-    name: 'neon-http',
-    capabilities,
-    dialect: postgresql,
+  return neonHttpAdapter({
+    sql,
+    url,
+    endpoint: options.fetchEndpoint,
+    fetchFunction: options.fetchFunction,
     secrets,
-    async execute(stmt: Statement, opts?: ExecuteOptions): Promise<RawResult> {
-      const q = sql.query(stmt.sql, stmt.params as unknown[], queryOptions(opts?.signal))
-      // `execute` starts the request now (reading neonConfig synchronously), unlike a lazy `await q`
-      const r = await call(() => q.execute(q.queryData, q.opts) as Promise<FullQueryResults<true>>)
-      return toRaw(r)
-    },
-    async batch(stmts: readonly Statement[], opts?: TransactionOptions): Promise<RawResult[]> {
-      if (stmts.length === 0) return []
-      const qo = queryOptions(opts?.signal)
-      const queries = stmts.map((s) => sql.query(s.sql, s.params as unknown[], qo))
-      const level = isolationLevel(opts?.isolation)
-      const txOptions = {
-        ...qo,
-        ...(level === undefined ? {} : { isolationLevel: level }),
-        ...(opts?.readOnly === undefined ? {} : { readOnly: opts.readOnly }),
-      }
-      const results = await call(
-        () => sql.transaction(queries, txOptions) as Promise<FullQueryResults<true>[]>,
-      )
-      return results.map(toRaw)
-    },
-    errorInfo(err: unknown): DriverErrorInfo {
-      const info = driverErrorInfo(err, secrets)
-      return isPgAuthFailure(info) ? authFailure(info, source, info.code ?? '28P01') : info
-    },
-    async close(): Promise<void> {
-      closed = true
-    },
+    capabilities,
+    credentialSource:
+      url === undefined
+        ? 'the neon() function given to neonHttp()'
+        : options.authToken !== undefined
+          ? 'the authToken option of neonHttp()'
+          : 'the user name and password in the URL given to neonHttp()',
   })
 }
 

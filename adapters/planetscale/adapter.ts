@@ -18,46 +18,11 @@ import type {
   Statement,
   TransactionOptions,
 } from '../../core/engine/adapter.js'
-import { ArgumentError, InterfaceError } from '../../core/errors.js'
+import { InterfaceError } from '../../core/errors.js'
 import { planetscaleErrorInfo } from './errors.js'
 import { rawCast, toParams, toRawResult } from './values.js'
 
-/** What the planetscale adapter can do. */
-export const planetscaleCapabilities: AdapterCapabilities = Object.freeze({
-  interactiveTransactions: true,
-  atomicBatch: true,
-  batchRoundTrips: 'per-statement',
-  savepoints: true,
-  maxParams: 65535,
-  streaming: 'paged',
-  // vtgate reports rows changed, not rows matched, as rowsAffected (no CLIENT_FOUND_ROWS over HTTP)
-  updateRowCount: 'changed',
-})
-
 type DriverFetch = NonNullable<Config['fetch']>
-
-const isolationLevels: Record<string, string> = {
-  'read uncommitted': 'READ UNCOMMITTED',
-  'read committed': 'READ COMMITTED',
-  'repeatable read': 'REPEATABLE READ',
-  serializable: 'SERIALIZABLE',
-}
-
-/** `'read committed'`, `'READ_COMMITTED'`, `'read-committed'` -> `READ COMMITTED`. */
-export function isolationLevel(isolation: string): string {
-  const level =
-    isolationLevels[
-      isolation
-        .trim()
-        .toLowerCase()
-        .replace(/[\s_-]+/g, ' ')
-    ]
-  if (level === undefined)
-    throw new ArgumentError(
-      `Unknown isolation level ${JSON.stringify(isolation)}: use one of ${Object.keys(isolationLevels).join(', ')}`,
-    )
-  return level
-}
 
 const arrayCast = { as: 'array', cast: rawCast } as const
 
@@ -84,6 +49,9 @@ class Session {
   }
 }
 
+/** The statements that start and end a MySQL transaction (the dialect's). */
+const control = mysql.transactionControl()
+
 class PlanetScaleTransaction implements AdapterTransaction {
   private done = false
   constructor(private readonly session: Session) {}
@@ -94,17 +62,21 @@ class PlanetScaleTransaction implements AdapterTransaction {
   async commit(options?: ExecuteOptions): Promise<void> {
     if (this.done) throw new InterfaceError('The transaction is already finished')
     this.done = true
-    await this.session.run('COMMIT', [], options?.signal)
+    await this.session.run(control.commit, [], options?.signal)
   }
   async rollback(options?: ExecuteOptions): Promise<void> {
     if (this.done) return
     this.done = true
-    await this.session.run('ROLLBACK', [], options?.signal)
+    await this.session.run(control.rollback, [], options?.signal)
   }
 }
 
 /** The adapter over a driver configuration (URL or host, credentials, fetch). */
-export function planetscaleAdapter(config: Config, secrets: readonly string[]): Adapter {
+export function planetscaleAdapter(
+  config: Config,
+  secrets: readonly string[],
+  capabilities: AdapterCapabilities,
+): Adapter {
   const baseFetch: DriverFetch = config.fetch ?? ((input, init) => fetch(input, init as RequestInit))
   const shared = Object.freeze({ ...config, fetch: baseFetch, cast: rawCast })
   let closed = false
@@ -115,14 +87,13 @@ export function planetscaleAdapter(config: Config, secrets: readonly string[]): 
     ensureOpen()
     const session = new Session(shared, baseFetch)
     const signal = options?.signal
-    if (options?.isolation !== undefined)
-      await session.run(`SET TRANSACTION ISOLATION LEVEL ${isolationLevel(options.isolation)}`, [], signal)
-    await session.run(options?.readOnly ? 'START TRANSACTION READ ONLY' : 'BEGIN', [], signal)
+    // SET TRANSACTION (when an isolation level is given), then BEGIN or START TRANSACTION READ ONLY
+    for (const sql of control.begin(options)) await session.run(sql, [], signal)
     return new PlanetScaleTransaction(session)
   }
   return {
     name: 'planetscale',
-    capabilities: planetscaleCapabilities,
+    capabilities,
     dialect: mysql,
     secrets,
     async execute(stmt: Statement, options?: ExecuteOptions): Promise<RawResult> {

@@ -6,6 +6,8 @@
  */
 import type { DriverErrorInfo } from '../../core/engine/adapter.js'
 import { redactText } from '../../core/engine/redact.js'
+import { hasNetworkErrorCode, isAbortError } from '../kit/network-errors.js'
+import { secretForms } from '../kit/url-secrets.js'
 
 /** Vitess codes that, without a MySQL errno, mean the session or the service failed. */
 const transportCodes = new Set([
@@ -52,13 +54,12 @@ export function planetscaleErrorInfo(err: unknown, secrets: readonly string[]): 
     return { message, transport: transportCodes.has(code) || status === 401 || status >= 500 }
   }
   if (name === 'UnknownError') return { message, transport: true } // HTTP error without a JSON error body
-  if (name === 'AbortError' || name === 'TimeoutError') return { message, transport: true }
+  if (isAbortError(err)) return { message, transport: true }
   const cause = e.cause as ErrorShape | undefined
   const causeText = typeof cause?.message === 'string' ? cause.message : ''
-  const causeCode =
-    typeof (cause as { code?: unknown })?.code === 'string' ? (cause as { code: string }).code : ''
+  // fetch's failure (`TypeError: fetch failed`) names the socket's error in its cause
   const transport =
-    networkMessage.test(message) || networkMessage.test(causeText) || /^(E[A-Z]+|UND_ERR)/.test(causeCode)
+    networkMessage.test(message) || networkMessage.test(causeText) || hasNetworkErrorCode(cause, 1)
   return { message, transport }
 }
 
@@ -75,16 +76,7 @@ export function secretsOf(
   extra: readonly string[] = [],
 ): string[] {
   const out = [...extra]
-  if (password) {
-    const forms = [password]
-    try {
-      const decoded = decodeURIComponent(password)
-      if (decoded !== password) forms.push(decoded)
-    } catch {
-      // not percent-encoded
-    }
-    for (const p of forms) out.push(p, base64(`${username ?? ''}:${p}`))
-  }
+  for (const p of secretForms(password)) out.push(p, base64(`${username ?? ''}:${p}`))
   return [...new Set(out.filter((s) => s.length >= 3))]
 }
 

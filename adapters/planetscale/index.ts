@@ -21,16 +21,41 @@
  * @module edgealchemy/planetscale
  */
 import type { Client, Config, Connection } from '@planetscale/database'
-import type { Adapter, AdapterFactory, DriverErrorInfo } from '../../core/engine/adapter.js'
+import { isolationLevel as readIsolationLevel } from '../../core/dialects/transaction-control.js'
+import type {
+  Adapter,
+  AdapterCapabilities,
+  AdapterFactory,
+  DriverErrorInfo,
+} from '../../core/engine/adapter.js'
 import { sealAdapter } from '../../core/engine/inspect.js'
 import { authFailure } from '../../core/engine/redact.js'
 import { ArgumentError } from '../../core/errors.js'
 import { planetscaleAdapter } from './adapter.js'
 import { isAuthFailure, secretsOf } from './errors.js'
 
-export { isolationLevel, planetscaleCapabilities } from './adapter.js'
 export { parseVitessMessage, planetscaleErrorInfo } from './errors.js'
 export { rawCast, toParam, toRawResult } from './values.js'
+
+/** What the planetscale adapter can do. */
+export const planetscaleCapabilities: AdapterCapabilities = Object.freeze({
+  interactiveTransactions: true,
+  atomicBatch: true,
+  batchRoundTrips: 'per-statement',
+  savepoints: true,
+  maxParams: 65535,
+  streaming: 'paged',
+  // vtgate reports rows changed, not rows matched, as rowsAffected (no CLIENT_FOUND_ROWS over HTTP)
+  updateRowCount: 'changed',
+})
+
+/**
+ * An isolation level's name as MySQL writes it: `'read committed'`, `'READ_COMMITTED'`,
+ * `'read-committed'` -> `READ COMMITTED`; unknown names are refused (an `ArgumentError`).
+ */
+export function isolationLevel(isolation: string): string {
+  return readIsolationLevel(isolation).toUpperCase()
+}
 
 /** Options of {@link planetscale}. */
 export interface PlanetScaleOptions {
@@ -117,6 +142,7 @@ export const planetscale: PlanetScaleFactory = Object.assign(
     const adapter = planetscaleAdapter(
       config,
       secretsOf(username, password, [...fromConfig, ...(options.secrets ?? [])]),
+      planetscaleCapabilities,
     )
     const source = credentialSource(urlOrConfigOrConnection, config)
     const base = adapter.errorInfo.bind(adapter)

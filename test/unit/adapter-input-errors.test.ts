@@ -128,9 +128,9 @@ describe('libsql() without @libsql/client, running unbundled as installed: refus
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
   const root = resolve(import.meta.dirname, '../..')
 
-  /** core/ and adapters/libsql/ as JavaScript file for file (as dist/ has them), in `to`. */
+  /** core/, the adapter kit and adapters/libsql/ as JavaScript file for file (as dist/ has them), in `to`. */
   async function transpile(to: string): Promise<void> {
-    const sources = ['core', 'adapters/libsql'].flatMap((sub) =>
+    const sources = ['core', 'adapters/kit', 'adapters/libsql'].flatMap((sub) =>
       readdirSync(join(root, sub), { recursive: true, encoding: 'utf8' })
         .filter((f) => f.endsWith('.ts'))
         .map((f) => join(root, sub, f)),
