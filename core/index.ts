@@ -5,16 +5,22 @@
  * @module edgealchemy
  */
 
-export { columnDecoders, decoderFor, parseDateTime } from './dialects/codecs.js'
+export { columnDecoders, type Decoder, decoderFor, parseDateTime } from './dialects/codecs.js'
 export { DdlCompiler } from './dialects/ddl-compiler.js'
 export type { AutoincrementDdl, DdlFeatures } from './dialects/ddl-features.js'
 export { type ConventionKey, conventionName, type NamingContext } from './dialects/ddl-naming.js'
-export type { DialectFeatures, DialectName } from './dialects/dialect.js'
+export type { DialectFeatures, DialectName, JsonAggregation, SqlStatement } from './dialects/dialect.js'
 export { Dialect } from './dialects/dialect.js'
-export { errorClassFor, translateError } from './dialects/error-translation.js'
+export {
+  type ErrorRules,
+  errorClassFor,
+  type TranslateOptions,
+  translateError,
+} from './dialects/error-translation.js'
 export { MysqlDialect, mysql } from './dialects/mysql/index.js'
 export { PostgresDialect, postgresql } from './dialects/postgresql/index.js'
 export { SqliteDialect, sqlite } from './dialects/sqlite/index.js'
+export type { ErrorClass } from './dialects/sqlstate.js'
 export type {
   Adapter,
   AdapterCapabilities,
@@ -69,6 +75,7 @@ export * from './schema/table.js'
 export { sortByDependency } from './schema/table-order.js'
 export type { CompiledStatement, ExecuteParams } from './sql/compiled.js'
 export { CompiledTemplate } from './sql/compiled.js'
+export type { CompilerDialect, CompilerFeatures } from './sql/compiler-dialect.js'
 export * from './sql/constructors.js'
 export * from './sql/dml.js'
 export * from './sql/elements.js'
