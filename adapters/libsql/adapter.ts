@@ -32,6 +32,11 @@ import {
   WriteTurn,
 } from './waits.js'
 
+/** `PRAGMA query_only` on and off: the dialect's statements (libSQL does not enforce a read-only BEGIN). */
+function readOnlyGuard(): { readonly enable: string; readonly disable: string } {
+  return sqlite.transactionControl().readOnlyGuard as { enable: string; disable: string }
+}
+
 const minSafe = BigInt(Number.MIN_SAFE_INTEGER)
 const maxSafe = BigInt(Number.MAX_SAFE_INTEGER)
 
@@ -200,7 +205,7 @@ class LibsqlTransaction implements AdapterTransaction {
     // a local file only: a server refuses the pragma, and with it the BEGIN sent in the same batch
     // (read-only.ts); there `execute` refuses writes itself
     if (this.readOnly && this.waits.turn !== undefined)
-      this.#queryOnly = await tx.execute('PRAGMA query_only = 1').then(
+      this.#queryOnly = await tx.execute(readOnlyGuard().enable).then(
         () => true,
         () => false,
       )
@@ -306,7 +311,7 @@ class LibsqlTransaction implements AdapterTransaction {
 
   /** The connection goes back to a pool (a Hrana server's) after the transaction: leave it writable. */
   private async resetQueryOnly(tx: Transaction): Promise<void> {
-    if (this.#queryOnly && !tx.closed) await tx.execute('PRAGMA query_only = 0').catch(() => undefined)
+    if (this.#queryOnly && !tx.closed) await tx.execute(readOnlyGuard().disable).catch(() => undefined)
   }
 
   private releaseSlot(): void {

@@ -58,6 +58,11 @@ export interface TransactionControl {
   readonly rollback: string
   /** Server-side cursors, where the dialect has them. */
   readonly cursor?: CursorControl | undefined
+  /**
+   * Statements that make the connection refuse writes and allow them again, where a read-only
+   * BEGIN is not enforced (SQLite reads `BEGIN ... READONLY` as DEFERRED).
+   */
+  readonly readOnlyGuard?: { readonly enable: string; readonly disable: string } | undefined
 }
 
 const upper = (mode: TransactionMode | undefined): string | undefined =>
@@ -96,6 +101,7 @@ const sqlite: TransactionControl = {
   begin: () => ['BEGIN'],
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
+  readOnlyGuard: { enable: 'PRAGMA query_only = 1', disable: 'PRAGMA query_only = 0' },
 }
 
 /** Standard SQL's (PostgreSQL's without cursors), for a dialect of another name. */

@@ -51,5 +51,9 @@ describe('transaction control', () => {
 
   it('SQLite: BEGIN alone (its transactions are serializable)', () => {
     expect(sqlite.transactionControl().begin({ isolation: 'serializable' })).toEqual(['BEGIN'])
+    expect(sqlite.transactionControl().readOnlyGuard).toEqual({
+      enable: 'PRAGMA query_only = 1',
+      disable: 'PRAGMA query_only = 0',
+    })
   })
 })
