@@ -1,6 +1,6 @@
 import { ArgumentError, CompileError, DBAPIError, UnsupportedCapabilityError } from '../errors.js'
 import type { InspectionQueries } from '../schema/inspection.js'
-import type { SchemaDdlCompiler } from '../schema/schema-dialect.js'
+import type { SchemaDdlCompiler, SchemaDialect } from '../schema/schema-dialect.js'
 import type { CompiledStatement, CompiledTemplate, ExecuteParams } from '../sql/compiled.js'
 import type { SqlCompiler } from '../sql/compiler.js'
 import type { CompilerDialect, CompilerFeatures } from '../sql/compiler-dialect.js'
@@ -93,7 +93,7 @@ export interface JsonAggregation {
  * DDL and how literals are written; what its database's errors and driver type ids mean. Adapters
  * (the transports) pick one; dialects never do I/O.
  */
-export abstract class Dialect implements CompilerDialect, ErrorRules {
+export abstract class Dialect implements CompilerDialect, ErrorRules, SchemaDialect {
   abstract readonly name: DialectName
   abstract readonly identifierRules: IdentifierRules
   abstract readonly features: DialectFeatures

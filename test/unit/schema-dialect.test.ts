@@ -28,11 +28,13 @@ function cycle() {
   const metadata = new MetaData()
   const children: Table = new Table('children', metadata, {
     id: new Column(t.Integer, { primaryKey: true }),
-    parentId: new Column(t.Integer, { foreignKey: new ForeignKey((): Column<any, any> => parents.c.id) }),
+    parentId: new Column(t.Integer, {
+      foreignKey: new ForeignKey((): Column<any, any> => parents.columnByKey('id')),
+    }),
   })
   const parents: Table = new Table('parents', metadata, {
     id: new Column(t.Integer, { primaryKey: true }),
-    favoriteId: new Column(t.Integer, { foreignKey: new ForeignKey(() => children.c.id) }),
+    favoriteId: new Column(t.Integer, { foreignKey: new ForeignKey(() => children.columnByKey('id')) }),
   })
   return metadata
 }
