@@ -40,7 +40,8 @@ export function sealAdapter<
 >(adapter: A): A {
   const secrets = Object.freeze([...(adapter.secrets ?? [])])
   Object.defineProperty(adapter, 'secrets', { get: () => secrets, enumerable: false, configurable: true })
-  const dialect = (adapter as { capabilities?: { dialect?: string } }).capabilities?.dialect
+  // the adapter's dialect names the SQL it speaks
+  const dialect = (adapter as { dialect?: { name?: string } }).dialect?.name
   defineInspect(adapter, () => summary('Adapter', { name: adapter.name, dialect }))
   return adapter
 }
