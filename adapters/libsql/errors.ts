@@ -5,6 +5,7 @@
  */
 import type { DriverErrorInfo } from '../../core/engine/adapter.js'
 import { redactText } from '../../core/engine/redact.js'
+import { causeChain, isNetworkErrorCode } from '../kit/network-errors.js'
 
 /** Client and Hrana codes that mean the connection or stream failed, not the statement. */
 const transportCodes = new Set([
@@ -18,7 +19,6 @@ const transportCodes = new Set([
   'BATON_REUSED',
   'BATON_STREAM_CLOSED',
 ])
-const networkCodes = /^(ECONN|EPIPE|ETIMEDOUT|ENOTFOUND|EAI_|EHOSTUNREACH|ENETUNREACH|UND_ERR_)/
 const networkMessage =
   /fetch failed|network (connection )?(error|lost)|socket|connection (refused|reset|closed)/i
 
@@ -45,14 +45,12 @@ function str(v: unknown): string | undefined {
 /** The most specific SQLite code on the error or its causes, else the client's own code. */
 function codeOf(err: ErrorShape | undefined, message: string): string | undefined {
   let clientCode: string | undefined
-  let e: ErrorShape | undefined = err
-  for (let depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
+  for (const e of causeChain(err) as Iterable<ErrorShape>) {
     const extended = str(e.extendedCode)
     if (extended?.startsWith('SQLITE_')) return refine(extended, message)
     const code = str(e.code)
     if (code?.startsWith('SQLITE_')) return refine(code, message)
     clientCode ??= code
-    e = typeof e.cause === 'object' ? (e.cause as ErrorShape) : undefined
   }
   const parsed = /\b(SQLITE_[A-Z_]+)\b/.exec(message)?.[1]
   return parsed === undefined ? clientCode : refine(parsed, message)
@@ -66,12 +64,9 @@ function refine(code: string, message: string): string {
 
 function isTransport(err: unknown, code: string | undefined): boolean {
   if (code !== undefined && transportCodes.has(code)) return true
-  let e = err as ErrorShape | undefined
-  for (let depth = 0; e !== undefined && e !== null && depth < 4; depth++) {
-    const c = str(e.code)
-    if (c !== undefined && networkCodes.test(c)) return true
+  for (const e of causeChain(err)) {
+    if (isNetworkErrorCode(e.code)) return true
     if (e instanceof TypeError && typeof e.message === 'string' && networkMessage.test(e.message)) return true
-    e = typeof e.cause === 'object' ? (e.cause as ErrorShape) : undefined
   }
   return false
 }
