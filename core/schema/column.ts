@@ -1,7 +1,13 @@
 import { ArgumentError } from '../errors.js'
+import type { ColumnValue, InputOf } from '../sql/column-typing.js'
+import type { DmlColumn } from '../sql/dml-target.js'
 import { type ColumnElement, ColumnRef, type FromClause } from '../sql/elements.js'
-import type { BigInteger, CustomType, Integer, Numeric, SqlType, ValueOf } from '../sql/types.js'
+import type { SqlType } from '../sql/types.js'
 import { checkActions, type ForeignKeyOptions } from './referential-actions.js'
+
+// The value typing rules live with the expression language (the DML builders use them); they
+// keep their public names here, where users look for them.
+export type { ColumnInputValue, ColumnValue, InputOf, IsOptionalOnInsert } from '../sql/column-typing.js'
 
 /** A client-side default or onupdate value: a constant, or a function called per row. */
 export type ClientDefault<T> = T | (() => T)
@@ -33,60 +39,6 @@ export interface ColumnOptions<T = unknown> {
   comment?: string
 }
 
-/** `any` options (a column declared without options, inferred inside a table) read as the defaults. */
-type Nullable<O> = 0 extends 1 & O
-  ? true
-  : O extends { primaryKey: true }
-    ? false
-    : O extends { nullable: false }
-      ? false
-      : true
-
-/** The JavaScript value type of a column declared with type `S` and options `O`. */
-export type ColumnValue<S extends SqlType, O> = Nullable<O> extends true ? ValueOf<S> | null : ValueOf<S>
-
-/**
- * What a value of SQL type `S` may be written as: its value type, and also a number for
- * BigInteger and a number or bigint for Numeric (bound as they are, read back as bigint / string).
- */
-export type InputOf<S> =
-  | ValueOf<S>
-  | (S extends BigInteger ? number : never)
-  | (S extends Numeric ? number | bigint : never)
-
-/** What an INSERT or UPDATE may write to a column declared with type `S` and options `O`. */
-export type ColumnInputValue<S extends SqlType, O> = Nullable<O> extends true ? InputOf<S> | null : InputOf<S>
-
-/**
- * True for the types a lone primary key is generated for: Integer and BigInteger (not SmallInteger,
- * and not Float or a custom type, which are shaped like Integer).
- */
-type IsAutoincrementType<S> =
-  S extends CustomType<any, any>
-    ? false
-    : S extends BigInteger
-      ? true
-      : S extends Integer & { readonly kind: infer K }
-        ? string extends K
-          ? true
-          : false
-        : false
-
-/** True when an INSERT may leave the column out (nullable, defaulted or generated). */
-export type IsOptionalOnInsert<S, O> = 0 extends 1 & O
-  ? true
-  : O extends { default: {} } | { serverDefault: {} }
-    ? true
-    : O extends { primaryKey: true }
-      ? O extends { autoincrement: false }
-        ? false
-        : O extends { autoincrement: true }
-          ? IsAutoincrementType<S>
-          : O extends { foreignKey: {} }
-            ? false
-            : IsAutoincrementType<S>
-      : Nullable<O>
-
 /**
  * A table column. Created unbound (`new Column(t.Integer, {...})`) inside a table's column map;
  * the table then makes its own bound copy named after the key.
@@ -99,11 +51,14 @@ export type IsOptionalOnInsert<S, O> = 0 extends 1 & O
  * ```
  */
 export class Column<
-  S extends SqlType = SqlType,
-  const O extends ColumnOptions<InputOf<S> | null> = ColumnOptions<any>,
-  N extends string = string,
-  TB extends string = string,
-> extends ColumnRef<ColumnValue<S, O>, N, TB> {
+    S extends SqlType = SqlType,
+    const O extends ColumnOptions<InputOf<S> | null> = ColumnOptions<any>,
+    N extends string = string,
+    TB extends string = string,
+  >
+  extends ColumnRef<ColumnValue<S, O>, N, TB>
+  implements DmlColumn<S, O>
+{
   /** Phantom: the options as written, for insert typing. */
   declare readonly __options: O
   declare readonly type: S

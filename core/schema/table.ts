@@ -1,5 +1,6 @@
 import { ArgumentError } from '../errors.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
+import type { DmlTable } from '../sql/dml-target.js'
 import type { ColumnRef, FromClause } from '../sql/elements.js'
 import { Alias, ColumnsSource, type ForeignKeyPair } from '../sql/from-clauses.js'
 import { BigInteger, Integer, SmallInteger } from '../sql/types.js'
@@ -16,6 +17,15 @@ import {
 // MetaData lists its tables (SQLAlchemy's model), and both `table.metadata` and
 // `metadata.tables` are public, so each type must name the other.
 import type { MetaData } from './metadata.js'
+
+// Registers Table and Column as the types the DML statements default to (`Insert` is
+// `Insert<Table>`), as they were when core/sql imported them; core/sql names neither.
+declare module '../sql/dml-target.js' {
+  interface DmlTypes {
+    readonly table: Table
+    readonly column: Column<any, any>
+  }
+}
 
 /**
  * The bound columns of a table declared with column map `Spec` and name `TB`. A table typed
@@ -43,9 +53,14 @@ export type TableColumns<Spec, TB extends string> = 0 extends 1 & Spec
  * ```
  */
 export class Table<
-  TB extends string = string,
-  Spec extends Record<string, Column<any, any, any, any>> = Record<string, Column<any, any, any, any>>,
-> extends ColumnsSource<TableColumns<Spec, TB>, TB> {
+    TB extends string = string,
+    Spec extends Record<string, Column<any, any, any, any>> = Record<string, Column<any, any, any, any>>,
+  >
+  extends ColumnsSource<TableColumns<Spec, TB>, TB>
+  implements DmlTable<Spec>
+{
+  /** Phantom: the column map as declared, for typing INSERT and UPDATE values. */
+  declare readonly __spec: Spec
   readonly kind = 'table'
   readonly c: TableColumns<Spec, TB>
   readonly columns: readonly Column<any, any>[]

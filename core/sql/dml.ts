@@ -1,7 +1,7 @@
 import { ArgumentError } from '../errors.js'
-import type { Column, ColumnInputValue, IsOptionalOnInsert } from '../schema/column.js'
-import type { Table } from '../schema/table.js'
+import type { ColumnInputValue, IsOptionalOnInsert } from './column-typing.js'
 import { and } from './constructors.js'
+import type { DefaultDmlColumn, DefaultDmlTable, DmlColumn, DmlTable } from './dml-target.js'
 import {
   BindParam,
   ClauseElement,
@@ -17,19 +17,19 @@ import type { RowOf, SelectArg } from './row-types.js'
 import { dedupeNames, resolveClauseElement } from './select.js'
 import { checkWrite, labelled, type WriteTarget } from './value-policy.js'
 
+// Public with the statements: its members (the schema's Table and Column, by declaration
+// merging) are the default type arguments of Insert, Update, Delete and TableEntity.
+export type { DmlTypes } from './dml-target.js'
+
 type Simplify<T> = { [K in keyof T]: T[K] } & {}
 /** The named columns of a column map (a mapped class's table also carries an index signature). */
 type KnownKeys<S> = { [K in keyof S as string extends K ? never : number extends K ? never : K]: S[K] }
 type SpecOf<T> =
-  T extends Table<any, infer Spec>
-    ? [keyof KnownKeys<Spec>] extends [never]
-      ? Spec
-      : KnownKeys<Spec>
-    : never
+  T extends DmlTable<infer Spec> ? ([keyof KnownKeys<Spec>] extends [never] ? Spec : KnownKeys<Spec>) : never
 type ColumnInput<C> =
-  C extends Column<infer S, infer O, any, any> ? ColumnInputValue<S, O> | ColumnElement<any> : never
+  C extends DmlColumn<infer S, infer O> ? ColumnInputValue<S, O> | ColumnElement<any> : never
 type OptionalKeys<Spec> = {
-  [K in keyof Spec]: Spec[K] extends Column<infer S, infer O, any, any>
+  [K in keyof Spec]: Spec[K] extends DmlColumn<infer S, infer O>
     ? IsOptionalOnInsert<S, O> extends true
       ? K
       : never
@@ -53,7 +53,7 @@ export type UpdateValues<T> = [SpecOf<T>] extends [never]
 /** A client-side default or onupdate, evaluated each time the statement is bound. */
 export class ColumnDefault {
   constructor(
-    readonly column: Column<any, any>,
+    readonly column: DefaultDmlColumn,
     readonly which: 'default' | 'onupdate',
   ) {
     Object.freeze(this)
@@ -79,7 +79,7 @@ export class ColumnDefault {
  * write rules: `validateWrite`) and bound; a named `bindparam()` is marked as writing the column,
  * so the value given at execution gets the same check.
  */
-export function bindColumnValue(table: Table, column: Column<any, any>, value: unknown): ColumnElement {
+export function bindColumnValue(table: DmlTable, column: DmlColumn, value: unknown): ColumnElement {
   if (value instanceof BindParam && value.key !== null && value.target === undefined && !value.expanding) {
     const target: WriteTarget = { label: `${table.name}.${column.name}`, type: column.type }
     if (value.value !== undefined && value.value !== null) checkWrite(target, value.value)
@@ -98,16 +98,22 @@ export function bindColumnValue(table: Table, column: Column<any, any>, value: u
   }
 }
 
-function checkedColumns(table: Table, values: Record<string, unknown>): [Column<any, any>, unknown][] {
+/**
+ * A table's columns as a statement lists them: of the registered column type (see `DmlTypes`),
+ * which every table's columns are.
+ */
+const columnsOf = (table: DmlTable) => table.columns as readonly DefaultDmlColumn[]
+
+function checkedColumns(table: DmlTable, values: Record<string, unknown>): [DefaultDmlColumn, unknown][] {
   if (values === null || typeof values !== 'object' || Array.isArray(values))
     throw new ArgumentError(`values() takes an object keyed by column (table ${table.name})`)
   return Object.entries(values)
     .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => [table.columnByKey(k), v])
+    .map(([k, v]) => [table.columnByKey(k) as DefaultDmlColumn, v])
 }
 
 /** RETURNING support shared by the DML statements. */
-function returningList(table: Table, cols: readonly SelectArg[]): ColumnElement[] {
+function returningList(table: DmlTable, cols: readonly SelectArg[]): ColumnElement[] {
   const out: ColumnElement[] = []
   for (const c of cols) {
     if (c instanceof ColumnsSource) out.push(...c.columns)
@@ -122,11 +128,11 @@ export interface OnConflict {
   readonly style: 'on_conflict' | 'on_duplicate_key'
   readonly target: readonly ColumnElement[]
   /** Columns to set on conflict; empty means DO NOTHING. */
-  readonly set: readonly (readonly [Column<any, any>, ColumnElement])[]
+  readonly set: readonly (readonly [DefaultDmlColumn, ColumnElement])[]
   readonly where: ColumnElement | undefined
 }
 
-abstract class DmlBase<T extends Table, R extends readonly unknown[]>
+abstract class DmlBase<T extends DmlTable, R extends readonly unknown[]>
   extends ClauseElement
   implements SelectLike
 {
@@ -147,7 +153,7 @@ abstract class DmlBase<T extends Table, R extends readonly unknown[]>
 /** The parts of an INSERT a builder method may replace. */
 interface InsertParts {
   readonly rows: readonly (readonly ColumnElement[])[]
-  readonly columns: readonly Column<any, any>[]
+  readonly columns: readonly DefaultDmlColumn[]
   readonly fromSelect: SelectLike | undefined
   readonly returningColumns: readonly ColumnElement[]
   readonly onConflict: OnConflict | undefined
@@ -163,13 +169,16 @@ interface InsertParts {
  * const s = insert(users).values({ id: 1, name: 'x' }); s.onConflictDoUpdate({ target: [users.c.id], set: { name: s.excluded.name } })
  * ```
  */
-export class Insert<T extends Table = Table, R extends readonly unknown[] = []> extends DmlBase<T, R> {
+export class Insert<T extends DmlTable = DefaultDmlTable, R extends readonly unknown[] = []> extends DmlBase<
+  T,
+  R
+> {
   readonly kind = 'insert'
   constructor(
     readonly table: T,
     /** Rows of [column, value expression]; every row has the same columns in the same order. */
     readonly rows: readonly (readonly ColumnElement[])[] = [],
-    readonly columns: readonly Column<any, any>[] = [],
+    readonly columns: readonly DefaultDmlColumn[] = [],
     readonly fromSelect: SelectLike | undefined = undefined,
     readonly returningColumns: readonly ColumnElement[] = [],
     readonly onConflict: OnConflict | undefined = undefined,
@@ -207,7 +216,7 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
     if (this.fromSelect) throw new ArgumentError('values() cannot follow fromSelect()')
     const firstCols = checkedColumns(this.table, list[0]!).map(([c]) => c)
     const given = new Set(firstCols)
-    const defaults = this.table.columns.filter((c) => !given.has(c) && c.options.default !== undefined)
+    const defaults = columnsOf(this.table).filter((c) => !given.has(c) && c.options.default !== undefined)
     const columns = [...firstCols, ...defaults]
     const keyList = firstCols.map((c) => c.key).join(', ')
     const rowsOut = list.map((row, i) => {
@@ -222,7 +231,7 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
         ...defaults.map((c) => new BindParam(null, new ColumnDefault(c, 'default'), c.type)),
       ]
     })
-    const required = this.table.columns.filter(
+    const required = columnsOf(this.table).filter(
       (c) =>
         !c.nullable &&
         !c.isAutoincrement &&
@@ -243,7 +252,7 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
       throw new ArgumentError(
         `fromSelect: ${columns.length} columns but the select has ${select.selectedColumns.length}`,
       )
-    const cols = columns.map((k) => this.table.columnByKey(k))
+    const cols = columns.map((k) => this.table.columnByKey(k) as DefaultDmlColumn)
     return this.with({ rows: [], columns: cols, fromSelect: select })
   }
 
@@ -309,7 +318,7 @@ export class Insert<T extends Table = Table, R extends readonly unknown[] = []> 
 
 /** The parts of an UPDATE a builder method may replace. */
 interface UpdateParts {
-  readonly set: readonly (readonly [Column<any, any>, ColumnElement])[]
+  readonly set: readonly (readonly [DefaultDmlColumn, ColumnElement])[]
   readonly whereClause: ColumnElement | undefined
   readonly extraFroms: readonly FromClause[]
   readonly returningColumns: readonly ColumnElement[]
@@ -323,16 +332,19 @@ interface UpdateParts {
  * update(users).where(users.c.id.eq(1)).values({ name: 'B' })
  * ```
  */
-export class Update<T extends Table = Table, R extends readonly unknown[] = []> extends DmlBase<T, R> {
+export class Update<T extends DmlTable = DefaultDmlTable, R extends readonly unknown[] = []> extends DmlBase<
+  T,
+  R
+> {
   readonly kind = 'update'
   /**
    * The SET list with `onupdate` columns that were not set explicitly. Built once, so its bind
    * nodes are part of the statement (the shape cache indexes binds by node identity).
    */
-  readonly effectiveSet: readonly (readonly [Column<any, any>, ColumnElement])[]
+  readonly effectiveSet: readonly (readonly [DefaultDmlColumn, ColumnElement])[]
   constructor(
     readonly table: T,
-    readonly set: readonly (readonly [Column<any, any>, ColumnElement])[] = [],
+    readonly set: readonly (readonly [DefaultDmlColumn, ColumnElement])[] = [],
     readonly whereClause: ColumnElement | undefined = undefined,
     readonly extraFroms: readonly FromClause[] = [],
     readonly returningColumns: readonly ColumnElement[] = [],
@@ -340,7 +352,7 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
   ) {
     super()
     const given = new Set(set.map(([c]) => c))
-    const extra = table.columns
+    const extra = columnsOf(table)
       .filter((c) => !given.has(c) && c.options.onupdate !== undefined)
       .map((c) => [c, new BindParam(null, new ColumnDefault(c, 'onupdate'), c.type)] as const)
     this.effectiveSet = [...set, ...extra]
@@ -397,7 +409,10 @@ export class Update<T extends Table = Table, R extends readonly unknown[] = []> 
  * delete_(users).where(users.c.id.in([1, 2]))
  * ```
  */
-export class Delete<T extends Table = Table, R extends readonly unknown[] = []> extends DmlBase<T, R> {
+export class Delete<T extends DmlTable = DefaultDmlTable, R extends readonly unknown[] = []> extends DmlBase<
+  T,
+  R
+> {
   readonly kind = 'delete'
   constructor(
     readonly table: T,
@@ -434,7 +449,7 @@ export class Delete<T extends Table = Table, R extends readonly unknown[] = []> 
  * update(User).where(User.c.id.eq(1)).values({ name: 'B' })   // User: a TableEntity of users
  * ```
  */
-export interface TableEntity<T extends Table = Table> {
+export interface TableEntity<T extends DmlTable = DefaultDmlTable> {
   __clauseElement__(): T
   /** Criteria every UPDATE/DELETE of the entity carries (a subclass's discriminator values). */
   __dmlCriteria__?(): ColumnElement<boolean> | undefined
@@ -463,7 +478,7 @@ function entityCriteria(target: unknown): ColumnElement<boolean> | undefined {
   return typeof hook === 'function' ? (hook.call(target) as ColumnElement<boolean> | undefined) : undefined
 }
 
-function targetTable<T extends Table>(target: T | TableEntity<T>, what: string): T {
+function targetTable<T extends DmlTable>(target: T | TableEntity<T>, what: string): T {
   const resolved = resolveClauseElement(target) as unknown
   if (!(resolved instanceof ColumnsSource) || (resolved as { kind?: string }).kind !== 'table')
     throw new ArgumentError(`${what}() takes a Table or a mapped class`)
@@ -478,7 +493,7 @@ function targetTable<T extends Table>(target: T | TableEntity<T>, what: string):
  * await session.execute(insert(User), [{ name: 'a' }, { name: 'b' }])   // ORM bulk INSERT
  * ```
  */
-export function insert<T extends Table>(target: T | TableEntity<T>): Insert<T> {
+export function insert<T extends DmlTable>(target: T | TableEntity<T>): Insert<T> {
   const stmt = new Insert(targetTable(target, 'insert'))
   const hook = (target as { __insertValues__?: unknown } | null)?.__insertValues__
   const values =
@@ -493,7 +508,7 @@ export function insert<T extends Table>(target: T | TableEntity<T>): Insert<T> {
  * await session.execute(update(User), [{ id: 1, name: 'B' }])            // ORM bulk UPDATE by primary key
  * ```
  */
-export function update<T extends Table>(target: T | TableEntity<T>): Update<T> {
+export function update<T extends DmlTable>(target: T | TableEntity<T>): Update<T> {
   const stmt = new Update(targetTable(target, 'update'))
   const criteria = entityCriteria(target)
   return criteria === undefined ? stmt : stmt.where(criteria)
@@ -505,7 +520,7 @@ export function update<T extends Table>(target: T | TableEntity<T>): Update<T> {
  * delete_(User).where(User.c.name.eq('gone'))
  * ```
  */
-export function delete_<T extends Table>(target: T | TableEntity<T>): Delete<T> {
+export function delete_<T extends DmlTable>(target: T | TableEntity<T>): Delete<T> {
   const stmt = new Delete(targetTable(target, 'delete_'))
   const criteria = entityCriteria(target)
   return criteria === undefined ? stmt : stmt.where(criteria)
