@@ -1,7 +1,8 @@
 /**
  * edgealchemy: SQLAlchemy's design for edge runtimes.
  *
- * The root entry holds the SQL expression language, schema, types, dialects and errors.
+ * The root entry holds the SQL expression language, schema, types, dialects and errors. How the
+ * layers fit together and which way they may import: docs/ARCHITECTURE.md.
  * @module edgealchemy
  */
 

@@ -91,7 +91,9 @@ export interface JsonAggregation {
 /**
  * A SQL flavour: how statements compile, how identifiers are quoted, how types are named in
  * DDL and how literals are written; what its database's errors and driver type ids mean. Adapters
- * (the transports) pick one; dialects never do I/O.
+ * (the transports) pick one; dialects never do I/O. Everything that differs between databases
+ * is asked of the dialect (its hooks and features: docs/ARCHITECTURE.md, "Only the dialect
+ * knows the dialect").
  */
 export abstract class Dialect implements CompilerDialect, ErrorRules, SchemaDialect {
   abstract readonly name: DialectName
@@ -171,6 +173,11 @@ export abstract class Dialect implements CompilerDialect, ErrorRules, SchemaDial
     return `X'${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')}'`
   }
 
+  /** The statements that open and end transactions (and read cursors) in this dialect. */
+  transactionControl(): TransactionControl {
+    return transactionControlFor(this.name)
+  }
+
   /** The error class of a database error (not a transport failure), from its native code. */
   errorClass(info: DriverErrorInfo): ErrorClass {
     void info
@@ -237,11 +244,6 @@ export abstract class Dialect implements CompilerDialect, ErrorRules, SchemaDial
     void sqlstate
     void message
     return undefined
-  }
-
-  /** The statements that open and end transactions (and read cursors) in this dialect. */
-  transactionControl(): TransactionControl {
-    return transactionControlFor(this.name)
   }
 
   /** Compiles a statement to a reusable template, through the cache. */

@@ -2,7 +2,8 @@
  * The adapter contract: what a transport (neon-http, neon, libsql, planetscale, d1) gives the
  * engine. An adapter plays the role of an async DBAPI: it runs SQL it is handed, never builds
  * SQL, switches off its driver's value parsing and returns the cheapest raw output; the
- * dialect decodes values by declared type and translates errors.
+ * dialect decodes values by declared type and translates errors. Adding an adapter: the
+ * checklist in docs/ARCHITECTURE.md.
  * @module
  */
 import type { DriverErrorInfo } from '../dialects/driver-error.js'

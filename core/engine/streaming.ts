@@ -5,15 +5,16 @@
  * select of one table with no ORDER BY is paged in primary key order.
  * @module
  */
+
+import type { Dialect } from '../dialects/dialect.js'
 import { ArgumentError, StatementTimeoutError, UnsupportedCapabilityError } from '../errors.js'
 import { AsyncResult, type ChunkSource } from '../result/async-result.js'
+import type { Result } from '../result/result.js'
 import type { Column } from '../schema/column.js'
 import { ColumnRef, type FromClause, OrderByElement } from '../sql/elements.js'
 import { ColumnsSource } from '../sql/from-clauses.js'
 import { Select } from '../sql/select.js'
 import { containsAggregate, tablesReferenced } from '../sql/traversal.js'
-import type { Dialect } from '../dialects/dialect.js'
-import type { Result } from '../result/result.js'
 import type { Adapter, AdapterTransaction, RawResult } from './adapter.js'
 import { beginTransaction, canBegin } from './callback-transaction.js'
 import { type EchoSettings, type Executable, prepare, toResult, wrapError } from './execution.js'

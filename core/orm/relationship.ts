@@ -2,7 +2,7 @@
  * Relationships between mapped classes: how they resolve to foreign keys (many-to-one,
  * one-to-many, many-to-many through a secondary table) and their cascades. The declaration only:
  * attribute access lives in relationship-accessor.ts, collection and backref events in
- * collections.ts (docs/ARCHITECTURE.md, "The ORM").
+ * collections.ts (docs/ARCHITECTURE.md, "Layers").
  * @module
  */
 import { ArgumentError } from '../errors.js'

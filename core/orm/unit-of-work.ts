@@ -19,7 +19,7 @@ import {
   reaches,
   type Unlink,
 } from './commit-order.js'
-import { type Mapper, mapperForTable } from './mapper.js'
+import { mapperForTable } from './mapper.js'
 import type { Relationship } from './relationship.js'
 import type { PostUpdate, RowOp, ValueSource } from './row-ops.js'
 import { type InstanceState, NOT_LOADED, stateOf } from './state.js'

@@ -7,7 +7,6 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { InvalidRequestError } from '../../core/errors.js'
 import {
   type AsyncScopedSession,
@@ -16,6 +15,7 @@ import {
   asyncScopedSession,
   asyncSessionmaker,
 } from '../../core/orm/index.js'
+import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { call, gate, Note, openDatabase } from './support.js'
 
 type AppEnv = { Variables: OrmSessionVariables }

@@ -5,9 +5,9 @@
  */
 import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { ArgumentError, MetaData } from '../../core/index.js'
 import { asyncSessionmaker, commitTokenTable } from '../../core/orm/index.js'
+import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { Note, openDatabase } from './support.js'
 
 let db: Awaited<ReturnType<typeof openDatabase>>

@@ -4,9 +4,9 @@
  */
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
-import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { ArgumentError } from '../../core/errors.js'
 import { AsyncSession, type AsyncSessionmaker, asyncSessionmaker, inspect } from '../../core/orm/index.js'
+import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { call, gate, Note, openDatabase } from './support.js'
 
 type AppEnv = { Variables: OrmSessionVariables }

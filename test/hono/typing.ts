@@ -5,9 +5,9 @@
  */
 import { Hono } from 'hono'
 import { type D1DatabaseLike, d1 } from '../../adapters/d1/index.js'
-import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 import { createAsyncEngine } from '../../core/index.js'
 import { type AsyncSession, asyncScopedSession, asyncSessionmaker } from '../../core/orm/index.js'
+import { type OrmSessionVariables, ormSession } from '../../integrations/hono/index.js'
 
 type AppEnv = { Bindings: { DB: D1DatabaseLike }; Variables: OrmSessionVariables }
 const Session = asyncSessionmaker(createAsyncEngine(d1({} as D1DatabaseLike)))

@@ -11,10 +11,10 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { type Context, Hono } from 'hono'
-import { type OrmSessionVariables, ormSession } from '../../../integrations/hono/index.js'
 import { type NeonAdapter, type NeonOptions, neon } from '../../../adapters/neon/index.js'
 import { createAsyncEngine, select } from '../../../core/index.js'
 import { asyncSessionmaker } from '../../../core/orm/index.js'
+import { type OrmSessionVariables, ormSession } from '../../../integrations/hono/index.js'
 import { Team } from './orm-models.js'
 import { describeError } from './tables.js'
 

@@ -12,7 +12,6 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { type Context, Hono } from 'hono'
 import type { D1DatabaseLike } from '../../../adapters/d1/index.js'
 import { d1 } from '../../../adapters/d1/index.js'
-import { type OrmSessionVariables, ormSession } from '../../../integrations/hono/index.js'
 import { createAsyncEngine, select } from '../../../core/index.js'
 import {
   type AsyncScopedSession,
@@ -21,6 +20,7 @@ import {
   asyncSessionmaker,
   selectinload,
 } from '../../../core/orm/index.js'
+import { type OrmSessionVariables, ormSession } from '../../../integrations/hono/index.js'
 import { Member, Team } from './orm-models.js'
 import { describeError, metadata } from './tables.js'
 
