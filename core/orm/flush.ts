@@ -8,6 +8,7 @@ import type { Dialect } from '../dialects/dialect.js'
 import type { RawResult, Statement } from '../engine/adapter.js'
 import { toResult } from '../engine/execution.js'
 import { StaleDataError } from '../errors.js'
+import { rowValues } from '../result/row.js'
 import type { Table } from '../schema/table.js'
 import { func } from '../sql/functions.js'
 import { select } from '../sql/select.js'
@@ -42,13 +43,9 @@ export async function runSteps(target: FlushTarget, steps: readonly Step[]): Pro
     const raw = await target.run!(step.stmt)
     raws.push(raw)
     if (step.expect !== undefined) await checkCount(target, step, raw)
-    if (step.onResult) step.onResult(toResult(target.dialect, step.template, raw).all().map(valuesOf), raw)
+    if (step.onResult) step.onResult(toResult(target.dialect, step.template, raw).all().map(rowValues), raw)
   }
   return raws
-}
-
-function valuesOf(row: unknown): readonly unknown[] {
-  return (row as { _values: readonly unknown[] })._values
 }
 
 async function checkCount(target: FlushTarget, step: Step, raw: RawResult): Promise<void> {
@@ -120,7 +117,7 @@ export async function runBatch(
   steps.forEach((step, i) => {
     if (step.onResult === undefined) return
     const raw = raws[at[i]!]!
-    step.onResult(toResult(target.dialect, step.template, raw).all().map(valuesOf), raw)
+    step.onResult(toResult(target.dialect, step.template, raw).all().map(rowValues), raw)
   })
   return stmts.length
 }

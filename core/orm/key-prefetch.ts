@@ -7,6 +7,7 @@
  */
 import type { AsyncEngine } from '../engine/engine.js'
 import { InvalidRequestError } from '../errors.js'
+import { rowValues } from '../result/row.js'
 import type { RowOp } from './row-ops.js'
 
 /** Key prefetch: fills the key of each op with a key the database reserves (`dialect.reserveKeys`). */
@@ -25,9 +26,7 @@ export async function prefetchKeys(engine: AsyncEngine, ops: readonly RowOp[]): 
         `${list[0]!.mapper.name}: its key is needed by other rows but is neither given nor generated`,
       )
     const stmt = engine.dialect.reserveKeys(table.name, pk[0]!.name, list.length)
-    const keys = (await engine.execute(stmt))
-      .all()
-      .map((r) => Number((r as unknown as { _values: unknown[] })._values[0]))
+    const keys = (await engine.execute(stmt)).all().map((r) => Number(rowValues(r)[0]))
     for (const [i, op] of list.entries()) op.values.set(pk[0]!.key, keys[i])
   }
 }

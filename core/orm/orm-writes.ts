@@ -11,6 +11,7 @@ import type { AsyncConnection } from '../engine/connection.js'
 import { type ExecuteArgs, prepare, toResult } from '../engine/execution.js'
 import { InvalidRequestError, UnsupportedCapabilityError } from '../errors.js'
 import { Result } from '../result/result.js'
+import { rowValues } from '../result/row.js'
 import type { ExecuteParams } from '../sql/compiled.js'
 import { type Delete, Insert, Update } from '../sql/dml.js'
 import type { ClauseElement, ColumnElement } from '../sql/elements.js'
@@ -49,9 +50,6 @@ export interface WriteHost extends SyncHost {
   /** Writes held for commit (batch-only adapters). */
   readonly held: HeldWrites
 }
-
-type Values = unknown[]
-const valuesOf = (row: unknown): Values => (row as { _values: Values })._values
 
 /** Runs an insert/update/delete given to `session.execute()`. */
 export async function executeOrmWrite(
@@ -136,7 +134,7 @@ async function send(host: WriteHost, steps: readonly Step[], touch?: ReturnType<
   const affected = results.some((r) => r.rowsAffected < 0)
     ? -1
     : results.reduce((n, r) => n + r.rowsAffected, 0)
-  const rows = results.flatMap((r) => r.all().map(valuesOf))
+  const rows = results.flatMap((r) => r.all().map(rowValues))
   return new Result<any>(results[0]?.names ?? [], rows, affected)
 }
 
@@ -213,7 +211,7 @@ async function criteriaWrite(host: WriteHost, given: Update | Delete, params?: E
   }
   const hold = !host.capabilities.interactiveTransactions
   const readKeys = async () => {
-    const rows = (await host.runRead(keySelect(stmt), params)).all().map(valuesOf)
+    const rows = (await host.runRead(keySelect(stmt), params)).all().map(rowValues)
     return fetchedMatches(host, stmt, rows, rules, params)
   }
   if (hold) {
@@ -238,7 +236,7 @@ async function criteriaWrite(host: WriteHost, given: Update | Delete, params?: E
       ...set,
     )
     const raw = await conn.execute(full, params)
-    const rows = raw.all().map(valuesOf)
+    const rows = raw.all().map(rowValues)
     const at = own.length
     const returned = rows.map((r): NewValues => new Map(set.map((c, j) => [c.key, r[at + pk.length + j]])))
     matches = fetchedMatches(

@@ -8,6 +8,7 @@ import type { AsyncEngine } from '../engine/engine.js'
 import type { StreamOptions } from '../engine/streaming.js'
 import { ArgumentError, InvalidRequestError } from '../errors.js'
 import { AsyncResult, type ChunkSource } from '../result/async-result.js'
+import { rowValues } from '../result/row.js'
 import { and } from '../sql/constructors.js'
 import type { ClauseElement } from '../sql/elements.js'
 import { Select as SelectClass, select } from '../sql/select.js'
@@ -90,14 +91,20 @@ export async function loadAttributes(
     const stmt = select(mapper.cls as never).where(keyMatch(mapper, state.identity!))
     const layout = rowLayout(stmt)!
     const raw = await session.runRead(stmt)
-    const rows = raw.all() as unknown as { _values: unknown[] }[]
+    const rows = raw.all()
     if (rows.length === 0)
       throw new InvalidRequestError(`Could not refresh this ${mapper.name}: its row no longer exists`)
     for (const k of columns) {
       delete state.dict[k]
       state.committed.delete(k)
     }
-    mapRow(session, layout, rows[0]!._values, { populateExisting: true, only: new Set(columns) }, new Map())
+    mapRow(
+      session,
+      layout,
+      rowValues(rows[0]!),
+      { populateExisting: true, only: new Set(columns) },
+      new Map(),
+    )
   }
   for (const k of keys) {
     const rel = mapper.relationships.get(k)

@@ -4,7 +4,7 @@
  */
 import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound } from '../errors.js'
 import { uniqueKey } from './result.js'
-import { type Row, rowShape, toMapping } from './row.js'
+import { type Row, rowShape, rowValues, toMapping } from './row.js'
 
 type Values = unknown[]
 
@@ -196,17 +196,17 @@ export class AsyncResult<R = Record<string, unknown>> extends AsyncBase<Row<R>> 
   }
   /** The first column of the first row, or null. */
   async scalar(): Promise<unknown> {
-    const row = (await this.first()) as unknown as { _values: Values } | null
-    return row === null ? null : row._values[0]
+    const row = await this.first()
+    return row === null ? null : rowValues(row)[0]
   }
   /** The first column of exactly one row. */
   async scalarOne(): Promise<unknown> {
-    return ((await this.one()) as unknown as { _values: Values })._values[0]
+    return rowValues(await this.one())[0]
   }
   /** The first column of one row, or null. */
   async scalarOneOrNone(): Promise<unknown> {
-    const row = (await this.oneOrNone()) as unknown as { _values: Values } | null
-    return row === null ? null : row._values[0]
+    const row = await this.oneOrNone()
+    return row === null ? null : rowValues(row)[0]
   }
   /** The values of one column, streamed. */
   scalars<V = R extends { 0: infer F } ? F : unknown>(column: number | string = 0): AsyncScalarResult<V> {

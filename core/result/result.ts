@@ -5,7 +5,7 @@
  * @module
  */
 import { ArgumentError, InvalidRequestError, MultipleResultsFound, NoResultFound } from '../errors.js'
-import { type Row, type RowShape, rowShape, toMapping } from './row.js'
+import { type Row, type RowShape, rowShape, rowValues, toMapping } from './row.js'
 
 type Values = unknown[]
 
@@ -178,17 +178,17 @@ export class Result<R = Record<string, unknown>> extends BufferedResult<Row<R>> 
   }
   /** The first column of the first row, or null; the rest is discarded. */
   scalar(): unknown {
-    const row = this.first() as unknown as { _values: Values } | null
-    return row === null ? null : row._values[0]
+    const row = this.first()
+    return row === null ? null : rowValues(row)[0]
   }
   /** The first column of exactly one row. */
   scalarOne(): unknown {
-    return (this.one() as unknown as { _values: Values })._values[0]
+    return rowValues(this.one())[0]
   }
   /** The first column of one row, or null when there is none. */
   scalarOneOrNone(): unknown {
-    const row = this.oneOrNone() as unknown as { _values: Values } | null
-    return row === null ? null : row._values[0]
+    const row = this.oneOrNone()
+    return row === null ? null : rowValues(row)[0]
   }
   /** The values of one column (by index or name) of the remaining rows. */
   scalars<V = R extends { 0: infer F } ? F : unknown>(column: number | string = 0): ScalarResult<V> {

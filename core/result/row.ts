@@ -70,6 +70,15 @@ export class BaseRow implements RowMethods {
   }
 }
 
+/**
+ * The values of a row in select-list order: the row's own array, not a copy, so read it and do
+ * not change it. For the ORM and the result classes, which read rows by position.
+ * @internal
+ */
+export function rowValues(row: RowMethods): unknown[] {
+  return (row as BaseRow)._values
+}
+
 /** A Row subclass for one list of column names. */
 export interface RowShape {
   new (values: unknown[]): BaseRow
