@@ -1,9 +1,11 @@
 /**
  * The row operations a flush plan is made of: one INSERT or UPDATE per object, where each
- * foreign key value comes from, and the UPDATEs that close a broken cycle. The unit of work
- * (unit-of-work.ts) builds them; commit-order.ts orders them.
+ * foreign key value comes from, the UPDATEs that close a broken cycle, association rows and the
+ * children of deleted parents to dereference. The unit of work (unit-of-work.ts) and the
+ * dependency processors (dependencies/) build them; commit-order.ts orders them.
  * @module
  */
+import type { Table } from '../schema/table.js'
 import type { Mapper } from './mapper.js'
 import type { InstanceState } from './state.js'
 
@@ -39,4 +41,19 @@ export interface PostUpdate {
   readonly op: RowOp
   readonly column: string
   readonly source: ValueSource
+}
+
+/** A row of a many-to-many association table to insert or delete. */
+export interface SecondaryRow {
+  readonly table: Table
+  readonly values: Map<string, ValueSource>
+  /** One association row, counted (false: every row of a deleted object, however many). */
+  readonly exact: boolean
+}
+
+/** `UPDATE child SET fk = NULL WHERE fk = key`: a deleted parent's children that are not loaded. */
+export interface Dereference {
+  readonly table: Table
+  readonly columns: readonly string[]
+  readonly key: readonly unknown[]
 }
