@@ -4,10 +4,10 @@
  * @module
  */
 
+import { loadRelationship } from './orm-execute.js'
 import type { QueryHost } from './query.js'
 import { rawList } from './raw-list.js'
 import type { Relationship } from './relationship.js'
-import { loadRelationship } from './selectin-loading.js'
 import type { SessionObjects } from './session-objects.js'
 import { type InstanceState, stateOf } from './state.js'
 

@@ -1,11 +1,10 @@
 /**
- * Joined eager loading (`joinedload`): the related table joins the statement as a LEFT OUTER
- * JOIN of a fresh alias (so a self-referential or repeated table works), its columns follow the
- * parent's, and a collection's order is added to the ORDER BY so each collection fills in order.
- * `containsEager` reuses joins the statement already makes.
+ * The SQL of joined eager loading (`joinedload`, loaders/joined.ts): the related table joins the
+ * statement as a LEFT OUTER JOIN of a fresh alias (so a self-referential or repeated table
+ * works), its columns follow the parent's, and a collection's order is added to the ORDER BY so
+ * each collection fills in order. `containsEager` reuses joins the statement already makes.
  * @module
  */
-import { ArgumentError } from '../errors.js'
 import type { Column } from '../schema/column.js'
 import type { Table } from '../schema/table.js'
 import { and } from '../sql/constructors.js'
@@ -18,7 +17,6 @@ import {
 } from '../sql/elements.js'
 import { type Alias, joinOf } from '../sql/from-clauses.js'
 import type { OrderByArg } from '../sql/select.js'
-import { EMPTY_TREE } from './load-tree.js'
 import { entitySpan } from './loading.js'
 import type { Relationship } from './relationship.js'
 import type { EntityNode, PlanContext } from './select-plan.js'
@@ -26,35 +24,16 @@ import type { EntityNode, PlanContext } from './select-plan.js'
 /** A relationship filled from the same rows as its parent. */
 export interface JoinedChild {
   readonly rel: Relationship<any>
-  readonly kind: 'joined' | 'containsEager'
+  /** The planner joins it (joinedload); false: a FROM item of the statement's own (containsEager). */
+  readonly joins: boolean
   readonly node: EntityNode
   /** The child is also a class the statement queries (`select(User, Address)`): filled, not walked. */
   readonly reused: boolean
 }
 
-/** Adds the joined loads below `node` (recursively), as nodes without SQL yet. */
-export function expandJoined(ctx: PlanContext, node: EntityNode): void {
-  for (const [rel, strategy] of node.strategies) {
-    if (strategy !== 'joined') continue
-    const child = ctx.node(
-      rel.target,
-      node.tree.rels.get(rel)?.tree ?? EMPTY_TREE,
-      [...node.path, rel],
-      'row',
-    )
-    for (const [inner, s] of child.strategies)
-      if (s === 'containsEager')
-        throw new ArgumentError(
-          `containsEager(${inner}) cannot follow joinedload(${rel}): the statement does not join that alias; use joinedload`,
-        )
-    node.joined.push({ rel, kind: 'joined', node: child, reused: false })
-    expandJoined(ctx, child)
-  }
-}
-
 /** True when a joinedload of a collection hangs below `node` (what LIMIT must not count). */
 export function joinsCollection(node: EntityNode): boolean {
-  return node.joined.some((j) => j.kind === 'joined' && (j.rel.uselist || joinsCollection(j.node)))
+  return node.joined.some((j) => j.joins && (j.rel.uselist || joinsCollection(j.node)))
 }
 
 /** True when the rows repeat `node`'s object once per related row (joined or contains-eager collections). */
@@ -148,7 +127,7 @@ export function addJoinedLoads(
   from: FromClause,
 ): void {
   for (const j of node.joined) {
-    if (j.kind !== 'joined') continue
+    if (!j.joins) continue
     const { rel, node: child } = j
     const alias = ctx.alias(rel.target.table)
     let secondary: Alias | undefined

@@ -24,7 +24,6 @@ import { FunctionCall } from '../sql/functions.js'
 import { select } from '../sql/select.js'
 import { CustomType, type SqlType, t } from '../sql/types.js'
 import { relationshipOrder } from './joined-loading.js'
-import { EMPTY_TREE } from './load-tree.js'
 import { entitySpan } from './loading.js'
 import type { Relationship } from './relationship.js'
 import type { EntityNode, PlanContext } from './select-plan.js'
@@ -40,6 +39,8 @@ export interface JsonChild {
   readonly decoders: readonly (Decoder | null)[]
   /** MySQL: sort the elements after decoding by these positions. */
   readonly sort: readonly SortKey[]
+  /** The related rows a parent's row (or element) carries: the decoded elements of its JSON array. */
+  elements(values: readonly unknown[]): unknown[][]
 }
 
 /** One ordering of elements sorted after decoding. */
@@ -67,16 +68,18 @@ function col(source: Alias, key: string): ColumnRef {
 }
 
 /**
- * Adds a JSON column to `cols` for each relationship `node` loads with jsonload, and the nodes of
- * the related classes (which may have JSON loads of their own, nested in their elements).
+ * Adds the JSON column of `rel` to `cols` and the node of the related class (whose own JSON
+ * loads nest in its elements).
  */
-export function addJsonLoads(ctx: PlanContext, node: EntityNode, cols: ColumnElement[]): void {
-  for (const [rel, strategy] of node.strategies) {
-    if (strategy !== 'json') continue
-    const { column, child } = jsonColumn(ctx, node, rel, cols.length)
-    cols.push(column)
-    node.json.push(child)
-  }
+export function addJsonColumn(
+  ctx: PlanContext,
+  node: EntityNode,
+  rel: Relationship<any>,
+  cols: ColumnElement[],
+): void {
+  const { column, child } = jsonColumn(ctx, node, rel, cols.length)
+  cols.push(column)
+  node.json.push(child)
 }
 
 function jsonColumn(
@@ -91,7 +94,7 @@ function jsonColumn(
       `${ctx.dialect.name} has no JSON aggregation for jsonload(${rel}); use selectinload(${rel})`,
     )
   const target = rel.target
-  const node = ctx.node(target, parent.tree.rels.get(rel)?.tree ?? EMPTY_TREE, [...parent.path, rel], 'json')
+  const node = ctx.node(target, parent.tree.rels.get(rel)?.tree, [...parent.path, rel], 'json')
   const alias = ctx.alias(target.table)
   node.span = entitySpan(target, 0, node.keys)
   node.column = (key) => col(alias, key)
@@ -107,7 +110,7 @@ function jsonColumn(
     elements.push(jsonValue(c, fns))
     decoders.push(decoderFor(c.type))
   }
-  addJsonLoads(ctx, node, elements)
+  for (const [inner, s] of node.strategies) s.planColumn?.(ctx, node, inner, elements)
   while (decoders.length < elements.length) decoders.push(null)
   let secondary: Alias | undefined
   let from: FromClause = alias
@@ -145,7 +148,15 @@ function jsonColumn(
     .selectFrom(from)
     .where(...where)
     .scalarSubquery()
-  return { column, child: { rel, index, node, decoders, sort } }
+  const child: JsonChild = {
+    rel,
+    index,
+    node,
+    decoders,
+    sort,
+    elements: (values) => decodeJsonArray(child, values[index]),
+  }
+  return { column, child }
 }
 
 /** Compares decoded values as MySQL orders them (NULL placement given by the caller). */

@@ -8,6 +8,13 @@
 import { ArgumentError } from '../errors.js'
 import { ColumnRef } from '../sql/elements.js'
 import { Alias } from '../sql/from-clauses.js'
+import { containsEager as containsEagerStrategy } from './loaders/contains-eager.js'
+import { joined } from './loaders/joined.js'
+import { json } from './loaders/json.js'
+import type { LoadStrategy } from './loaders/load-strategy.js'
+import { noload as noloadStrategy } from './loaders/noload.js'
+import { raise } from './loaders/raise.js'
+import { selectin } from './loaders/selectin.js'
 import { Relationship } from './relationship.js'
 
 /**
@@ -20,7 +27,8 @@ export type LoaderStrategy = 'selectin' | 'joined' | 'json' | 'containsEager' | 
 /** One relationship of a loader option's path and how it loads. */
 export interface LoaderStep {
   readonly rel: Relationship<any>
-  readonly strategy: LoaderStrategy
+  /** The strategy the option carries; undefined: the relationship's own `lazy` (defaultload). */
+  readonly strategy: LoadStrategy | undefined
   /** containsEager: the alias the statement joined the related table as. */
   readonly alias?: Alias | undefined
 }
@@ -51,9 +59,9 @@ export class LoaderOption {
   }
   /** The strategy of the last relationship of the path. */
   get strategy(): LoaderStrategy {
-    return this.steps.at(-1)?.strategy ?? 'default'
+    return (this.steps.at(-1)?.strategy?.name ?? 'default') as LoaderStrategy
   }
-  private then(rel: Relationship<any>, strategy: LoaderStrategy, alias?: Alias): LoaderOption {
+  private then(rel: Relationship<any>, strategy: LoadStrategy | undefined, alias?: Alias): LoaderOption {
     if (this.columns !== undefined || this.nested.length > 0)
       throw new ArgumentError(
         'A column option or .options(...) ends a path; give further relationships inside .options(...)',
@@ -67,31 +75,31 @@ export class LoaderOption {
   }
   /** Then load a relationship of the related objects with a SELECT ... IN. */
   selectinload(rel: Relationship<any>): LoaderOption {
-    return this.then(rel, 'selectin')
+    return this.then(rel, selectin)
   }
   /** Then load a relationship of the related objects with a LEFT OUTER JOIN. */
   joinedload(rel: Relationship<any>): LoaderOption {
-    return this.then(rel, 'joined')
+    return this.then(rel, joined)
   }
   /** Then load a relationship of the related objects as a JSON array built in SQL. */
   jsonload(rel: Relationship<any>): LoaderOption {
-    return this.then(rel, 'json')
+    return this.then(rel, json)
   }
   /** Then fill a relationship of the related objects from joins the statement makes. */
   containsEager(rel: Relationship<any>, options: ContainsEagerOptions = {}): LoaderOption {
-    return this.then(rel, 'containsEager', checkAlias(rel, options.alias))
+    return this.then(rel, containsEagerStrategy, checkAlias(rel, options.alias))
   }
   /** Then make a relationship of the related objects raise when read unloaded. */
   raiseload(rel: Relationship<any>): LoaderOption {
-    return this.then(rel, 'raise')
+    return this.then(rel, raise)
   }
   /** Then leave a relationship of the related objects empty (not loaded). */
   noload(rel: Relationship<any>): LoaderOption {
-    return this.then(rel, 'noload')
+    return this.then(rel, noloadStrategy)
   }
   /** Then go through a relationship of the related objects with its own `lazy` strategy. */
   defaultload(rel: Relationship<any>): LoaderOption {
-    return this.then(rel, 'default')
+    return this.then(rel, undefined)
   }
   /** Load only these columns of the related objects (and their key). */
   loadOnly(...columns: ColumnRef<any, any>[]): LoaderOption {
@@ -122,7 +130,7 @@ export interface ContainsEagerOptions {
   readonly alias?: Alias
 }
 
-function step(rel: Relationship<any>, strategy: LoaderStrategy, alias?: Alias): LoaderStep {
+function step(rel: Relationship<any>, strategy: LoadStrategy | undefined, alias?: Alias): LoaderStep {
   if (!(rel instanceof Relationship))
     throw new ArgumentError(
       `A loader option takes a relationship attribute of a mapped class (User.addresses), got ${typeof rel}`,
@@ -162,7 +170,7 @@ function columnOption(kind: ColumnOption['kind'], columns: readonly ColumnRef[])
  * ```
  */
 export function selectinload(rel: Relationship<any>): LoaderOption {
-  return new LoaderOption([step(rel, 'selectin')])
+  return new LoaderOption([step(rel, selectin)])
 }
 
 /**
@@ -176,7 +184,7 @@ export function selectinload(rel: Relationship<any>): LoaderOption {
  * ```
  */
 export function joinedload(rel: Relationship<any>): LoaderOption {
-  return new LoaderOption([step(rel, 'joined')])
+  return new LoaderOption([step(rel, joined)])
 }
 
 /**
@@ -191,7 +199,7 @@ export function joinedload(rel: Relationship<any>): LoaderOption {
  * ```
  */
 export function jsonload(rel: Relationship<any>): LoaderOption {
-  return new LoaderOption([step(rel, 'json')])
+  return new LoaderOption([step(rel, json)])
 }
 
 /**
@@ -205,7 +213,7 @@ export function jsonload(rel: Relationship<any>): LoaderOption {
  * ```
  */
 export function containsEager(rel: Relationship<any>, options: ContainsEagerOptions = {}): LoaderOption {
-  return new LoaderOption([step(rel, 'containsEager', checkAlias(rel, options.alias))])
+  return new LoaderOption([step(rel, containsEagerStrategy, checkAlias(rel, options.alias))])
 }
 
 /**
@@ -216,7 +224,7 @@ export function containsEager(rel: Relationship<any>, options: ContainsEagerOpti
  * ```
  */
 export function raiseload(rel: Relationship<any>): LoaderOption {
-  return new LoaderOption([step(rel, 'raise')])
+  return new LoaderOption([step(rel, raise)])
 }
 
 /**
@@ -228,7 +236,7 @@ export function raiseload(rel: Relationship<any>): LoaderOption {
  * ```
  */
 export function noload(rel: Relationship<any>): LoaderOption {
-  return new LoaderOption([step(rel, 'noload')])
+  return new LoaderOption([step(rel, noloadStrategy)])
 }
 
 /**
@@ -240,7 +248,15 @@ export function noload(rel: Relationship<any>): LoaderOption {
  * ```
  */
 export function defaultload(rel: Relationship<any>): LoaderOption {
-  return new LoaderOption([step(rel, 'default')])
+  return new LoaderOption([step(rel, undefined)])
+}
+
+/**
+ * Loads a relationship with a strategy of one's own (`loaders/load-strategy.ts`); the
+ * option functions above are this with a built-in strategy.
+ */
+export function loadWith(rel: Relationship<any>, strategy: LoadStrategy): LoaderOption {
+  return new LoaderOption([step(rel, strategy)])
 }
 
 /**

@@ -1,16 +1,20 @@
 /**
  * Runs ORM selects for the session: `session.execute` (every row, then the loads that need more
- * statements) and `session.stream` (chunk by chunk). It composes the row run (query.ts) with
- * the loaders (selectin-loading.ts), which themselves run selects through query.ts.
+ * statements) and `session.stream` (chunk by chunk), and loads a relationship for the session's
+ * reads: the row run (query.ts) with the strategies' after-rows stage (loaders/), which run
+ * their selects through query.ts.
  * @module
  */
 import type { ExecuteArgs } from '../engine/execution.js'
 import { InvalidRequestError } from '../errors.js'
 import type { Result } from '../result/result.js'
 import type { Select } from '../sql/select.js'
-import { type QueryHost, RowRun, runOrmSelect } from './query.js'
+import { EMPTY_TREE, type LoadTree } from './load-tree.js'
+import { loadRelated } from './loaders/selectin.js'
+import { afterRows, type QueryHost, RowRun, runOrmSelect } from './query.js'
+import type { Relationship } from './relationship.js'
 import { planOrmSelect } from './select-plan.js'
-import { applyStrategies } from './selectin-loading.js'
+import type { InstanceState } from './state.js'
 
 /** One row's values. */
 type Values = unknown[]
@@ -23,8 +27,7 @@ export async function executeOrmSelect(
   options: { readonly loaders?: boolean } = {},
 ): Promise<Result<any> | undefined> {
   const populateExisting = stmt.executionOptionsMap.populateExisting === true
-  const after = options.loaders === false ? undefined : applyStrategies
-  return runOrmSelect(host, stmt, params, { populateExisting, after })
+  return runOrmSelect(host, stmt, params, { populateExisting, after: options.loaders !== false })
 }
 
 /**
@@ -53,8 +56,24 @@ export function ormChunkMapper(
       const run = new RowRun(host, plan, { populateExisting })
       const rows = chunk.map((v) => run.row(v))
       run.finish()
-      await run.after(applyStrategies, { populateExisting })
+      await run.after({ populateExisting })
       return rows
     },
   }
+}
+
+/**
+ * Loads `rel` for `parents` with a select-in load (those that have it unloaded, or all with
+ * `populateExisting`) and returns the related objects' states. `tree` holds the options of the
+ * related class; `path` is the way this load came (for the related class's own defaults).
+ */
+export function loadRelationship(
+  host: QueryHost,
+  parents: readonly InstanceState[],
+  rel: Relationship<any>,
+  populateExisting: boolean,
+  tree: LoadTree = EMPTY_TREE,
+  path: readonly Relationship<any>[] = [rel],
+): Promise<InstanceState[]> {
+  return loadRelated(afterRows(host, populateExisting), parents, rel, populateExisting, tree, path)
 }

@@ -1,8 +1,8 @@
 /**
  * The ORM side of a select: the statement is planned (columns, joined and JSON loads), its rows
  * become objects through the identity map, related objects from the same rows fill their
- * collections, then the loads that need more statements (selectinload, handed in as `after`)
- * run. orm-execute.ts (`session.execute`, `session.stream`) and the relationship loaders come
+ * collections, then each strategy's after-rows stage runs (select-in loads, noload and raiseload
+ * marks). orm-execute.ts (`session.execute`, `session.stream`) and the relationship loaders come
  * through here.
  * @module
  */
@@ -12,8 +12,10 @@ import { Result, uniqueKey } from '../result/result.js'
 import type { Select } from '../sql/select.js'
 import { instrumentedList } from './collections.js'
 import type { JoinedChild } from './joined-loading.js'
-import { decodeJsonArray, type JsonChild } from './json-loading.js'
-import type { LoadTree } from './load-tree.js'
+import type { JsonChild } from './json-loading.js'
+import { EMPTY_TREE, type LoadTree } from './load-tree.js'
+import type { AfterRows, LoadStrategy } from './loaders/load-strategy.js'
+import { strategiesOf } from './loaders/registry.js'
 import { type Hydrator, hydrate, type LoadOptions } from './loading.js'
 import type { IdentityKey, Mapper } from './mapper.js'
 import type { Relationship } from './relationship.js'
@@ -33,19 +35,43 @@ export interface QueryHost extends Hydrator {
   readonly bind: { readonly dialect: Dialect }
 }
 
-/**
- * The loads that run after the rows of a select (select-in loads, noload, raiseload marks):
- * handed in by the caller (orm-execute.ts, selectin-loading.ts), so this module, which turns rows
- * into objects, does not import the loaders that run more statements through it.
- */
-export type AfterLoad = (
-  host: QueryHost,
+/** The after-rows stage of each strategy of `strategies`, for `states` loaded with `tree` along `path`. */
+async function afterStage(
+  run: AfterRows,
   states: readonly InstanceState[],
-  strategies: EntityNode['strategies'],
+  strategies: ReadonlyMap<Relationship<any>, LoadStrategy>,
   tree: LoadTree,
   path: readonly Relationship<any>[],
-  ctx: LoadContext,
-) => Promise<void>
+): Promise<void> {
+  for (const [rel, strategy] of strategies) {
+    if (strategy.afterRows === undefined) continue
+    const applies = states.filter((s) => s.mapper.relationships.get(rel.key) === rel)
+    await strategy.afterRows(run, applies, rel, tree.rels.get(rel)?.tree ?? EMPTY_TREE, [...path, rel])
+  }
+}
+
+/**
+ * What a strategy's after-rows stage is given: the session, and ORM selects run through this
+ * module, so the strategies (which this module calls) import none of it at runtime.
+ */
+export function afterRows(host: QueryHost, populateExisting: boolean): AfterRows {
+  const run: AfterRows = {
+    host,
+    populateExisting,
+    async select(stmt, rel, tree, path, populateExisting) {
+      const result = await runOrmSelect(host, stmt, undefined, {
+        populateExisting,
+        trees: new Map([[rel.target, tree]]),
+        path,
+        after: true,
+      })
+      return result!.takeRows() as unknown[][]
+    },
+    after: (states, mapper, tree, path, populateExisting) =>
+      afterStage(afterRows(host, populateExisting), states, strategiesOf(mapper, tree, path), tree, path),
+  }
+  return run
+}
 
 /** How one load runs. */
 export interface LoadContext {
@@ -104,7 +130,7 @@ export class RowRun {
     for (const js of node.json) {
       if (this.#fills.get(js)?.has(state)) continue // the same parent on another joined row
       this.fill(js, state, null)
-      for (const element of decodeJsonArray(js, values[js.index])) {
+      for (const element of js.elements(values)) {
         const child = hydrate(this.host, js.node.span, element, this.options)
         this.fill(js, state, child)
         if (child !== null) this.visit(js.node, child, element)
@@ -139,12 +165,13 @@ export class RowRun {
     }
   }
 
-  /** The loads that run after the rows: selectinload, noload and raiseload marks. */
-  async after(load: AfterLoad, ctx: LoadContext): Promise<void> {
+  /** The after-rows stage of each node's strategies: select-in loads, noload and raiseload marks. */
+  async after(ctx: LoadContext): Promise<void> {
+    const run = afterRows(this.host, ctx.populateExisting)
     for (const node of this.plan.nodes) {
       const list = this.states.get(node)
       if (list === undefined || node.strategies.size === 0) continue
-      await load(this.host, [...new Set(list)], node.strategies, node.tree, node.path, ctx)
+      await afterStage(run, [...new Set(list)], node.strategies, node.tree, node.path)
     }
   }
 }
@@ -166,8 +193,8 @@ export interface RunOptions extends LoadContext {
   readonly trees?: ReadonlyMap<Mapper, LoadTree>
   /** The relationships a nested load came through. */
   readonly path?: readonly Relationship<any>[]
-  /** The loads that need more statements; left out when absent. */
-  readonly after?: AfterLoad | undefined
+  /** Run the strategies' after-rows stage (the loads that need more statements). */
+  readonly after?: boolean
 }
 
 /** Runs an ORM select and every loader; undefined when `stmt` selects no mapped class. */
@@ -186,6 +213,6 @@ export async function runOrmSelect(
   for (let i = 0; i < rows.length; i++) data[i] = run.row(rows[i]!)
   run.finish()
   if (plan.unique) data = uniqueRows(data)
-  if (options.after !== undefined) await run.after(options.after, options)
+  if (options.after === true) await run.after(options)
   return new Result(plan.names, data, raw.rowsAffected, raw.lastInsertId)
 }

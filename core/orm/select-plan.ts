@@ -2,7 +2,8 @@
  * Plans an ORM select: which columns of each queried class it reads (loadOnly/defer), the joins
  * and columns of joined and contains-eager loads, the JSON columns of jsonload, and the subquery
  * that keeps `limit()` counting parents. The result is the Core statement to run and where each
- * object sits in its rows.
+ * object sits in its rows. Each relationship's strategy (loaders/) takes part through its
+ * planning stages: from the statement's own FROM items, joins, then columns of the row.
  * @module
  */
 import type { Dialect } from '../dialects/dialect.js'
@@ -20,25 +21,18 @@ import {
 import { withInheritanceCriteria } from './inheritance.js'
 import {
   addJoinedLoads,
-  expandJoined,
   type JoinedChild,
   type JoinTarget,
   joinsCollection,
   repeatsRows,
 } from './joined-loading.js'
-import { addJsonLoads, type JsonChild } from './json-loading.js'
-import {
-  buildTrees,
-  columnKeysFor,
-  EMPTY_TREE,
-  type LoadTree,
-  loads,
-  localKeys,
-  strategiesOf,
-} from './load-tree.js'
-import type { LoaderStrategy } from './loader-options.js'
+import type { JsonChild } from './json-loading.js'
+import { columnKeysFor, EMPTY_TREE, type LoadTree, localKeys } from './load-tree.js'
+import type { LoadStrategy, Placement } from './loaders/load-strategy.js'
+import { strategiesOf } from './loaders/registry.js'
 import { type EntitySpan, entitySpan } from './loading.js'
 import { isEntity, type Mapper, mapperOf } from './mapper.js'
+import { buildTrees } from './option-trees.js'
 import type { Relationship } from './relationship.js'
 
 /** One class loaded in the rows of a statement (queried, joined, or inside a JSON array). */
@@ -50,7 +44,7 @@ export interface EntityNode {
   /** The column keys read, in table order. */
   readonly keys: readonly string[]
   /** How each relationship that loads (or is marked) loads. */
-  readonly strategies: ReadonlyMap<Relationship<any>, LoaderStrategy>
+  readonly strategies: ReadonlyMap<Relationship<any>, LoadStrategy>
   /** Where the object's columns are: in the row, or in its JSON element. */
   span: EntitySpan
   /** The FROM item its columns come from (a table or an alias), while planning. */
@@ -81,14 +75,15 @@ export interface PlanContext {
   readonly dialect: Dialect
   /** A fresh alias of `table` (`posts_1`, `posts_2`...: the names stay the same per statement shape). */
   alias(table: Table): Alias
-  /** A node for `mapper` loaded along `path` with `tree`'s options. */
-  node(mapper: Mapper, tree: LoadTree, path: readonly Relationship<any>[], where: 'row' | 'json'): EntityNode
+  /** A node for `mapper` loaded along `path` with `tree`'s options (none when undefined). */
+  node(
+    mapper: Mapper,
+    tree: LoadTree | undefined,
+    path: readonly Relationship<any>[],
+    where: Placement['where'],
+  ): EntityNode
   /** Every node made, in order. */
   readonly nodes: EntityNode[]
-}
-
-function strategyName(s: LoaderStrategy): string {
-  return s === 'json' ? 'jsonload' : s === 'containsEager' ? 'containsEager' : `${s}load`
 }
 
 function makeContext(dialect: Dialect, nested: boolean, streaming: boolean): PlanContext {
@@ -98,26 +93,15 @@ function makeContext(dialect: Dialect, nested: boolean, streaming: boolean): Pla
     dialect,
     nodes,
     alias: (table) => table.alias(`${table.name.slice(0, 40)}_${++n}`),
-    node(mapper, tree, path, where) {
+    node(mapper, given, path, where) {
+      const tree = given ?? EMPTY_TREE
       const strategies = strategiesOf(mapper, tree, path)
       const needed: string[] = []
-      for (let [rel, s] of strategies) {
-        const rl = tree.rels.get(rel)
-        if (where === 'json' && (s === 'joined' || s === 'containsEager')) {
-          if (rl?.strategy === s)
-            throw new ArgumentError(
-              `${strategyName(s)}(${rel}) cannot follow a jsonload: its rows are inside a JSON array; use jsonload or selectinload for it`,
-            )
-          s = 'selectin'
-        }
-        // a collection joined by default would repeat parents across chunks of a stream
-        if (streaming && s === 'joined' && rel.uselist && rl?.strategy !== 'joined') s = 'selectin'
-        if (s === 'containsEager' && nested)
-          throw new ArgumentError(
-            `containsEager(${rel}) fills a relationship from joins written in the statement; it can only follow containsEager or start an option`,
-          )
-        strategies.set(rel, s)
-        if (loads(s)) needed.push(...localKeys(rel))
+      for (const [rel, s] of strategies) {
+        const explicit = tree.rels.get(rel)?.strategy === s
+        const placed = s.place?.(rel, { where, nested, streaming, explicit, path }) ?? s
+        strategies.set(rel, placed)
+        if (placed.loads) needed.push(...localKeys(rel))
       }
       const node: EntityNode = {
         mapper,
@@ -155,32 +139,12 @@ function rebuild(
   >[0])
 }
 
-/**
- * containsEager: the related columns come from a FROM item the statement joins itself (the
- * related table, or the alias given). A class the statement already queries is reused.
- */
-function addContainsEager(
-  ctx: PlanContext,
+/** Calls `stage` of the strategy of each relationship of `node`. */
+function eachStrategy(
   node: EntityNode,
-  top: readonly EntityNode[],
-  cols: ColumnElement[],
+  stage: (strategy: LoadStrategy, rel: Relationship<any>) => void,
 ): void {
-  for (const [rel, strategy] of node.strategies) {
-    if (strategy !== 'containsEager') continue
-    const rl = node.tree.rels.get(rel)
-    const source: ColumnsSource = rl?.alias ?? rel.target.table
-    const same = top.find((n) => n !== node && n.mapper === rel.target && n.source === source)
-    if (same !== undefined) {
-      node.joined.push({ rel, kind: 'containsEager', node: same, reused: true })
-      continue
-    }
-    const child = ctx.node(rel.target, rl?.tree ?? EMPTY_TREE, [...node.path, rel], 'row')
-    child.source = source
-    child.span = entitySpan(child.mapper, cols.length, child.keys)
-    cols.push(...columnsOf(source, child.keys))
-    node.joined.push({ rel, kind: 'containsEager', node: child, reused: false })
-    addContainsEager(ctx, child, top, cols)
-  }
+  for (const [rel, strategy] of node.strategies) stage(strategy, rel)
 }
 
 /**
@@ -275,12 +239,12 @@ export function planOrmSelect(
     nodes: ctx.nodes,
     unique,
   })
-  for (const node of top) addContainsEager(ctx, node, top, cols)
+  for (const node of top) eachStrategy(node, (s, rel) => s.planFromStatement?.(ctx, node, rel, top, cols))
   // nodes whose columns the statement reads from a FROM item of its own (queried or contains-eager)
   const sourced = [...ctx.nodes]
-  for (const node of sourced) expandJoined(ctx, node)
+  for (const node of sourced) eachStrategy(node, (s, rel) => s.planJoin?.(ctx, node, rel))
   const unique = top.some(repeatsRows)
-  const rowLoads = ctx.nodes.some((n) => n.joined.some((j) => j.kind === 'joined') || hasJson(n))
+  const rowLoads = ctx.nodes.some((n) => n.joined.some((j) => j.joins) || hasColumns(n))
   if (!rowLoads) {
     const same =
       sourced.every((n) => n.keys === n.mapper.columnKeys) &&
@@ -297,11 +261,12 @@ export function planOrmSelect(
   // the parents go in a subquery where joined rows would change what the statement counts or groups
   const grouped = stmt.groupByClauses.length > 0 || stmt.distinctOn !== false
   const limited = stmt.limitClause !== undefined || stmt.offsetClause !== undefined
-  const joins = ctx.nodes.some((n) => n.joined.some((j) => j.kind === 'joined'))
+  const joins = ctx.nodes.some((n) => n.joined.some((j) => j.joins))
   const wrap = (limited && top.some(joinsCollection)) || (grouped && joins)
   if (wrap) target = wrapForLimit(stmt, cols, sourced)
   for (const node of sourced) addJoinedLoads(ctx, target, node, wrap ? target.froms[0]! : node.source!)
-  for (const node of [...ctx.nodes]) addJsonLoads(ctx, node, target.cols)
+  for (const node of [...ctx.nodes])
+    eachStrategy(node, (s, rel) => s.planColumn?.(ctx, node, rel, target.cols))
   const statement = wrap
     ? select(...(target.cols as never[]))
         .selectFrom(...(target.froms as never[]))
@@ -310,7 +275,8 @@ export function planOrmSelect(
   return plan(statement, unique)
 }
 
-function hasJson(node: EntityNode): boolean {
-  for (const s of node.strategies.values()) if (s === 'json') return true
+/** True when a strategy of `node` adds columns to its row (jsonload). */
+function hasColumns(node: EntityNode): boolean {
+  for (const s of node.strategies.values()) if (s.planColumn !== undefined) return true
   return false
 }

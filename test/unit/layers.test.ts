@@ -44,8 +44,11 @@ const TYPE_CYCLE_TARGETS: Readonly<Record<string, string>> = {
     'a table belongs to one MetaData and a MetaData lists its tables; both are public types ' +
     '(table.metadata, metadata.tables), so each names the other',
   'core/orm/select-plan.ts':
-    'the planner calls the joined and JSON load strategies, which add their part to the nodes of ' +
-    'the plan it builds (the node types live with the planner)',
+    'the planner calls the load strategies (through their registry), which add their part to the ' +
+    'nodes of the plan it builds (the node types live with the planner)',
+  'core/orm/loaders/load-strategy.ts':
+    'the loader strategy interface names the stages it takes part in (the planner, the row run), ' +
+    'whose plans and loader options hold strategies',
 }
 
 function layerOf(file: string): number {

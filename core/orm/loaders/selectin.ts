@@ -1,21 +1,19 @@
 /**
  * `selectinload`: a relationship of many parents loads with one more SELECT per chunk of keys
- * (`IN` lists sized to the adapter's parameter limit), and what the loaders leave for after the
- * rows (noload and raiseload marks, select-in loads below joined or JSON loads).
+ * (`IN` lists sized to the adapter's parameter limit), after the parents' rows. Joined and JSON
+ * loads fall back to it for parents their rows did not fill (objects found in the identity map).
  * @module
  */
-import type { Column } from '../schema/column.js'
-import { and, or } from '../sql/constructors.js'
-import type { ColumnElement } from '../sql/elements.js'
-import { type Select, select } from '../sql/select.js'
-import { instrumentedList } from './collections.js'
-import { EMPTY_TREE, type LoadTree, strategiesOf } from './load-tree.js'
-import type { LoaderStrategy } from './loader-options.js'
-import type { IdentityKey } from './mapper.js'
-import type { LoadContext, QueryHost } from './query.js'
-import { runOrmSelect } from './query.js'
-import type { Relationship } from './relationship.js'
-import { type InstanceState, stateOf } from './state.js'
+import type { Column } from '../../schema/column.js'
+import { and, or } from '../../sql/constructors.js'
+import type { ColumnElement } from '../../sql/elements.js'
+import { type Select, select } from '../../sql/select.js'
+import { instrumentedList } from '../collections.js'
+import type { LoadTree } from '../load-tree.js'
+import type { IdentityKey } from '../mapper.js'
+import type { Relationship } from '../relationship.js'
+import { type InstanceState, stateOf } from '../state.js'
+import type { AfterRows, LoadStrategy } from './load-strategy.js'
 
 function keyText(values: readonly unknown[]): string {
   return values
@@ -44,36 +42,20 @@ function valueAt(state: InstanceState, col: Column<any, any>): unknown {
   return state.dict[col.key]
 }
 
-async function run(
-  host: QueryHost,
-  stmt: Select,
-  rel: Relationship<any>,
-  tree: LoadTree,
-  path: readonly Relationship<any>[],
-  populateExisting: boolean,
-): Promise<unknown[][]> {
-  const result = await runOrmSelect(host, stmt, undefined, {
-    populateExisting,
-    trees: new Map([[rel.target, tree]]),
-    path,
-    after: applyStrategies,
-  })
-  return result!.takeRows() as unknown[][]
-}
-
 /**
  * Loads `rel` for `parents` (those that have it unloaded, or all with `populateExisting`) and
  * returns the related objects' states. `tree` holds the options of the related class; `path` is
  * the way this load came (for the related class's own defaults).
  */
-export async function loadRelationship(
-  host: QueryHost,
+export async function loadRelated(
+  run: AfterRows,
   parents: readonly InstanceState[],
   rel: Relationship<any>,
   populateExisting: boolean,
-  tree: LoadTree = EMPTY_TREE,
-  path: readonly Relationship<any>[] = [rel],
+  tree: LoadTree,
+  path: readonly Relationship<any>[],
 ): Promise<InstanceState[]> {
+  const host = run.host
   const todo = [...new Set(parents)].filter((p) => populateExisting || !(rel.key in p.dict))
   if (todo.length === 0) return []
   const target = rel.target
@@ -92,7 +74,7 @@ export async function loadRelationship(
     const per = Math.max(1, Math.floor(host.maxParams / target.pkKeys.length))
     for (const chunk of chunks([...missing.values()], per)) {
       const stmt = select(target.cls as never).where(keysIn(target.pkColumns, chunk))
-      for (const row of await run(host, stmt, rel, tree, path, populateExisting))
+      for (const row of await run.select(stmt, rel, tree, path, populateExisting))
         if (row[0] !== null) queried.add(stateOf(row[0])!)
     }
     for (const p of todo) {
@@ -104,8 +86,7 @@ export async function loadRelationship(
     }
     // objects already in the identity map were not queried: the options below still apply
     const found = [...new Set(related)].filter((s) => !queried.has(s))
-    if (found.length > 0)
-      await applyStrategies(host, found, strategiesOf(target, tree, path), tree, path, { populateExisting })
+    if (found.length > 0) await run.after(found, target, tree, path, populateExisting)
     return related
   }
   const localCols = rel.pairs.map(([local]) => local)
@@ -133,7 +114,7 @@ export async function loadRelationship(
       keyWidth = secLocal.length
     }
     stmt = stmt.orderBy(...rel.orderBy, ...target.pkColumns)
-    for (const v of await run(host, stmt, rel, tree, path, populateExisting)) {
+    for (const v of await run.select(stmt, rel, tree, path, populateExisting)) {
       const obj = v[0] as object
       const k = keyText(v.slice(1, 1 + keyWidth))
       const list = groups.get(k)
@@ -152,37 +133,24 @@ export async function loadRelationship(
   return related
 }
 
-/**
- * What happens after the rows for the relationships of `states`: select-in loads, `noload`
- * (an empty collection or null, without a query) and `raiseload` marks. A joined or JSON load
- * that the rows did not fill (objects found in the identity map) falls back to a select-in load.
- */
-export async function applyStrategies(
-  host: QueryHost,
+/** The after-rows stage of a joined or JSON load: a select-in load of the parents the rows did not fill. */
+export async function loadUnfilled(
+  run: AfterRows,
   states: readonly InstanceState[],
-  strategies: ReadonlyMap<Relationship<any>, LoaderStrategy>,
+  rel: Relationship<any>,
   tree: LoadTree,
   path: readonly Relationship<any>[],
-  ctx: LoadContext,
 ): Promise<void> {
-  for (const [rel, strategy] of strategies) {
-    const applies = states.filter((s) => s.mapper.relationships.get(rel.key) === rel)
-    if (strategy === 'raise') {
-      for (const s of applies) (s.raiseOnLoad ??= new Set()).add(rel.key)
-    } else if (strategy === 'noload') {
-      for (const s of applies)
-        if (!(rel.key in s.dict)) {
-          s.dict[rel.key] = rel.uselist ? instrumentedList(s, rel, []) : null
-          s.snapshotCollection(rel)
-        }
-    } else if (strategy !== 'containsEager') {
-      const sub = tree.rels.get(rel)?.tree ?? EMPTY_TREE
-      const todo = strategy === 'selectin' ? applies : applies.filter((s) => !(rel.key in s.dict))
-      if (todo.length > 0)
-        await loadRelationship(host, todo, rel, strategy === 'selectin' && ctx.populateExisting, sub, [
-          ...path,
-          rel,
-        ])
-    }
-  }
+  const todo = states.filter((s) => !(rel.key in s.dict))
+  if (todo.length > 0) await loadRelated(run, todo, rel, false, tree, path)
 }
+
+/** One more SELECT ... IN per relationship and level, after the parents' rows. */
+export const selectin: LoadStrategy = Object.freeze({
+  name: 'selectin',
+  optionName: 'selectinload',
+  loads: true,
+  async afterRows(run, states, rel, tree, path) {
+    if (states.length > 0) await loadRelated(run, states, rel, run.populateExisting, tree, path)
+  },
+} satisfies LoadStrategy)
