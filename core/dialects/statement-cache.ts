@@ -1,6 +1,9 @@
+import { CompileError } from '../errors.js'
+import { cacheKeyFields, type KeyField } from '../sql/cache-key.js'
 import type { CompiledTemplate } from '../sql/compiled.js'
 import type { SqlCompiler } from '../sql/compiler.js'
 import { BindParam, ClauseElement, ColumnRef } from '../sql/elements.js'
+import type { NodeKind } from '../sql/nodes.js'
 import { SqlType } from '../sql/types.js'
 
 const typeKeys = new WeakMap<SqlType, string>()
@@ -24,21 +27,46 @@ function typeKey(type: SqlType): string {
 /** Length-prefixed, so no string can be mistaken for structure around it. */
 const str = (s: string): string => `${s.length}:${s}`
 
+/** Each kind's keyed fields with their keyers, in declaration order (`none` left out). */
+const keyedFields = Object.fromEntries(
+  Object.entries(cacheKeyFields).map(([kind, fields]) => [
+    kind,
+    Object.entries(fields as Record<string, KeyField>).filter(([, keyer]) => keyer !== 'none'),
+  ]),
+) as Readonly<Record<string, readonly (readonly [string, KeyField])[]>> as Record<
+  NodeKind,
+  readonly (readonly [string, KeyField])[]
+>
+
 const leafKeys = new WeakMap<ClauseElement, string>()
 
 /**
  * The key of a column of a plain table, or of the table itself: shared by every statement that
- * uses it, so computed once (such nodes hold no values).
+ * uses it, so computed once (such nodes hold no values). The fields are the ones `cacheKeyFields`
+ * declares for `table` and `column`.
  */
 function leafKey(node: ColumnRef | ClauseElement): string | undefined {
   let key = leafKeys.get(node)
   if (key !== undefined) return key
   if (node.kind === 'table') key = `T(${str((node as unknown as { name: string }).name)})`
   else if (node instanceof ColumnRef && node.table?.kind === 'table')
-    key = `C(${str(node.name)}:${typeKey(node.type)}@${leafKey(node.table)})`
+    key = `${columnHead(node)}${leafKey(node.table)})`
   else return undefined
   leafKeys.set(node, key)
   return key
+}
+
+/** A column's key up to its FROM item: name, attribute key (when it differs) and type. */
+function columnHead(node: ColumnRef): string {
+  const key = node.key === node.name ? '' : `=${str(node.key)}`
+  return `C(${str(node.name)}${key}:${typeKey(node.type)}@`
+}
+
+/** What a value that no keyer accepts is, for the error. */
+function describe(v: unknown): string {
+  if (typeof v === 'function') return 'function'
+  if (typeof v !== 'object' || v === null) return typeof v
+  return v.constructor?.name ?? 'object'
 }
 
 /** A statement's shape: everything that decides its SQL text, values left out. */
@@ -50,33 +78,84 @@ export interface Shape {
 
 /**
  * Computes the cache key of a statement: its structure with values replaced by their slot,
- * except that an empty IN list differs from a non-empty one.
+ * except that an empty IN list differs from a non-empty one. Walks only the fields each node
+ * kind declares (`cacheKeyFields`, core/sql/cache-key.ts), and throws a `CompileError` on a
+ * value its declared keyer cannot key, rather than letting two statements share a template.
  */
 export function shapeOf(stmt: ClauseElement): Shape {
   const binds: BindParam[] = []
   const bindIds = new Map<BindParam, number>()
   const seen = new Map<object, number>()
   let out = ''
-  const walkValue = (v: unknown): void => {
+  const unkeyable = (v: unknown, keyer: KeyField, owner: ClauseElement, field: string): never => {
+    throw new CompileError(
+      `Internal error: the statement cache cannot key ${owner.kind}.${field} (${keyer}) holding a ${describe(v)}; ` +
+        'declare how it enters the key in core/sql/cache-key.ts',
+    )
+  }
+  const walkValue = (v: unknown, keyer: KeyField, owner: ClauseElement, field: string): void => {
     if (v === null || v === undefined) out += '~'
     else if (v instanceof ClauseElement) walkNode(v)
+    else if (typeof v === 'string') out += str(v)
+    else if (typeof v === 'number' || typeof v === 'boolean') out += String(v)
     else if (Array.isArray(v)) {
       out += '['
       for (const x of v) {
-        walkValue(x)
+        walkValue(x, keyer, owner, field)
         out += ','
       }
       out += ']'
     } else if (v instanceof SqlType) out += `:${typeKey(v)}`
-    else if (typeof v === 'object') {
+    else if (typeof v === 'object' && isPlainObject(v)) {
       out += '{'
-      for (const [k, x] of Object.entries(v)) {
+      for (const k in v) {
         out += `${k}=`
-        walkValue(x)
+        walkValue((v as Record<string, unknown>)[k], keyer, owner, field)
         out += ';'
       }
       out += '}'
-    } else if (typeof v !== 'function') out += typeof v === 'string' ? str(v) : String(v)
+    } else unkeyable(v, keyer, owner, field)
+  }
+  const walkField = (v: unknown, keyer: KeyField, owner: ClauseElement, field: string): void => {
+    switch (keyer) {
+      case 'node':
+        if (v === undefined || v === null) out += '~'
+        else if (v instanceof ClauseElement) walkNode(v)
+        else unkeyable(v, keyer, owner, field)
+        return
+      case 'literal':
+        if (v === undefined || v === null) out += '~'
+        else if (typeof v === 'string') out += str(v)
+        else if (typeof v === 'number' || typeof v === 'boolean') out += String(v)
+        else unkeyable(v, keyer, owner, field)
+        return
+      case 'type':
+        if (v instanceof SqlType) out += typeKey(v)
+        else unkeyable(v, keyer, owner, field)
+        return
+      case 'list':
+        if (Array.isArray(v)) walkValue(v, keyer, owner, field)
+        else unkeyable(v, keyer, owner, field)
+        return
+      case 'options':
+        if (v === undefined || (typeof v === 'object' && v !== null && isPlainObject(v)))
+          walkValue(v, keyer, owner, field)
+        else unkeyable(v, keyer, owner, field)
+        return
+      case 'value':
+        return walkValue(v, keyer, owner, field)
+      case 'ref': {
+        if (typeof v !== 'object' || v === null) return unkeyable(v, keyer, owner, field)
+        let id = seen.get(v)
+        if (id === undefined) seen.set(v, (id = seen.size))
+        out += `&${id}`
+        return
+      }
+      case 'slot':
+      case 'none':
+        // a bind's value is its slot (walkNode); `none` fields are filtered out beforehand
+        return
+    }
   }
   const walkNode = (node: ClauseElement): void => {
     if (node instanceof BindParam) {
@@ -103,22 +182,26 @@ export function shapeOf(stmt: ClauseElement): Shape {
     }
     seen.set(node, seen.size)
     if (node instanceof ColumnRef) {
-      out += `C(${str(node.name)}:${typeKey(node.type)}@`
+      out += columnHead(node)
       if (node.table !== undefined) walkNode(node.table)
       out += ')'
       return
     }
     out += `${node.kind}(`
-    for (const [k, v] of Object.entries(node)) {
-      if (k === 'identity' || k === 'c') continue
-      out += `${k}=`
-      walkValue(v)
+    for (const [field, keyer] of keyedFields[node.kind]) {
+      out += `${field}=`
+      walkField((node as unknown as Record<string, unknown>)[field], keyer, node, field)
       out += ';'
     }
     out += ')'
   }
   walkNode(stmt)
   return { key: out, binds }
+}
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
 }
 
 /** What the cache needs of a dialect: a compiler that numbers binds by their traversal order. */

@@ -1,6 +1,5 @@
 import { CompileError } from '../errors.js'
 import { CompiledTemplate } from './compiled.js'
-import type { Delete, Insert, Update } from './dml.js'
 import {
   type ClauseElement,
   type ColumnElement,
@@ -11,7 +10,16 @@ import {
   type SelectLike,
 } from './elements.js'
 import { ExpressionCompiler } from './expression-compiler.js'
-import type { Alias, CTE, Join, RecursiveUnion, Subquery } from './from-clauses.js'
+import type { Join, RecursiveUnion, Subquery } from './from-clauses.js'
+import {
+  type AnyDelete,
+  type AnyInsert,
+  type AnyUpdate,
+  asNode,
+  type FromVisitors,
+  type NodeKind,
+  type NodeVisitors,
+} from './nodes.js'
 import type { CompoundSelect, Select } from './select.js'
 import { collectCtes, tablesReferenced } from './traversal.js'
 
@@ -31,7 +39,14 @@ interface Correlation {
   readonly name?: string | undefined
 }
 
-const statementKinds = new Set(['select', 'compound', 'insert', 'update', 'delete', 'text'])
+const statementKinds: ReadonlySet<NodeKind> = new Set([
+  'select',
+  'compound',
+  'insert',
+  'update',
+  'delete',
+  'text',
+])
 
 /**
  * Compiles statements into {@link CompiledTemplate}s. One instance per compilation; dialects
@@ -94,33 +109,70 @@ export class SqlCompiler extends ExpressionCompiler {
     this.labelAll = saved
   }
 
-  protected override processStatement(node: ClauseElement): void {
-    switch (node.kind) {
-      case 'select':
-        return this.visitSelect(node as Select, false)
-      case 'compound':
-        return this.visitCompound(node as CompoundSelect)
-      case 'insert':
-        return this.visitInsert(node as Insert)
-      case 'update':
-        return this.visitUpdate(node as Update)
-      case 'delete':
-        return this.visitDelete(node as Delete)
-      case 'recursive_union': {
-        const r = node as RecursiveUnion
-        this.processNested(r.anchor, false)
-        this.append(` ${r.operator} `)
-        return this.processNested(r.recursivePart, false)
-      }
-      case 'table':
-      case 'alias':
-      case 'subquery':
-      case 'cte':
-      case 'join':
-        return this.visitFrom(node as FromClause)
-      default:
-        throw new CompileError(`Cannot compile a node of kind ${node.kind}`)
-    }
+  /**
+   * The dispatch table: one entry per node kind, each receiving its own kind's node; a kind
+   * missing here does not compile. Dialects change the rendering by overriding the visit methods
+   * the entries call.
+   */
+  protected static readonly visitors: NodeVisitors<SqlCompiler> = {
+    column: (c, n) => c.visitColumn(n),
+    bind: (c, n) => c.visitBind(n),
+    binary: (c, n) => c.visitBinary(n),
+    unary: (c, n) => c.visitUnary(n),
+    boolean_list: (c, n) => c.visitBooleanList(n),
+    concat: (c, n) => c.visitConcat(n),
+    in: (c, n) => c.visitIn(n),
+    between: (c, n) => c.visitBetween(n),
+    like: (c, n) => c.visitLike(n),
+    label: (c, n) => c.process(n.element),
+    cast: (c, n) => c.visitCast(n),
+    keyword: (c, n) => c.visitKeyword(n),
+    grouping: (c, n) => c.visitGrouping(n),
+    case: (c, n) => c.visitCase(n),
+    order_by: (c, n) => c.visitOrderBy(n),
+    exists: (c, n) => c.visitExists(n),
+    scalar_subquery: (c, n) => c.visitScalarSubquery(n),
+    text: (c, n) => c.visitText(n),
+    excluded: (c, n) => c.visitExcluded(n),
+    function: (c, n) => c.visitFunction(n),
+    over: (c, n) => c.visitOver(n),
+    select: (c, n) => c.visitSelect(n, false),
+    compound: (c, n) => c.visitCompound(n),
+    insert: (c, n) => c.visitInsert(n),
+    update: (c, n) => c.visitUpdate(n),
+    delete: (c, n) => c.visitDelete(n),
+    recursive_union: (c, n) => c.visitRecursiveUnion(n),
+    table: (c, n) => c.visitFrom(n),
+    alias: (c, n) => c.visitFrom(n),
+    subquery: (c, n) => c.visitFrom(n),
+    cte: (c, n) => c.visitFrom(n),
+    join: (c, n) => c.visitFrom(n),
+  }
+
+  /** A FROM item by kind; the body of a recursive CTE is no FROM item of its own. */
+  protected static readonly fromVisitors: FromVisitors<SqlCompiler> = {
+    table: (c, n) => c.append(c.quote(n.name)),
+    alias: (c, n) => c.append(`${c.quote(n.element.name!)} AS ${c.quote(n.name)}`),
+    subquery: (c, n) => c.visitSubquery(n),
+    cte: (c, n) => {
+      if (!c.ctesRendered) throw new CompileError('A CTE was used where no WITH clause can be rendered')
+      c.append(c.quote(n.name))
+    },
+    join: (c, n) => c.visitJoin(n),
+    recursive_union: (_c, n) => {
+      throw new CompileError(`Cannot use a ${n.kind} as a FROM item`)
+    },
+  }
+
+  process(node: ClauseElement): void {
+    // The table's entry for a kind takes that kind's node: the kind is the node's own.
+    ;(SqlCompiler.visitors[node.kind] as (c: SqlCompiler, n: ClauseElement) => void)(this, node)
+  }
+
+  protected visitRecursiveUnion(node: RecursiveUnion): void {
+    this.processNested(node.anchor, false)
+    this.append(` ${node.operator} `)
+    this.processNested(node.recursivePart, false)
   }
 
   protected override fromName(from: ClauseElement): string | undefined {
@@ -138,8 +190,9 @@ export class SqlCompiler extends ExpressionCompiler {
   }
 
   private nestedSelect(select: SelectLike, correlation: Correlation | undefined): void {
-    if (select.kind === 'select') this.visitSelect(select as unknown as Select, true, correlation)
-    else this.process(select)
+    const node = asNode(select)
+    if (node.kind === 'select') this.visitSelect(node, true, correlation)
+    else this.process(node)
   }
 
   /**
@@ -345,36 +398,20 @@ export class SqlCompiler extends ExpressionCompiler {
 
   /** Renders a FROM item. */
   protected visitFrom(from: FromClause): void {
-    switch (from.kind) {
-      case 'table':
-        return this.append(this.quote(from.name!))
-      case 'alias': {
-        const a = from as Alias
-        return this.append(`${this.quote((a.element as FromClause).name!)} AS ${this.quote(a.name)}`)
-      }
-      case 'subquery': {
-        const s = from as Subquery
-        if (s.lateral) {
-          if (!this.dialect.features.lateral)
-            throw new CompileError(`LATERAL subqueries are not supported on ${this.dialect.name}`)
-          this.append('LATERAL ')
-        }
-        this.append('(')
-        this.labelled(() =>
-          s.lateral
-            ? this.processNested(s.select)
-            : this.nestedSelect(s.select, this.derivedCorrelation(s.name)),
-        )
-        return this.append(`) AS ${this.quote(s.name)}`)
-      }
-      case 'cte':
-        if (!this.ctesRendered) throw new CompileError('A CTE was used where no WITH clause can be rendered')
-        return this.append(this.quote((from as CTE).name))
-      case 'join':
-        return this.visitJoin(from as Join)
-      default:
-        throw new CompileError(`Cannot use a ${from.kind} as a FROM item`)
+    ;(SqlCompiler.fromVisitors[from.kind] as (c: SqlCompiler, n: FromClause) => void)(this, from)
+  }
+
+  protected visitSubquery(s: Subquery): void {
+    if (s.lateral) {
+      if (!this.dialect.features.lateral)
+        throw new CompileError(`LATERAL subqueries are not supported on ${this.dialect.name}`)
+      this.append('LATERAL ')
     }
+    this.append('(')
+    this.labelled(() =>
+      s.lateral ? this.processNested(s.select) : this.nestedSelect(s.select, this.derivedCorrelation(s.name)),
+    )
+    this.append(`) AS ${this.quote(s.name)}`)
   }
 
   protected visitJoin(join: Join): void {
@@ -416,7 +453,7 @@ export class SqlCompiler extends ExpressionCompiler {
    */
   private checkTargets(
     kind: string,
-    stmt: Insert | Update | Delete,
+    stmt: AnyInsert | AnyUpdate | AnyDelete,
     exprs: readonly (ClauseElement | undefined)[],
   ): void {
     const allowed = new Set<FromClause>([
@@ -435,7 +472,7 @@ export class SqlCompiler extends ExpressionCompiler {
     }
   }
 
-  protected visitInsert(stmt: Insert): void {
+  protected visitInsert(stmt: AnyInsert): void {
     this.checkTargets('INSERT INTO', stmt, [
       ...stmt.rows.flat(),
       ...(stmt.onConflict?.set.map(([, v]) => v) ?? []),
@@ -479,7 +516,7 @@ export class SqlCompiler extends ExpressionCompiler {
     )
   }
 
-  protected upsertClause(stmt: Insert): void {
+  protected upsertClause(stmt: AnyInsert): void {
     const c = stmt.onConflict!
     const savedQualify = this.qualifyColumns
     if (c.style === 'on_duplicate_key') {
@@ -512,7 +549,7 @@ export class SqlCompiler extends ExpressionCompiler {
     })
   }
 
-  protected visitUpdate(stmt: Update): void {
+  protected visitUpdate(stmt: AnyUpdate): void {
     const set = stmt.effectiveSet
     if (set.length === 0) throw new CompileError(`UPDATE ${stmt.table.name} has no values to set`)
     this.checkTargets('UPDATE', stmt, [...set.map(([, v]) => v), stmt.whereClause, ...stmt.returningColumns])
@@ -539,7 +576,7 @@ export class SqlCompiler extends ExpressionCompiler {
     this.scopes.pop()
   }
 
-  protected visitDelete(stmt: Delete): void {
+  protected visitDelete(stmt: AnyDelete): void {
     this.checkTargets('DELETE FROM', stmt, [stmt.whereClause, ...stmt.returningColumns])
     const target = new Set<FromClause>([stmt.table])
     this.scopes.push({ froms: target, own: target })

@@ -173,7 +173,7 @@ export class Insert<T extends DmlTable = DefaultDmlTable, R extends readonly unk
   T,
   R
 > {
-  readonly kind = 'insert'
+  readonly kind = 'insert' as const
   constructor(
     readonly table: T,
     /** Rows of [column, value expression]; every row has the same columns in the same order. */
@@ -336,7 +336,7 @@ export class Update<T extends DmlTable = DefaultDmlTable, R extends readonly unk
   T,
   R
 > {
-  readonly kind = 'update'
+  readonly kind = 'update' as const
   /**
    * The SET list with `onupdate` columns that were not set explicitly. Built once, so its bind
    * nodes are part of the statement (the shape cache indexes binds by node identity).
@@ -413,7 +413,7 @@ export class Delete<T extends DmlTable = DefaultDmlTable, R extends readonly unk
   T,
   R
 > {
-  readonly kind = 'delete'
+  readonly kind = 'delete' as const
   constructor(
     readonly table: T,
     readonly whereClause: ColumnElement | undefined = undefined,

@@ -1,4 +1,5 @@
 import { ArgumentError } from '../errors.js'
+import type { ExpressionKind, FromKind, NodeKind } from './node-kind.js'
 import { type SqlType, String_, t } from './types.js'
 import type { WriteTarget } from './value-policy.js'
 
@@ -7,8 +8,11 @@ import type { WriteTarget } from './value-policy.js'
  * so a node can be a cache key by identity.
  */
 export abstract class ClauseElement {
-  /** The visitor key the compiler dispatches on. */
-  abstract readonly kind: string
+  /**
+   * The visitor key the compiler dispatches on: one of the closed set {@link NodeKind}, each
+   * with its entry in the compiler's table and in the statement cache's key declarations.
+   */
+  abstract readonly kind: NodeKind
   /**
    * Compiles for a dialect and binds values: `{ sql, params }`, for debugging and logging.
    *
@@ -32,6 +36,7 @@ export abstract class ClauseElement {
 
 /** Anything that renders as a FROM item: tables, aliases, subqueries, CTEs, joins. */
 export abstract class FromClause extends ClauseElement {
+  abstract override readonly kind: FromKind
   /** Name used to qualify its columns, if it has one. */
   abstract readonly name: string | undefined
   /** The base tables this FROM item covers (a join covers both sides). */
@@ -77,6 +82,7 @@ export interface AutoescapeOptions {
  * ```
  */
 export abstract class ColumnElement<T = unknown, N extends string = string> extends ClauseElement {
+  abstract override readonly kind: ExpressionKind
   /** Phantom: the JavaScript value type. */
   declare readonly __value: T
   /** Phantom: the row key when selected. */
@@ -217,7 +223,7 @@ export class ColumnRef<
 > extends ColumnElement<T, N> {
   /** Phantom: the name of the FROM item, used to make outer-joined columns nullable in row types. */
   declare readonly __tableName: TB
-  readonly kind = 'column'
+  readonly kind = 'column' as const
   constructor(
     /** The FROM item the column belongs to; the compiler qualifies the name with it. */
     readonly table: FromClause | undefined,
@@ -236,7 +242,7 @@ export class ColumnRef<
 
 /** A bound parameter. Every value in a statement is one. */
 export class BindParam<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'bind'
+  readonly kind = 'bind' as const
   constructor(
     /** Name for values given at execution (`text(':x')`, `bindparam('x')`); null for anonymous values. */
     readonly key: string | null,
@@ -255,7 +261,7 @@ export class BindParam<T = unknown> extends ColumnElement<T> {
 
 /** `a <op> b` */
 export class BinaryExpression<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'binary'
+  readonly kind = 'binary' as const
   constructor(
     readonly left: ColumnElement,
     readonly operator: string,
@@ -269,7 +275,7 @@ export class BinaryExpression<T = unknown> extends ColumnElement<T> {
 
 /** A prefix or postfix operator: `NOT x`, `x IS NULL`, `-x`. */
 export class UnaryExpression<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'unary'
+  readonly kind = 'unary' as const
   constructor(
     readonly operand: ColumnElement,
     readonly operator: string,
@@ -283,7 +289,7 @@ export class UnaryExpression<T = unknown> extends ColumnElement<T> {
 
 /** `a AND b AND c` or `a OR b`. */
 export class BooleanList extends ColumnElement<boolean> {
-  readonly kind = 'boolean_list'
+  readonly kind = 'boolean_list' as const
   readonly type = t.Boolean
   constructor(
     readonly operator: 'AND' | 'OR',
@@ -296,7 +302,7 @@ export class BooleanList extends ColumnElement<boolean> {
 
 /** String concatenation of two or more operands. */
 export class Concat extends ColumnElement<string> {
-  readonly kind = 'concat'
+  readonly kind = 'concat' as const
   readonly type = t.String()
   constructor(readonly parts: readonly ColumnElement[]) {
     super()
@@ -306,7 +312,7 @@ export class Concat extends ColumnElement<string> {
 
 /** `x [NOT] IN (...)`: a list bound as one expanding parameter, or a subquery. */
 export class InList extends ColumnElement<boolean> {
-  readonly kind = 'in'
+  readonly kind = 'in' as const
   readonly type = t.Boolean
   constructor(
     readonly operand: ColumnElement,
@@ -320,7 +326,7 @@ export class InList extends ColumnElement<boolean> {
 
 /** `x BETWEEN a AND b` */
 export class Between extends ColumnElement<boolean> {
-  readonly kind = 'between'
+  readonly kind = 'between' as const
   readonly type = t.Boolean
   constructor(
     readonly operand: ColumnElement,
@@ -335,7 +341,7 @@ export class Between extends ColumnElement<boolean> {
 
 /** `x [NOT] LIKE p [ESCAPE e]`, case-insensitive when `caseInsensitive`. */
 export class Like extends ColumnElement<boolean> {
-  readonly kind = 'like'
+  readonly kind = 'like' as const
   readonly type = t.Boolean
   constructor(
     readonly operand: ColumnElement,
@@ -353,7 +359,7 @@ export class Like extends ColumnElement<boolean> {
 
 /** `expr AS name` */
 export class Label<T = unknown, N extends string = string> extends ColumnElement<T, N> {
-  readonly kind = 'label'
+  readonly kind = 'label' as const
   readonly type: SqlType
   constructor(
     readonly name: N,
@@ -371,7 +377,7 @@ export class Label<T = unknown, N extends string = string> extends ColumnElement
 
 /** `CAST(expr AS type)` */
 export class Cast<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'cast'
+  readonly kind = 'cast' as const
   constructor(
     readonly element: ColumnElement,
     readonly type: SqlType,
@@ -386,7 +392,7 @@ export class Cast<T = unknown> extends ColumnElement<T> {
 
 /** `NULL`, `TRUE`, `FALSE`. */
 export class Keyword<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'keyword'
+  readonly kind = 'keyword' as const
   constructor(
     readonly word: 'NULL' | 'TRUE' | 'FALSE',
     readonly type: SqlType,
@@ -398,7 +404,7 @@ export class Keyword<T = unknown> extends ColumnElement<T> {
 
 /** Parentheses around an expression, added by builders where precedence needs them. */
 export class Grouping<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'grouping'
+  readonly kind = 'grouping' as const
   readonly type: SqlType
   constructor(readonly element: ColumnElement) {
     super()
@@ -409,7 +415,7 @@ export class Grouping<T = unknown> extends ColumnElement<T> {
 
 /** `CASE WHEN c THEN v ... ELSE e END`, or `CASE x WHEN a THEN v ... END` with a `value`. */
 export class Case<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'case'
+  readonly kind = 'case' as const
   constructor(
     readonly whens: readonly (readonly [ColumnElement, ColumnElement])[],
     readonly else_: ColumnElement | undefined,
@@ -423,7 +429,7 @@ export class Case<T = unknown> extends ColumnElement<T> {
 
 /** An ORDER BY item. */
 export class OrderByElement extends ClauseElement {
-  readonly kind = 'order_by'
+  readonly kind = 'order_by' as const
   constructor(
     readonly element: ColumnElement,
     readonly direction: 'asc' | 'desc' | undefined,
@@ -444,7 +450,7 @@ export class OrderByElement extends ClauseElement {
 
 /** `[NOT] EXISTS (select)` */
 export class Exists extends ColumnElement<boolean> {
-  readonly kind = 'exists'
+  readonly kind = 'exists' as const
   readonly type = t.Boolean
   constructor(
     readonly select: SelectLike,
@@ -457,7 +463,7 @@ export class Exists extends ColumnElement<boolean> {
 
 /** A SELECT of one column used as a value: `(SELECT max(x) FROM t)`. */
 export class ScalarSubquery<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'scalar_subquery'
+  readonly kind = 'scalar_subquery' as const
   readonly type: SqlType
   constructor(readonly select: SelectLike) {
     super()
@@ -471,7 +477,7 @@ export class ScalarSubquery<T = unknown> extends ColumnElement<T> {
 
 /** A literal SQL fragment with `:name` parameters, from {@link text}; untyped, so usable as a condition or a value. */
 export class TextClause extends ColumnElement<any> {
-  readonly kind = 'text'
+  readonly kind = 'text' as const
   readonly type = t.Null
   constructor(
     /** Alternating SQL text and parameters: text, bind, text, bind, ..., text. */
@@ -484,7 +490,7 @@ export class TextClause extends ColumnElement<any> {
 
 /** The `excluded.col` / `VALUES(col)` reference inside an upsert's update. */
 export class ExcludedColumn<T = unknown> extends ColumnElement<T> {
-  readonly kind = 'excluded'
+  readonly kind = 'excluded' as const
   readonly type: SqlType
   constructor(readonly column: ColumnRef) {
     super()

@@ -14,9 +14,9 @@ import {
   type Concat,
   type ExcludedColumn,
   type Exists,
+  type Grouping,
   type InList,
   type Keyword,
-  type Label,
   type Like,
   type OrderByElement,
   type ScalarSubquery,
@@ -25,6 +25,7 @@ import {
   type UnaryExpression,
 } from './elements.js'
 import type { FunctionCall, Over } from './functions.js'
+import { asNode } from './nodes.js'
 
 const comparison = 5
 const precedenceOf: Record<string, number> = {
@@ -77,62 +78,12 @@ export abstract class ExpressionCompiler {
     this.buf += sql
   }
 
-  /** Dispatches on the node's kind; statements are handled by the subclass. */
-  process(node: ClauseElement): void {
-    switch (node.kind) {
-      case 'column':
-        return this.visitColumn(node as ColumnRef)
-      case 'bind':
-        return this.visitBind(node as BindParam)
-      case 'binary':
-        return this.visitBinary(node as BinaryExpression)
-      case 'unary':
-        return this.visitUnary(node as UnaryExpression)
-      case 'boolean_list':
-        return this.visitBooleanList(node as BooleanList)
-      case 'concat':
-        return this.visitConcat(node as Concat)
-      case 'in':
-        return this.visitIn(node as InList)
-      case 'between':
-        return this.visitBetween(node as Between)
-      case 'like':
-        return this.visitLike(node as Like)
-      case 'label':
-        return this.process((node as Label).element)
-      case 'cast':
-        return this.visitCast(node as Cast)
-      case 'keyword':
-        return this.visitKeyword(node as Keyword)
-      case 'grouping':
-        this.append('(')
-        this.process((node as { element: ClauseElement } & ClauseElement).element)
-        return this.append(')')
-      case 'case':
-        return this.visitCase(node as Case)
-      case 'order_by':
-        return this.visitOrderBy(node as OrderByElement)
-      case 'exists':
-        return this.visitExists(node as Exists)
-      case 'scalar_subquery':
-        this.append('(')
-        this.processNested((node as ScalarSubquery).select)
-        return this.append(')')
-      case 'text':
-        return this.visitText(node as TextClause)
-      case 'excluded':
-        return this.visitExcluded(node as ExcludedColumn)
-      case 'function':
-        return this.visitFunction(node as FunctionCall)
-      case 'over':
-        return this.visitOver(node as Over)
-      default:
-        return this.processStatement(node)
-    }
-  }
+  /**
+   * Renders a node: dispatches on its kind through the statement compiler's table, which has one
+   * entry per kind (core/sql/compiler.ts `SqlCompiler.visitors`).
+   */
+  abstract process(node: ClauseElement): void
 
-  /** Statements and FROM items; implemented by the statement compiler. */
-  protected abstract processStatement(node: ClauseElement): void
   /** A SELECT nested in an expression (correlated against the enclosing one). */
   protected abstract processNested(select: SelectLike): void
   /** The name a FROM item is referred to by (table name or alias). */
@@ -180,15 +131,14 @@ export abstract class ExpressionCompiler {
   }
 
   protected precedence(node: ClauseElement): number {
-    switch (node.kind) {
+    const n = asNode(node)
+    switch (n.kind) {
       case 'binary':
-        return precedenceOf[(node as BinaryExpression).operator] ?? comparison
+        return precedenceOf[n.operator] ?? comparison
       case 'boolean_list':
-        return precedenceOf[(node as BooleanList).operator]!
-      case 'unary': {
-        const u = node as UnaryExpression
-        return u.position === 'prefix' ? (u.operator === 'NOT' ? 3 : 10) : comparison
-      }
+        return precedenceOf[n.operator]!
+      case 'unary':
+        return n.position === 'prefix' ? (n.operator === 'NOT' ? 3 : 10) : comparison
       case 'concat':
         return this.dialect.features.concat === 'pipes' ? 7 : 100
       case 'in':
@@ -196,8 +146,9 @@ export abstract class ExpressionCompiler {
       case 'like':
         return comparison
       case 'exists':
-        return (node as Exists).negated ? 3 : 100
+        return n.negated ? 3 : 100
       default:
+        // every other kind is atomic or parenthesizes itself
         return 100
     }
   }
@@ -307,6 +258,18 @@ export abstract class ExpressionCompiler {
   protected visitKeyword(node: Keyword): void {
     const f = this.dialect.features
     this.append(node.word === 'TRUE' ? f.trueLiteral : node.word === 'FALSE' ? f.falseLiteral : 'NULL')
+  }
+
+  protected visitGrouping(node: Grouping): void {
+    this.append('(')
+    this.process(node.element)
+    this.append(')')
+  }
+
+  protected visitScalarSubquery(node: ScalarSubquery): void {
+    this.append('(')
+    this.processNested(node.select)
+    this.append(')')
   }
 
   protected visitCase(node: Case): void {

@@ -73,7 +73,7 @@ export class Join<TB extends string = string, NB extends string = never> extends
   /** Phantom: the names this join covers and those on its outer side. */
   declare readonly __names: TB
   declare readonly __nullable: NB
-  readonly kind = 'join'
+  readonly kind = 'join' as const
   readonly name = undefined
   constructor(
     readonly left: FromClause,
@@ -160,7 +160,7 @@ export class Alias<
   C extends Record<string, ColumnElement<any, any>> = any,
   TB extends string = string,
 > extends ColumnsSource<C, TB> {
-  readonly kind = 'alias'
+  readonly kind = 'alias' as const
   readonly c: C
   readonly columns: readonly ColumnRef[]
   constructor(
@@ -195,7 +195,7 @@ export class Subquery<
   C extends Record<string, ColumnElement<any, any>> = any,
   TB extends string = string,
 > extends ColumnsSource<C, TB> {
-  readonly kind = 'subquery'
+  readonly kind = 'subquery' as const
   readonly c: C
   readonly columns: readonly ColumnRef[]
   constructor(
@@ -216,7 +216,7 @@ export class CTE<
   C extends Record<string, ColumnElement<any, any>> = any,
   TB extends string = string,
 > extends ColumnsSource<C, TB> {
-  readonly kind = 'cte'
+  readonly kind = 'cte' as const
   readonly c: C
   readonly columns: readonly ColumnRef[]
   constructor(
@@ -255,7 +255,7 @@ export class CTE<
 
 /** The body of a recursive CTE: `anchor UNION [ALL] recursive`. */
 export class RecursiveUnion extends FromClause implements SelectLike {
-  readonly kind = 'recursive_union'
+  readonly kind = 'recursive_union' as const
   readonly name = undefined
   readonly selectedNames: readonly string[]
   readonly selectedColumns: readonly ColumnElement[]

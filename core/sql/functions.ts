@@ -13,7 +13,7 @@ export interface WindowSpec {
  * row names it after the function (`N`): `select(func.count())` rows have `count`.
  */
 export class FunctionCall<T = unknown, N extends string = string> extends ColumnElement<T, N> {
-  readonly kind = 'function'
+  readonly kind = 'function' as const
   constructor(
     readonly name: string,
     readonly args: readonly CE[],
@@ -95,7 +95,7 @@ bit_and bit_or bit_xor stddev stddev_pop stddev_samp variance var_pop var_samp a
 
 /** `fn(...) OVER (PARTITION BY ... ORDER BY ...)` */
 export class Over<T = unknown, N extends string = string> extends ColumnElement<T, N> {
-  readonly kind = 'over'
+  readonly kind = 'over' as const
   readonly type: SqlType
   constructor(
     readonly fn: FunctionCall<T, N>,

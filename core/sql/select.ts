@@ -150,7 +150,7 @@ export class Select<Args extends readonly unknown[] = readonly unknown[]>
   extends SelectBase<Args>
   implements SelectFields
 {
-  readonly kind = 'select'
+  readonly kind = 'select' as const
   declare readonly args: readonly SelectArg[]
   declare readonly explicitFroms: readonly FromClause[]
   declare readonly whereClause: ColumnElement | undefined
@@ -339,7 +339,7 @@ export type CompoundOperator = 'UNION' | 'UNION ALL' | 'INTERSECT' | 'EXCEPT'
 
 /** `select UNION select ...` with its own ORDER BY / LIMIT / OFFSET. */
 export class CompoundSelect<Args extends readonly unknown[] = readonly unknown[]> extends SelectBase<Args> {
-  readonly kind = 'compound'
+  readonly kind = 'compound' as const
   readonly selectedColumns: readonly ColumnElement[]
   readonly selectedNames: readonly string[]
   constructor(

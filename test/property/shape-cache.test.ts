@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { shapeOf } from '../../core/dialects/statement-cache.js'
 import {
   and,
   Column,
@@ -26,6 +27,9 @@ import {
   text,
   update,
 } from '../../core/index.js'
+import { joinedload, selectinload } from '../../core/orm/index.js'
+import { planOrmSelect } from '../../core/orm/select-plan.js'
+import { Owner } from '../../testing/suite/orm-schema.js'
 
 const runs = Number(process.env.PROPERTY_RUNS ?? 200)
 const seed = 20261125
@@ -58,6 +62,10 @@ const values: fc.Arbitrary<Values> = fc.record({
   list: fc.array(fc.integer({ min: 0, max: 99 }), { minLength: 1, maxLength: 6 }),
 })
 
+/** A custom type whose codecs are new functions each time (they encode values, never the SQL). */
+const cents = () =>
+  t.custom(t.Integer, { encode: (d: number) => Math.round(d * 100), decode: (c: number) => c / 100 })
+
 /** Statement builders: the same shape for any values (IN lists may differ in length, never in emptiness). */
 const shapes = [
   (v: Values) =>
@@ -89,7 +97,50 @@ const shapes = [
       .cte('recent')
     return select(recent.c.id).where(recent.c.id.ne(v.m))
   },
+  // nodes holding options: ORM loader options (not part of the key: the ORM plans them into a
+  // statement of its own), execution options, forUpdate options, and a custom type's codecs
+  (v: Values) =>
+    select(Owner)
+      .where(Owner.c.name.eq(v.s))
+      .options(selectinload(v.m % 2 === 0 ? Owner.pets : Owner.toys)),
+  (v: Values) =>
+    select(Owner.c.id)
+      .where(Owner.c.score.gt(v.n))
+      .executionOptions({ populateExisting: true, yieldPer: v.m + 1 }),
+  (v: Values) =>
+    select(users.c.id)
+      .where(users.c.score.eq(literal(v.n, cents())))
+      .forUpdate({ nowait: true }),
 ]
+
+/** Statements that differ in SQL or only in what does not reach the SQL, for one set of values. */
+const variants = [
+  (v: Values) => select(Owner).where(Owner.c.name.eq(v.s)),
+  (v: Values) => select(Owner).where(Owner.c.name.eq(v.s)).options(selectinload(Owner.pets)),
+  (v: Values) => select(Owner).where(Owner.c.name.eq(v.s)).options(selectinload(Owner.toys)),
+  (v: Values) => select(Owner).where(Owner.c.name.eq(v.s)).options(joinedload(Owner.pets)),
+  (v: Values) =>
+    select(Owner)
+      .where(Owner.c.name.eq(v.s))
+      .executionOptions({ yieldPer: v.m + 1 }),
+  // what the ORM runs for joined loads: the relationship decides the SQL
+  (v: Values) => planned(select(Owner).where(Owner.c.name.eq(v.s)).options(joinedload(Owner.pets))),
+  (v: Values) => planned(select(Owner).where(Owner.c.name.eq(v.s)).options(joinedload(Owner.toys))),
+  (v: Values) => select(users.c.id).where(users.c.score.eq(literal(v.n, cents()))),
+  (v: Values) => select(users.c.id).where(users.c.score.eq(literal(v.n, t.Integer))),
+  (v: Values) =>
+    select(users.c.id).where(
+      users.c.name.eq(literal(v.s, t.custom(t.String(40), { encode: String, decode: String }))),
+    ),
+  (v: Values) => select(users.c.id).where(users.c.id.eq(v.m)).forUpdate({ nowait: true }),
+  (v: Values) => select(users.c.id).where(users.c.id.eq(v.m)).forUpdate({ skipLocked: true }),
+  (v: Values) => select(users.c.id).where(users.c.id.eq(v.m)).forUpdate({ read: true }),
+  (v: Values) => select(users.c.id).where(users.c.id.eq(v.m)),
+]
+
+function planned(stmt: ReturnType<typeof select>) {
+  return planOrmSelect(stmt, new PostgresDialect())!.statement
+}
 
 describe('shape-cache hits bind each statement’s own values', () => {
   for (const Dialect of [PostgresDialect, SqliteDialect, MysqlDialect]) {
@@ -108,4 +159,30 @@ describe('shape-cache hits bind each statement’s own values', () => {
       )
     })
   }
+})
+
+describe('statements that share a shape key compile to the same SQL', () => {
+  for (const Dialect of [PostgresDialect, SqliteDialect, MysqlDialect]) {
+    it(new Dialect().name, () => {
+      fc.assert(
+        fc.property(fc.nat(variants.length - 1), fc.nat(variants.length - 1), values, (i, j, v) => {
+          const a = variants[i]!(v)
+          const b = variants[j]!(v)
+          const sqlA = new Dialect().compile(a).sql
+          const sqlB = new Dialect().compile(b).sql
+          // a shared key means a shared template: the SQL must be the same (the converse need not
+          // hold: SQLite drops FOR UPDATE, so some keys differ for the same SQL)
+          if (shapeOf(a).key === shapeOf(b).key) expect(sqlA).toBe(sqlB)
+        }),
+        { numRuns: runs, seed },
+      )
+    })
+  }
+
+  it('joined loads of different relationships differ in key and SQL', () => {
+    const v = { s: 'a', n: 1, m: 1, d: new Date(0), list: [1] }
+    const [pets, toys] = [variants[5]!(v), variants[6]!(v)]
+    expect(shapeOf(pets).key).not.toBe(shapeOf(toys).key)
+    expect(new PostgresDialect().compile(pets).sql).not.toBe(new PostgresDialect().compile(toys).sql)
+  })
 })
