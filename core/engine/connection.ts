@@ -26,7 +26,7 @@ import {
 } from './execution.js'
 import { defaultOperationTimeout, type Operation, OperationGate, type OperationOptions } from './operation.js'
 import { openStream, type StreamOptions } from './streaming.js'
-import { AsyncTransaction, type TransactionOwner } from './transaction.js'
+import { AsyncTransaction } from './transaction.js'
 
 type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, unknown>
 
@@ -56,7 +56,9 @@ export interface ConnectionSettings {
  * connection) raises `ConcurrentOperationError` before anything is sent. `close()` waits for the
  * operation in flight (at most its timeout), then rolls back and releases the connection.
  */
-export class AsyncConnection implements TransactionOwner {
+export class AsyncConnection {
+  // the TransactionOwner of its transactions, structurally: `endTransaction` is internal (left out
+  // of the published types), so the class does not name the interface
   #tx: AdapterTransaction | undefined
   #root: AsyncTransaction | undefined
   #savepoints: AsyncTransaction[] = []

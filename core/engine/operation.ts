@@ -21,7 +21,10 @@ export interface OperationOptions {
   readonly signal?: AbortSignal | undefined
 }
 
-/** @internal Options of a call made as part of another operation (a session's): its limit and signal. */
+/**
+ * Options of a call made as part of another operation (a session's): its limit and signal. Used
+ * by the library itself; published because the ORM's declarations name it.
+ */
 export interface PartOfOperation extends OperationOptions {
   readonly partOf?: Operation | undefined
 }

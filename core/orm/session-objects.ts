@@ -1,7 +1,7 @@
 /**
  * The objects a session holds: the identity map, the new, dirty and deleted sets, and the
  * rollback frames that undo changes in memory. The session's transaction logic lives in
- * session.ts; this is its bookkeeping.
+ * session-core.ts; this is its bookkeeping.
  * @module
  */
 import { ArgumentError, InvalidRequestError } from '../errors.js'
@@ -66,6 +66,28 @@ export class SessionObjects {
       if (rec === undefined) frame.records.set(state, (rec = new Map()))
       if (!rec.has(key)) rec.set(key, { value, loaded })
     }
+  }
+
+  /** Registers an object just loaded: persistent in this session, in the identity map. */
+  attachLoaded(state: InstanceState): void {
+    state.session = this.owner
+    this.identity.set(state.key!, state)
+  }
+
+  /**
+   * A write given to execute() deleted this object's row: deleted now, detached at commit. A write
+   * `held` for commit leaves it in the identity map until then, so `get()` answers null, not the row.
+   */
+  deletedByWrite(state: InstanceState, held: boolean): void {
+    if (state.deletedFlushed) return
+    state.deletedFlushed = true
+    state.markedDeleted = false
+    this.deleted.delete(state)
+    this.dirty.delete(state)
+    if (!held && state.key !== undefined && this.identity.get(state.key) === state)
+      this.identity.delete(state.key)
+    this.flushedDeletes.add(state)
+    for (const f of this.frames) f.deleted.add(state)
   }
 
   /** Refuses objects whose class fields hide mapped attributes. */

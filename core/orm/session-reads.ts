@@ -13,7 +13,7 @@ import { and } from '../sql/constructors.js'
 import type { ClauseElement } from '../sql/elements.js'
 import { Select as SelectClass, select } from '../sql/select.js'
 import { mapRow, rowLayout } from './loading.js'
-import type { Mapper } from './mapper.js'
+import { type Mapper, mapperOf } from './mapper.js'
 import { loadRelationship, ormChunkMapper } from './orm-execute.js'
 import type { QueryHost } from './query.js'
 import type { SessionObjects } from './session-objects.js'
@@ -110,6 +110,30 @@ export async function loadAttributes(
     if (rel === undefined || (!force && k in state.dict)) continue
     await loadRelationship(session, [state], rel, force)
   }
+}
+
+/**
+ * The identity map's answer to `get(cls, ident)` when it has one without I/O (`null`: deleted,
+ * or an object of another class); `hit` is undefined when a SELECT must answer.
+ */
+export function identityHit<T>(
+  objects: SessionObjects,
+  cls: abstract new (...args: any[]) => T,
+  ident: unknown,
+  options: { readonly populateExisting?: boolean | undefined },
+): { mapper: Mapper; pk: unknown[]; hit: T | null | undefined } {
+  const mapper = mapperOf(cls)
+  const pk = normalizeIdent(mapper, ident)
+  const key = mapper.identityKey(pk)
+  if (key === undefined)
+    throw new ArgumentError(`get(${mapper.name}) needs a value for every primary key column`)
+  const found = objects.identity.get(key)
+  let hit: T | null | undefined
+  if (found !== undefined && !options.populateExisting) {
+    if (found.markedDeleted || found.deletedFlushed || !found.mapper.isA(mapper)) hit = null
+    else if (mapper.columnKeys.every((k) => k in found.dict)) hit = found.obj as T
+  }
+  return { mapper, pk, hit }
 }
 
 /** `pk1 = ? AND pk2 = ?` for a mapper's key. */

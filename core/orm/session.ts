@@ -1,28 +1,18 @@
 /**
- * AsyncSession: the identity map, the unit of work and the transaction of one unit of work,
- * mapped onto what the adapter offers. On neon-http, libsql and d1 (atomic batches in one
- * request) changes are held until `commit()`, which sends the whole flush as one batch; on the
- * WebSocket neon adapter and PlanetScale the session holds a real transaction.
+ * AsyncSession: the public API of the identity map, the unit of work and the transaction of one
+ * unit of work. It delegates: its state and machinery live in session-core.ts (held in a private
+ * field, out of the published types), how a commit is sent in the commit strategy chosen once
+ * from what the adapter offers (commit/strategy-for.ts). On neon-http, libsql and d1 (atomic
+ * batches in one request) changes are held until `commit()`, which sends the whole flush as one
+ * batch; on the WebSocket neon adapter and PlanetScale the session holds a real transaction.
+ * See docs/ARCHITECTURE.md, "The session".
  * @module
  */
-import type { AsyncConnection } from '../engine/connection.js'
 import type { AsyncEngine } from '../engine/engine.js'
 import type { ExecuteArgs } from '../engine/execution.js'
-import {
-  checkTimeout,
-  type Operation,
-  OperationGate,
-  type OperationOptions,
-  type PartOfOperation,
-} from '../engine/operation.js'
+import { checkTimeout, type OperationOptions } from '../engine/operation.js'
 import type { StreamOptions } from '../engine/streaming.js'
-import {
-  ArgumentError,
-  CommitOutcomeUnknownError,
-  InvalidRequestError,
-  PendingRollbackError,
-  UnsupportedCapabilityError,
-} from '../errors.js'
+import { ArgumentError, InvalidRequestError, UnsupportedCapabilityError } from '../errors.js'
 import type { AsyncResult } from '../result/async-result.js'
 import type { Result } from '../result/result.js'
 import { Delete, Insert, Update } from '../sql/dml.js'
@@ -30,28 +20,19 @@ import { ClauseElement } from '../sql/elements.js'
 import { Select as SelectClass, select } from '../sql/select.js'
 import { checkIdempotencyKey, isCommitTokenTable } from './commit-tokens.js'
 import { cascadeDelete } from './delete-cascade.js'
-import { HeldWrites } from './held-writes.js'
 import { IdempotentCommits } from './idempotent-commits.js'
-import { type IdentityKey, type Mapper, mapperOf } from './mapper.js'
+import type { IdentityKey, Mapper } from './mapper.js'
 import { type MergeHost, mergeInto } from './merge.js'
 import { executeOrmSelect } from './orm-execute.js'
-import { executeOrmWrite, type WriteHost } from './orm-writes.js'
+import { executeOrmWrite } from './orm-writes.js'
 import { type RunOptions, retryUnitOfWork } from './retry.js'
-import {
-  type CommitHost,
-  type CommitOutcome,
-  commitPending,
-  commitPlan,
-  type FlushStats,
-  flushPlan,
-  pendingPlan,
-} from './session-commit.js'
-import { newFrame, type RollbackFrame, SessionObjects } from './session-objects.js'
+import { type CommitOutcome, commitPending, commitPlan, type FlushStats } from './session-commit.js'
+import { SessionCore } from './session-core.js'
+import type { RollbackFrame } from './session-objects.js'
 import type { CommitOptions, CommitResult, GetOptions, SessionOptions } from './session-options.js'
-import { keyMatch, loadAttributes, normalizeIdent, streamObjects } from './session-reads.js'
+import { identityHit, keyMatch, loadAttributes, streamObjects } from './session-reads.js'
 import { runInTransaction, SessionTransaction } from './session-transaction.js'
-import { type InstanceState, type SessionLink, stateOf } from './state.js'
-import { isEmptyPlan } from './unit-of-work.js'
+import { type InstanceState, stateOf } from './state.js'
 
 type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, unknown>
 
@@ -65,27 +46,12 @@ type RowOfStmt<S> = S extends { readonly __row: infer R } ? R : Record<string, u
  * const alice = await session.get(User, 1)        // from the identity map: no I/O
  * ```
  */
-export class AsyncSession implements SessionLink {
+export class AsyncSession {
   readonly autoflush: boolean
   readonly expireOnCommit: boolean
-  /** @internal The identity map, new/dirty/deleted sets and rollback frames. */
-  readonly objects = new SessionObjects(this)
-  #conn: AsyncConnection | undefined
-  #failed: unknown
-  #bulkWrites = false
-  /** Writes given to execute() on batch-only adapters, sent by commit(). */
-  readonly #held = new HeldWrites()
-  #flushing = false
-  #explicit: SessionTransaction | undefined
-  /** One operation at a time (see {@link ConcurrentOperationError}). */
-  readonly #gate = new OperationGate('session')
-  /** The operation in flight: its signal goes to every request it makes. */
-  #op: Operation | undefined
+  /** The session's state and machinery: connection, operation, failure, held writes, strategy. */
+  readonly #core: SessionCore
   #closing: Promise<void> | undefined
-  readonly #timeout: number | null | undefined
-  readonly #idempotent: IdempotentCommits
-  /** The open transaction wrote before the commit (a flush, a write through execute()). */
-  #wroteEarly = false
   /** Statements of the last commit or flush, for tests and logs: requests sent, statements run. */
   lastFlush: FlushStats = { requests: 0, statements: 0 }
 
@@ -97,106 +63,53 @@ export class AsyncSession implements SessionLink {
       throw new ArgumentError('AsyncSession(engine) takes an engine from createAsyncEngine()')
     this.autoflush = options.autoflush ?? true
     this.expireOnCommit = options.expireOnCommit ?? false
-    this.#timeout = options.timeout
     const tokens: unknown = options.commitTokens === undefined ? bind.commitTokens : options.commitTokens
     if (tokens !== null && tokens !== undefined && !isCommitTokenTable(tokens))
       throw new ArgumentError('commitTokens takes the table commitTokenTable(metadata) returns, or null')
-    this.#idempotent = new IdempotentCommits(tokens ?? undefined)
+    this.#core = new SessionCore(this, bind, new IdempotentCommits(tokens ?? undefined), options.timeout)
   }
 
-  /** The default operation timeout: the session's, else the engine's. */
-  private get defaultTimeout(): number | null {
-    return this.#timeout !== undefined ? this.#timeout : this.bind.operationTimeout
+  /** Runs `fn` as one operation of the session (see SessionCore.operate). */
+  private operate<T>(name: string, options: OperationOptions | undefined, fn: () => Promise<T>): Promise<T> {
+    return this.#core.operate(name, options, fn)
   }
 
-  /**
-   * Runs `fn` as one operation of the session: refused with `ConcurrentOperationError` while
-   * another is in flight; bounded by its timeout; its signal reaches every request it makes.
-   */
-  private async operate<T>(
-    name: string,
-    options: OperationOptions | undefined,
-    fn: () => Promise<T>,
-  ): Promise<T> {
-    const op = this.#gate.enter(name, options, this.defaultTimeout)
-    this.#op = op
-    this.#conn?.adopt(op)
-    try {
-      return await fn()
-    } catch (err) {
-      throw op.aborted && !(err instanceof CommitOutcomeUnknownError) ? op.abortError(err) : err
-    } finally {
-      this.#op = undefined
-      this.#conn?.adopt(undefined)
-      this.#gate.leave(op)
-    }
-  }
-
-  /** Options for engine calls made on behalf of the operation in flight. */
-  private opOptions(): PartOfOperation | undefined {
-    const op = this.#op
-    return op === undefined ? undefined : { partOf: op }
-  }
-
-  /** Options for a cleanup (rollback after a failure): a fresh time limit, not the failed operation's. */
-  private cleanupOptions(): OperationOptions {
-    return { timeout: this.defaultTimeout }
-  }
-
-  private get caps() {
-    return this.bind.adapter.capabilities
-  }
-  /** One-request atomic batches: the commit is one batch (neon-http, libsql, d1). */
-  private get batchCommit(): boolean {
-    return this.caps.atomicBatch && this.caps.batchRoundTrips === 'one'
-  }
-
-  // ---- SessionLink -------------------------------------------------------------------------
+  // ---- what an object's state asks of the session it belongs to (state.ts SessionLink) --------
+  // internal (left out of the published types): the class therefore does not name SessionLink
 
   /** @internal */
   markDirty(state: InstanceState): void {
-    this.objects.markDirty(state)
+    this.#core.objects.markDirty(state)
   }
 
   /** @internal */
   cascadeAdd(state: InstanceState): void {
-    if (state.session !== this) this.objects.add(state)
+    if (state.session !== this) this.#core.objects.add(state)
   }
   /** @internal */
   recordForRollback(state: InstanceState, key: string, value: unknown, loaded: boolean): void {
-    this.objects.recordForRollback(state, key, value, loaded)
-  }
-  /** @internal */
-  lookupState(key: IdentityKey): InstanceState | undefined {
-    return this.objects.identity.get(key)
+    this.#core.objects.recordForRollback(state, key, value, loaded)
   }
   /** @internal */
   lookupIdentity(key: IdentityKey): object | undefined {
-    return this.objects.identity.get(key)?.obj
-  }
-  /** @internal */
-  attachLoaded(state: InstanceState): void {
-    state.session = this
-    this.objects.identity.set(state.key!, state)
-  }
-  /** @internal The adapter's parameter limit, for loaders. */
-  get maxParams(): number {
-    return this.caps.maxParams
+    return this.#core.objects.identity.get(key)?.obj
   }
 
   // ---- state -------------------------------------------------------------------------------
 
   /** Objects added and not yet flushed. */
   get new(): ReadonlySet<object> {
-    return new Set([...this.objects.pending].map((s) => s.obj))
+    return new Set([...this.#core.objects.pending].map((s) => s.obj))
   }
   /** Persistent objects with attributes changed since the last flush. */
   get dirty(): ReadonlySet<object> {
-    return new Set([...this.objects.dirty].filter((s) => s.modified && s.session === this).map((s) => s.obj))
+    return new Set(
+      [...this.#core.objects.dirty].filter((s) => s.modified && s.session === this).map((s) => s.obj),
+    )
   }
   /** Objects marked for deletion and not yet flushed. */
   get deleted(): ReadonlySet<object> {
-    return new Set([...this.objects.deleted].map((s) => s.obj))
+    return new Set([...this.#core.objects.deleted].map((s) => s.obj))
   }
   /** True when the object has column changes not yet flushed (values that differ, not just assignments). */
   isModified(obj: object): boolean {
@@ -211,34 +124,14 @@ export class AsyncSession implements SessionLink {
   }
   /** Every object in the identity map. */
   get identityMap(): ReadonlyMap<IdentityKey, object> {
-    return new Map([...this.objects.identity].map(([k, s]) => [k, s.obj]))
+    return new Map([...this.#core.objects.identity].map(([k, s]) => [k, s.obj]))
   }
   /** True while a transaction (or changes waiting for commit) is open. */
   inTransaction(): boolean {
-    return this.#conn?.inTransaction() === true || this.hasChanges() || this.#explicit !== undefined
-  }
-  private hasChanges(): boolean {
-    return this.#held.size > 0 || this.objects.hasChanges()
-  }
-
-  private checkUsable(): void {
-    if (this.#failed === undefined) return
-    if (this.#failed instanceof CommitOutcomeUnknownError && this.#idempotent.retrying)
-      throw new PendingRollbackError(
-        "This session's last commit may or may not have been applied (CommitOutcomeUnknownError); its changes " +
-          'are still pending in the session. Call commit() again (its token makes it write only if the first ' +
-          'attempt did not) or rollback() before using the session again',
-        { cause: this.#failed },
-      )
-    if (this.#failed instanceof CommitOutcomeUnknownError)
-      throw new PendingRollbackError(
-        "This session's last commit may or may not have been applied (CommitOutcomeUnknownError); its changes " +
-          'are still pending in the session. Look at the database, then call rollback() before using the session again',
-        { cause: this.#failed },
-      )
-    throw new PendingRollbackError(
-      `This session's transaction failed (${errorText(this.#failed)}); call rollback() before using the session again`,
-      { cause: this.#failed },
+    return (
+      this.#core.conn?.inTransaction() === true ||
+      this.#core.hasChanges() ||
+      this.#core.explicit !== undefined
     )
   }
 
@@ -253,8 +146,8 @@ export class AsyncSession implements SessionLink {
 
   /** Adds an object (and, through save-update cascades, the objects it refers to). */
   add(obj: object): void {
-    this.checkUsable()
-    this.objects.add(this.stateFor(obj, 'add'))
+    this.#core.checkUsable()
+    this.#core.objects.add(this.stateFor(obj, 'add'))
   }
   /** Adds several objects. */
   addAll(objs: Iterable<object>): void {
@@ -266,15 +159,15 @@ export class AsyncSession implements SessionLink {
    * loading unloaded ones first (hence async).
    */
   async delete(obj: object, options?: OperationOptions): Promise<void> {
-    this.checkUsable()
+    this.#core.checkUsable()
     const state = this.stateFor(obj, 'delete')
     if (state.key === undefined)
       throw new InvalidRequestError(
         `This ${state.mapper.name} is not persisted; expunge() it instead of delete()`,
       )
     await this.operate('delete', options, async () => {
-      if (state.session !== this) this.objects.add(state)
-      await cascadeDelete(this, this.objects, state)
+      if (state.session !== this) this.#core.objects.add(state)
+      await cascadeDelete(this.#core.reads, this.#core.objects, state)
     })
   }
 
@@ -283,36 +176,21 @@ export class AsyncSession implements SessionLink {
     const state = this.stateFor(obj, 'expunge')
     if (state.session !== this)
       throw new InvalidRequestError(`This ${state.mapper.name} is not in this session`)
-    this.objects.expungeCascade(state, new Set())
+    this.#core.objects.expungeCascade(state, new Set())
   }
 
   /** Removes every object from the session. */
   expungeAll(): void {
-    this.objects.forgetAll()
+    this.#core.objects.forgetAll()
   }
 
   // ---- queries -----------------------------------------------------------------------------
 
-  private async connection(): Promise<AsyncConnection> {
-    if (this.#conn === undefined || this.#conn.closed) {
-      this.#conn = await this.bind.connect()
-      this.#conn.adopt(this.#op)
-    }
-    return this.#conn
-  }
-
-  /** @internal Runs a read: in the session's transaction where one is open, else on its own (batch adapters). */
-  async runRead(stmt: ClauseElement, params?: ExecuteArgs): Promise<Result<any>> {
-    if (this.#conn !== undefined && !this.#conn.closed) return this.#conn.execute(stmt, params)
-    if (this.batchCommit) return this.bind.execute(stmt, params, this.opOptions())
-    return (await this.connection()).execute(stmt, params)
-  }
-
   /** Flushes before a query where the adapter allows an early flush (never on neon-http and d1). */
   private async autoflushNow(): Promise<void> {
-    if (!this.autoflush || this.#flushing || !this.hasChanges()) return
-    if (!this.caps.interactiveTransactions) return
-    await this.flushNow()
+    if (!this.autoflush || this.#core.flushing || !this.#core.hasChanges()) return
+    if (!this.#core.strategy.flushesEarly) return
+    await this.#core.flush()
   }
 
   /**
@@ -329,7 +207,7 @@ export class AsyncSession implements SessionLink {
     params?: ExecuteArgs,
     options?: OperationOptions,
   ): Promise<Result<RowOfStmt<S>>> {
-    this.checkUsable()
+    this.#core.checkUsable()
     if (!(stmt instanceof ClauseElement))
       throw new ArgumentError(
         typeof stmt === 'string'
@@ -344,55 +222,17 @@ export class AsyncSession implements SessionLink {
     params?: ExecuteArgs,
   ): Promise<Result<RowOfStmt<S>>> {
     // a write (or text that may write) in an open transaction is part of what a commit ends
-    if (!(stmt instanceof SelectClass) && this.caps.interactiveTransactions) this.#wroteEarly = true
+    if (!(stmt instanceof SelectClass) && this.#core.strategy.flushesEarly) this.#core.wroteEarly = true
     if (stmt instanceof Insert || stmt instanceof Update || stmt instanceof Delete) {
       await this.autoflushNow()
-      return executeOrmWrite(this.writeHost(), stmt, params)
+      return executeOrmWrite(this.#core.writes, stmt, params)
     }
     await this.autoflushNow()
     if (stmt instanceof SelectClass) {
-      const result = await executeOrmSelect(this, stmt, params)
+      const result = await executeOrmSelect(this.#core.reads, stmt, params)
       if (result !== undefined) return result as Result<RowOfStmt<S>>
     }
-    return this.runRead(stmt, params)
-  }
-
-  private writeHost(): WriteHost {
-    return {
-      dialect: this.bind.dialect,
-      capabilities: this.caps,
-      adapterName: this.bind.adapter.name,
-      held: this.#held,
-      connection: () => this.connection(),
-      runRead: (stmt, params) => this.runRead(stmt, params),
-      noteBulkWrite: () => {
-        this.#bulkWrites = true
-      },
-      markFailed: (err) => {
-        this.#failed ??= err
-      },
-      identityStates: () => this.objects.identity.values(),
-      lookupState: (key) => this.objects.identity.get(key),
-      recordForRollback: (state, key, value, loaded) => this.recordForRollback(state, key, value, loaded),
-      noteDeletedByWrite: (state) => this.noteDeletedByWrite(state),
-    }
-  }
-
-  /**
-   * A write given to execute() deleted this object's row: deleted now, detached at commit. A write
-   * held for commit leaves it in the identity map until then, so `get()` answers null, not the row.
-   */
-  private noteDeletedByWrite(state: InstanceState): void {
-    if (state.session !== this || state.deletedFlushed) return
-    state.deletedFlushed = true
-    state.markedDeleted = false
-    this.objects.deleted.delete(state)
-    this.objects.dirty.delete(state)
-    const held = !this.caps.interactiveTransactions
-    if (!held && state.key !== undefined && this.objects.identity.get(state.key) === state)
-      this.objects.identity.delete(state.key)
-    this.objects.flushedDeletes.add(state)
-    for (const f of this.objects.frames) f.deleted.add(state)
+    return this.#core.runRead(stmt, params)
   }
 
   /** The first column of the first row. */
@@ -417,30 +257,14 @@ export class AsyncSession implements SessionLink {
     ident: unknown,
     options: GetOptions = {},
   ): Promise<T | null> {
-    this.checkUsable()
+    this.#core.checkUsable()
     // an object already loaded in the identity map is the answer without I/O: no operation to
     // set up, but the same refusal while another call is in flight
-    this.#gate.check('get')
+    this.#core.gate.check('get')
     if (options.timeout !== undefined) checkTimeout(options.timeout, 'get()')
-    const { mapper, pk, hit } = this.lookup(cls, ident, options)
+    const { mapper, pk, hit } = identityHit(this.#core.objects, cls, ident, options)
     if (hit !== undefined) return hit
     return this.operate('get', options, () => this.getNow(mapper, pk, options) as Promise<T | null>)
-  }
-
-  /** The identity map's answer to a get, when it has one without I/O (`null`: deleted or another class). */
-  private lookup<T>(cls: abstract new (...args: any[]) => T, ident: unknown, options: GetOptions) {
-    const mapper = mapperOf(cls)
-    const pk = normalizeIdent(mapper, ident)
-    const key = mapper.identityKey(pk)
-    if (key === undefined)
-      throw new ArgumentError(`get(${mapper.name}) needs a value for every primary key column`)
-    const found = this.objects.identity.get(key)
-    let hit: T | null | undefined
-    if (found !== undefined && !options.populateExisting) {
-      if (found.markedDeleted || found.deletedFlushed || !found.mapper.isA(mapper)) hit = null
-      else if (mapper.columnKeys.every((k) => k in found.dict)) hit = found.obj as T
-    }
-    return { mapper, pk, hit }
   }
 
   private async getNow(mapper: Mapper, pk: readonly unknown[], options: GetOptions): Promise<object | null> {
@@ -455,7 +279,7 @@ export class AsyncSession implements SessionLink {
     cls: abstract new (...args: any[]) => unknown,
     ident: unknown,
   ): Promise<object | null> {
-    const { mapper, pk, hit } = this.lookup(cls, ident, {})
+    const { mapper, pk, hit } = identityHit(this.#core.objects, cls, ident, {})
     if (hit !== undefined) return hit as object | null
     return this.getNow(mapper, pk, {})
   }
@@ -469,14 +293,16 @@ export class AsyncSession implements SessionLink {
     stmt: S,
     options: StreamOptions = {},
   ): Promise<AsyncResult<RowOfStmt<S>>> {
-    this.checkUsable()
+    this.#core.checkUsable()
     return this.operate('stream', options, async () => {
       await this.autoflushNow()
-      const conn = this.#conn !== undefined && !this.#conn.closed ? this.#conn : undefined
+      const conn = this.#core.conn !== undefined && !this.#core.conn.closed ? this.#core.conn : undefined
       const step = <T>(fn: () => Promise<T>) =>
         this.operate('stream iteration', { timeout: options.timeout }, fn)
       const { timeout: _t, signal: _s, ...streamOptions } = options
-      return streamObjects(this, conn, stmt, streamOptions, step) as Promise<AsyncResult<RowOfStmt<S>>>
+      return streamObjects(this.#core.reads, conn, stmt, streamOptions, step) as Promise<
+        AsyncResult<RowOfStmt<S>>
+      >
     })
   }
 
@@ -485,18 +311,20 @@ export class AsyncSession implements SessionLink {
    * relationships included). Unflushed changes to those attributes are discarded.
    */
   async refresh(obj: object, attributeNames?: readonly string[], options?: OperationOptions): Promise<void> {
-    this.checkUsable()
+    this.#core.checkUsable()
     const state = this.stateFor(obj, 'refresh')
     if (state.session !== this || state.key === undefined)
       throw new InvalidRequestError(`This ${state.mapper.name} is not persistent within this session`)
     await this.operate('refresh', options, () =>
-      loadAttributes(this, state, attributeNames ?? state.mapper.columnKeys, true),
+      loadAttributes(this.#core.reads, state, attributeNames ?? state.mapper.columnKeys, true),
     )
   }
 
   /** @internal Loads attributes of a persistent object (`awaitableAttrs`), as one operation. */
   async loadAttributes(state: InstanceState, keys: readonly string[], force = false): Promise<void> {
-    await this.operate('awaitableAttrs', undefined, () => loadAttributes(this, state, keys, force))
+    await this.operate('awaitableAttrs', undefined, () =>
+      loadAttributes(this.#core.reads, state, keys, force),
+    )
   }
 
   /**
@@ -504,7 +332,7 @@ export class AsyncSession implements SessionLink {
    * loading it if needed, or onto a new pending object; returns that object.
    */
   async merge<T extends object>(obj: T, options: { load?: boolean } & OperationOptions = {}): Promise<T> {
-    this.checkUsable()
+    this.#core.checkUsable()
     const state = this.stateFor(obj, 'merge')
     return this.operate(
       'merge',
@@ -516,7 +344,7 @@ export class AsyncSession implements SessionLink {
   private mergeHost(): MergeHost {
     return {
       session: this,
-      lookup: (key) => this.objects.identity.get(key)?.obj,
+      lookup: (key) => this.#core.objects.identity.get(key)?.obj,
       load: (cls, pk) => this.getWithin(cls as never, pk),
       add: (obj) => this.add(obj),
     }
@@ -529,58 +357,13 @@ export class AsyncSession implements SessionLink {
    * transaction open: on neon-http and d1 use `commit()`, which sends everything as one batch.
    */
   async flush(options?: OperationOptions): Promise<void> {
-    this.checkUsable()
-    if (!this.caps.interactiveTransactions)
+    this.#core.checkUsable()
+    if (!this.#core.strategy.flushesEarly)
       throw new UnsupportedCapabilityError(
         `${this.bind.adapter.name} cannot hold a transaction open between requests, so the session cannot flush ` +
           'before commit(). Call commit(): it sends every change as one atomic batch',
       )
-    await this.operate('flush', options, () => this.flushNow())
-  }
-
-  private async flushNow(): Promise<void> {
-    this.checkUsable()
-    if (!this.caps.interactiveTransactions) return
-    const host = this.commitHost()
-    const plan = pendingPlan(host)
-    if (isEmptyPlan(plan)) return
-    this.#wroteEarly = true
-    await flushPlan(host, plan)
-  }
-
-  /** What committing needs of the session (see session-commit.ts). */
-  private commitHost(): CommitHost {
-    const session = this
-    return {
-      session,
-      bind: this.bind,
-      objects: this.objects,
-      held: this.#held,
-      get openConnection() {
-        return session.#conn !== undefined && !session.#conn.closed ? session.#conn : undefined
-      },
-      connection: () => this.connection(),
-      markFailed: (err) => {
-        this.#failed ??= err
-      },
-      partOf: () => this.opOptions(),
-      cleanup: () => this.cleanupOptions(),
-      get wroteEarly() {
-        return session.#wroteEarly
-      },
-      get flushing() {
-        return session.#flushing
-      },
-      set flushing(value: boolean) {
-        session.#flushing = value
-      },
-      get lastFlush() {
-        return session.lastFlush
-      },
-      set lastFlush(value: FlushStats) {
-        session.lastFlush = value
-      },
-    }
+    await this.operate('flush', options, () => this.#core.flush())
   }
 
   /**
@@ -592,23 +375,23 @@ export class AsyncSession implements SessionLink {
    */
   async commit(options: CommitOptions = {}): Promise<CommitResult> {
     const key = options.idempotencyKey === undefined ? undefined : checkIdempotencyKey(options.idempotencyKey)
-    if (key !== undefined && this.#idempotent.table === undefined)
+    if (key !== undefined && this.#core.idempotent.table === undefined)
       throw new ArgumentError(
         "commit({ idempotencyKey }) needs the session's commit token table: new AsyncSession(engine, " +
           '{ commitTokens: commitTokenTable(metadata) }) (or the engine or sessionmaker option of that name)',
       )
-    if (!this.#idempotent.retrying) this.checkUsable()
+    if (!this.#core.idempotent.retrying) this.#core.checkUsable()
     return this.operate('commit', options, () => this.commitNow(key, key !== undefined))
   }
 
   /** True when this session's commits write a commit token (its `commitTokens` option or the engine's). */
   get idempotent(): boolean {
-    return this.#idempotent.table !== undefined
+    return this.#core.idempotent.table !== undefined
   }
 
   /** True after `CommitOutcomeUnknownError` on a session with commit tokens: `commit()` again is safe. */
   get commitOutcomeUnknown(): boolean {
-    return this.#idempotent.retrying
+    return this.#core.idempotent.retrying
   }
 
   /** @internal `commit()` with the token of a `run()`: looked up first when `check`. */
@@ -617,7 +400,7 @@ export class AsyncSession implements SessionLink {
     check: boolean,
     options?: OperationOptions,
   ): Promise<CommitResult> {
-    if (!this.#idempotent.retrying) this.checkUsable()
+    if (!this.#core.idempotent.retrying) this.#core.checkUsable()
     return this.operate('commit', options, () => this.commitNow(value, check))
   }
 
@@ -626,42 +409,32 @@ export class AsyncSession implements SessionLink {
    * up first when `check` (or when retrying this session's commit of unknown outcome).
    */
   private async commitNow(value?: string, check = false): Promise<CommitResult> {
-    const idempotent = this.#idempotent
-    if (!idempotent.retrying) this.checkUsable()
+    const idempotent = this.#core.idempotent
+    if (!idempotent.retrying) this.#core.checkUsable()
     else {
       // the retry of a commit of unknown outcome: its connection is gone, its plan and token kept
-      await this.dropConnection()
-      this.#failed = undefined
+      await this.#core.dropConnection()
+      this.#core.failed = undefined
     }
-    const host = this.commitHost()
+    const host = this.#core
     const plan = idempotent.plan ?? commitPlan(host)
     const token = idempotent.token(value, check)
     let outcome: CommitOutcome
     try {
-      outcome = await commitPending(host, plan, token)
+      outcome = await commitPending(host, this.#core.strategy, plan, token)
     } catch (err) {
       idempotent.failed(err, token, plan)
       throw err
     }
     idempotent.settle()
     if (outcome === 'discard') {
-      await this.rollbackNow()
-      this.objects.expireAll()
+      await this.#core.rollback()
+      this.#core.objects.expireAll()
       return { replayed: true }
     }
-    await this.endTransaction()
-    this.afterCommit()
+    await this.#core.endTransaction()
+    this.#core.afterCommit(this.expireOnCommit)
     return { replayed: outcome === 'replayed' }
-  }
-
-  /** Rolls back and closes the session's connection (after a failure: errors are ignored). */
-  private async dropConnection(): Promise<void> {
-    const conn = this.#conn
-    this.#conn = undefined
-    if (conn === undefined) return
-    conn.adopt(undefined)
-    await conn.rollback(this.cleanupOptions()).catch(() => undefined)
-    await conn.close().catch(() => undefined)
   }
 
   /**
@@ -685,45 +458,12 @@ export class AsyncSession implements SessionLink {
     return retryUnitOfWork(this, fn, options)
   }
 
-  private async endTransaction(): Promise<void> {
-    const conn = this.#conn
-    this.#conn = undefined
-    this.#explicit = undefined
-    this.#wroteEarly = false
-    conn?.adopt(undefined)
-    if (conn !== undefined) await conn.close()
-  }
-
-  private afterCommit(): void {
-    this.objects.afterCommit(this.expireOnCommit)
-    this.#bulkWrites = false
-  }
-
   /**
    * Rolls back: the database transaction (if one is open) and the objects in memory: new
    * objects leave the session, deleted ones come back, changed attributes get their values back.
    */
   async rollback(options?: OperationOptions): Promise<void> {
-    await this.operate('rollback', options, () => this.rollbackNow())
-  }
-
-  private async rollbackNow(): Promise<void> {
-    const conn = this.#conn
-    this.#conn = undefined
-    this.#explicit = undefined
-    this.#wroteEarly = false
-    this.#idempotent.settle()
-    if (conn !== undefined) {
-      conn.adopt(undefined)
-      await conn.rollback(this.cleanupOptions()).catch(() => undefined)
-      await conn.close()
-    }
-    this.objects.restore(this.objects.frames[0]!)
-    this.objects.frames = [newFrame()]
-    this.#failed = undefined
-    this.#held.clear()
-    if (this.#bulkWrites) this.objects.expireAll()
-    this.#bulkWrites = false
+    await this.operate('rollback', options, () => this.#core.rollback())
   }
 
   /**
@@ -733,12 +473,12 @@ export class AsyncSession implements SessionLink {
   async begin(): Promise<SessionTransaction<this>>
   async begin<T>(fn: (session: this) => Promise<T>): Promise<T>
   async begin<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction<this>> {
-    this.checkUsable()
+    this.#core.checkUsable()
     const tx = await this.operate('begin', undefined, async () => {
-      if (this.#explicit !== undefined)
+      if (this.#core.explicit !== undefined)
         throw new InvalidRequestError('A transaction is already begun on this session')
       const tx = new SessionTransaction(this, undefined)
-      this.#explicit = tx
+      this.#core.explicit = tx
       return tx
     })
     return fn === undefined ? tx : runInTransaction(tx, () => fn(this))
@@ -751,19 +491,16 @@ export class AsyncSession implements SessionLink {
   async beginNested(): Promise<SessionTransaction<this>>
   async beginNested<T>(fn: (session: this) => Promise<T>): Promise<T>
   async beginNested<T>(fn?: (session: this) => Promise<T>): Promise<T | SessionTransaction<this>> {
-    this.checkUsable()
-    if (!this.caps.interactiveTransactions || !this.caps.savepoints)
+    this.#core.checkUsable()
+    if (!this.#core.strategy.savepoints)
       throw new UnsupportedCapabilityError(
         `${this.bind.adapter.name} has no savepoints inside a transaction; use separate commits or engine.batch()`,
       )
-    const tx = await this.operate('beginNested', undefined, async () => {
-      await this.flushNow()
-      const conn = await this.connection()
-      const sp = await conn.beginNested()
-      const frame = newFrame()
-      this.objects.frames.push(frame)
-      return new SessionTransaction(this, { savepoint: sp, frame })
-    })
+    const tx = await this.operate(
+      'beginNested',
+      undefined,
+      async () => new SessionTransaction(this, await this.#core.beginSavepoint()),
+    )
     return fn === undefined ? tx : runInTransaction(tx, () => fn(this))
   }
 
@@ -773,25 +510,16 @@ export class AsyncSession implements SessionLink {
     commit: boolean,
     savepoint: { commit(): Promise<void>; rollback(): Promise<void> },
   ): Promise<void> {
-    await this.operate(commit ? 'commit' : 'rollback', undefined, async () => {
-      if (commit) {
-        await this.flushNow()
-        await savepoint.commit()
-      } else {
-        await savepoint.rollback()
-        this.objects.restore(frame)
-        this.#failed = undefined
-      }
-      const i = this.objects.frames.indexOf(frame)
-      if (i > 0) this.objects.frames.splice(i, 1)
-    })
+    await this.operate(commit ? 'commit' : 'rollback', undefined, () =>
+      this.#core.endSavepoint(frame, commit, savepoint),
+    )
   }
 
   /** @internal Ends the explicit transaction (SessionTransaction). */
   async endExplicit(commit: boolean): Promise<void> {
     if (commit) await this.commit()
     else await this.rollback()
-    this.#explicit = undefined
+    this.#core.explicit = undefined
   }
 
   /**
@@ -807,28 +535,16 @@ export class AsyncSession implements SessionLink {
   }
 
   private async closeNow(): Promise<void> {
-    await this.#gate.drain(this.defaultTimeout)
-    const op = this.#gate.seize('close', this.defaultTimeout)
+    const gate = this.#core.gate
+    await gate.drain(this.#core.defaultTimeout)
+    const op = gate.seize('close', this.#core.defaultTimeout)
     try {
-      const conn = this.#conn
-      this.#conn = undefined
-      this.#explicit = undefined
-      this.#failed = undefined
-      this.#held.clear()
-      if (conn !== undefined) {
-        conn.adopt(undefined)
-        await conn.close()
-      }
-      this.expungeAll()
+      await this.#core.close()
     } finally {
-      this.#gate.leave(op)
+      gate.leave(op)
     }
   }
   [Symbol.asyncDispose](): Promise<void> {
     return this.close()
   }
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err)
 }
