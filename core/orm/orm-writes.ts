@@ -17,6 +17,7 @@ import { type Delete, Insert, Update } from '../sql/dml.js'
 import type { ClauseElement, ColumnElement } from '../sql/elements.js'
 import { select } from '../sql/select.js'
 import { bulkInsertSteps, bulkUpdateSteps, keyedRows } from './bulk-writes.js'
+import type { WritesBeforeCommit } from './commit/strategy.js'
 import { UNKNOWN, UnevaluatableError } from './evaluator.js'
 import { runSteps, type Step } from './flush.js'
 import type { HeldWrites } from './held-writes.js'
@@ -39,6 +40,11 @@ export interface WriteHost extends SyncHost {
   readonly dialect: Dialect
   readonly capabilities: AdapterCapabilities
   readonly adapterName: string
+  /**
+   * Where a write goes before the commit, as the session's commit strategy says: into the open
+   * transaction, held for the commit's batch, or nowhere (refused).
+   */
+  readonly writesBeforeCommit: WritesBeforeCommit
   /** The session's connection (its transaction begins with the first statement). */
   connection(): Promise<AsyncConnection>
   /** A read now: in the session's transaction, else on its own (batch-only: committed state). */
@@ -57,14 +63,12 @@ export async function executeOrmWrite(
   stmt: Insert | Update | Delete,
   params?: ExecuteArgs,
 ): Promise<Result<any>> {
-  const caps = host.capabilities
-  const hold = !caps.interactiveTransactions
-  if (hold && !(caps.atomicBatch && caps.batchRoundTrips === 'one'))
+  if (host.writesBeforeCommit === 'refused')
     throw new UnsupportedCapabilityError(
       `${host.adapterName} can neither hold a transaction open nor send a commit as one batch, so a write ` +
         'given to session.execute() has no transaction to join. Run it with engine.batch([...])',
     )
-  if (hold && stmt.returningColumns.length > 0)
+  if (host.writesBeforeCommit === 'held' && stmt.returningColumns.length > 0)
     throw new UnsupportedCapabilityError(
       `On ${host.adapterName} a write given to session.execute() is held until commit(), so its RETURNING rows ` +
         'cannot come back from execute(). Run it with engine.execute() (commits at once) or engine.batch([...])',
@@ -74,7 +78,7 @@ export async function executeOrmWrite(
   if (stmt instanceof Insert) {
     const steps =
       list !== undefined && stmt.rows.length === 0 && stmt.fromSelect === undefined
-        ? bulkInsertSteps(host.dialect, caps, stmt, list, mapper)
+        ? bulkInsertSteps(host.dialect, host.capabilities, stmt, list, mapper)
         : preparedSteps(host.dialect, stmt, params)
     return send(host, steps)
   }
@@ -113,7 +117,7 @@ function heldResult(): Result<any> {
  * transaction (row counts checked). Returns their results merged.
  */
 async function send(host: WriteHost, steps: readonly Step[], touch?: ReturnType<typeof touchOf>) {
-  if (!host.capabilities.interactiveTransactions) {
+  if (host.writesBeforeCommit === 'held') {
     host.held.hold(steps, touch)
     return heldResult()
   }
@@ -168,7 +172,7 @@ async function bulkUpdateByKey(host: WriteHost, stmt: Update, list: readonly Exe
   if (version !== undefined) keys.add(version.key)
   for (const c of onupdate) keys.add(c.key)
   const result = await send(host, steps, { table: stmt.table, keys: [...keys] })
-  if (!host.capabilities.interactiveTransactions) host.held.noteSynced(matches.map((m) => m.state))
+  if (host.writesBeforeCommit === 'held') host.held.noteSynced(matches.map((m) => m.state))
   applyMatches(host, matches, 'update')
   return result
 }
@@ -209,7 +213,7 @@ async function criteriaWrite(host: WriteHost, given: Update | Delete, params?: E
       mode = 'fetch'
     }
   }
-  const hold = !host.capabilities.interactiveTransactions
+  const hold = host.writesBeforeCommit === 'held'
   const readKeys = async () => {
     const rows = (await host.runRead(keySelect(stmt), params)).all().map(rowValues)
     return fetchedMatches(host, stmt, rows, rules, params)

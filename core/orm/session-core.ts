@@ -83,6 +83,7 @@ export class SessionCore implements CommitHost {
       dialect: bind.dialect,
       capabilities: bind.adapter.capabilities,
       adapterName: bind.adapter.name,
+      writesBeforeCommit: this.strategy.writesBeforeCommit,
       held: this.held,
       connection: () => this.connection(),
       runRead: (stmt, params) => this.runRead(stmt, params),
@@ -95,7 +96,8 @@ export class SessionCore implements CommitHost {
       recordForRollback: (state, key, value, loaded) =>
         this.objects.recordForRollback(state, key, value, loaded),
       noteDeletedByWrite: (state) => {
-        if (state.session === session) this.objects.deletedByWrite(state, !this.strategy.flushesEarly)
+        if (state.session === session)
+          this.objects.deletedByWrite(state, this.strategy.writesBeforeCommit !== 'transaction')
       },
     }
   }

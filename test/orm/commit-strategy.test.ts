@@ -29,18 +29,28 @@ function engineOf(capabilities: AdapterCapabilities, dialect: Dialect): AsyncEng
 
 describe('commitStrategyFor', () => {
   it.each([
-    ['neon-http', neonHttpCapabilities, postgresql, 'prefetch-then-batch', false, true, false],
-    ['d1', d1Capabilities, sqlite, 'one-batch', false, true, false],
-    ['libsql', libsqlCapabilities, sqlite, 'batch-else-interactive', true, true, true],
-    ['neon (WebSocket)', neonCapabilities, postgresql, 'interactive', true, false, true],
-    ['planetscale', planetscaleCapabilities, mysql, 'interactive', true, false, true],
-  ] as const)('%s commits by %s', (_name, caps, dialect, name, flushesEarly, readsOnEngine, savepoints) => {
-    const strategy = commitStrategyFor(engineOf(caps, dialect))
-    expect({
-      name: strategy.name,
-      flushesEarly: strategy.flushesEarly,
-      readsOnEngine: strategy.readsOnEngine,
-      savepoints: strategy.savepoints,
-    }).toEqual({ name, flushesEarly, readsOnEngine, savepoints: savepoints && caps.savepoints })
-  })
+    ['neon-http', neonHttpCapabilities, postgresql, 'prefetch-then-batch', false, true, false, 'held'],
+    ['d1', d1Capabilities, sqlite, 'one-batch', false, true, false, 'held'],
+    ['libsql', libsqlCapabilities, sqlite, 'batch-else-interactive', true, true, true, 'transaction'],
+    ['neon (WebSocket)', neonCapabilities, postgresql, 'interactive', true, false, true, 'transaction'],
+    ['planetscale', planetscaleCapabilities, mysql, 'interactive', true, false, true, 'transaction'],
+  ] as const)(
+    '%s commits by %s',
+    (_name, caps, dialect, name, flushesEarly, readsOnEngine, savepoints, writes) => {
+      const strategy = commitStrategyFor(engineOf(caps, dialect))
+      expect({
+        name: strategy.name,
+        flushesEarly: strategy.flushesEarly,
+        readsOnEngine: strategy.readsOnEngine,
+        savepoints: strategy.savepoints,
+        writesBeforeCommit: strategy.writesBeforeCommit,
+      }).toEqual({
+        name,
+        flushesEarly,
+        readsOnEngine,
+        savepoints: savepoints && caps.savepoints,
+        writesBeforeCommit: writes,
+      })
+    },
+  )
 })

@@ -84,6 +84,7 @@ export function interactiveStrategy(caps: AdapterCapabilities): CommitStrategy {
     name: 'interactive',
     flushesEarly: caps.interactiveTransactions,
     readsOnEngine: false,
+    writesBeforeCommit: caps.interactiveTransactions ? 'transaction' : 'refused',
     savepoints: caps.interactiveTransactions && caps.savepoints,
     flush: flushInteractive,
     async commit(host, plan, isEmpty, token) {

@@ -69,6 +69,7 @@ export function batchStrategy(
     name,
     flushesEarly: caps.interactiveTransactions,
     readsOnEngine: true,
+    writesBeforeCommit: caps.interactiveTransactions ? 'transaction' : 'held',
     savepoints: caps.interactiveTransactions && caps.savepoints,
     flush: flushInteractive,
     async commit(host, plan, isEmpty, token) {

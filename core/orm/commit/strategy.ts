@@ -43,6 +43,12 @@ export interface CommitHost {
 }
 
 /**
+ * Where a write given to `session.execute()` goes before the commit: into the transaction the
+ * session holds open, held for the commit's batch, or nowhere (refused: no transaction to join).
+ */
+export type WritesBeforeCommit = 'transaction' | 'held' | 'refused'
+
+/**
  * One way of sending a unit of work. The session holds one, chosen from the adapter's
  * capabilities and the dialect's features when it is made; a new kind of adapter (a synchronous
  * transaction of a Durable Object, a pooled node-postgres client) is a new strategy.
@@ -60,6 +66,8 @@ export interface CommitStrategy {
    * the session reads on a connection of its own (which then holds the transaction).
    */
   readonly readsOnEngine: boolean
+  /** Where a write given to `session.execute()` goes before the commit. */
+  readonly writesBeforeCommit: WritesBeforeCommit
   /** True when the session can set savepoints (`beginNested()`). */
   readonly savepoints: boolean
   /** Writes `plan` in the session's open transaction (only when `flushesEarly`). */
