@@ -2,6 +2,8 @@
 // Worker-shaped entries that use part of the package with one adapter, bundled as a Worker
 // bundles them (esbuild, browser platform, workerd conditions, drivers included).
 // Node-only entries (`/node`, `testing/servers`) are left out.
+// `npm run size -- --inputs=ORM` also lists, for each row whose name contains `ORM`, the package's
+// modules it bundles with their minified bytes (from esbuild's metafile): what a Worker pays for.
 import { readFileSync } from 'node:fs'
 import { gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
@@ -119,12 +121,26 @@ for (const [name, input] of targets) {
     conditions: ['workerd', 'worker', 'browser'],
     external: ['node:*', 'cloudflare:*'],
     write: false,
+    metafile: true,
     logLevel: 'silent',
   })
   const code = result.outputFiles[0].contents
-  rows.push([name, code.length, gzipSync(code, { level: 9 }).length])
+  rows.push([name, code.length, gzipSync(code, { level: 9 }).length, result.metafile])
 }
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`
 console.log('entry point'.padEnd(44) + 'minified'.padStart(12) + 'gzip'.padStart(12))
 for (const [name, min, gz] of rows)
   console.log(name.padEnd(44) + kib(min).padStart(12) + kib(gz).padStart(12))
+
+const inputsOf = process.argv.find((a) => a.startsWith('--inputs='))?.slice('--inputs='.length)
+if (inputsOf !== undefined)
+  for (const [name, , , metafile] of rows) {
+    if (!name.includes(inputsOf)) continue
+    const inputs = Object.values(metafile.outputs)[0].inputs
+    const ours = Object.entries(inputs)
+      .filter(([path]) => path.includes('dist/'))
+      .map(([path, { bytesInOutput }]) => [path.slice(path.indexOf('dist/') + 5), bytesInOutput])
+      .sort((a, b) => b[1] - a[1])
+    console.log(`\n${name}: ${ours.length} modules of the package`)
+    for (const [path, bytes] of ours) console.log(`  ${String(bytes).padStart(7)}  ${path}`)
+  }
