@@ -8,6 +8,7 @@
 import { ArgumentError } from '../errors.js'
 import { ColumnRef } from '../sql/elements.js'
 import { Alias } from '../sql/from-clauses.js'
+import { LOADER_OPTION } from './loader-option-brand.js'
 import { containsEager as containsEagerStrategy } from './loaders/contains-eager.js'
 import { joined } from './loaders/joined.js'
 import { json } from './loaders/json.js'
@@ -45,6 +46,8 @@ export interface ColumnOption {
  * {@link joinedload}, {@link loadOnly} and friends; chain them to go deeper.
  */
 export class LoaderOption {
+  /** @internal Recognised by loads without importing this module (loader-option-brand.ts). */
+  readonly [LOADER_OPTION] = true
   constructor(
     readonly steps: readonly LoaderStep[],
     readonly columns: ColumnOption | undefined = undefined,

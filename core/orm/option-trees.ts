@@ -5,9 +5,13 @@
  */
 import { ArgumentError } from '../errors.js'
 import { LoadTree } from './load-tree.js'
-import { LoaderOption } from './loader-options.js'
+import { isLoaderOption } from './loader-option-brand.js'
+import type { LoaderOption } from './loader-options.js'
 import type { Mapper } from './mapper.js'
 import type { Relationship } from './relationship.js'
+
+/** A statement's option that is a loader option (the others are not this module's). */
+const isOption = (o: unknown): o is LoaderOption => isLoaderOption(o)
 
 function belongsTo(rel: Relationship<any>, mapper: Mapper): boolean {
   return mapper.relationships.get(rel.key) === rel
@@ -27,7 +31,7 @@ function label(o: LoaderOption): string {
 export function buildTrees(options: readonly unknown[], mappers: readonly Mapper[]): Map<Mapper, LoadTree> {
   const trees = new Map<Mapper, LoadTree>()
   for (const o of options) {
-    if (!(o instanceof LoaderOption)) continue
+    if (!isOption(o)) continue
     const first = o.steps[0]
     const root = mappers.find((m) =>
       first !== undefined ? belongsTo(first.rel, m) : o.columns!.columns[0]!.table === m.table,

@@ -9,18 +9,16 @@ import { ArgumentError } from '../../errors.js'
 import type { LoadTree, RelLoad } from '../load-tree.js'
 import type { Mapper } from '../mapper.js'
 import type { Relationship } from '../relationship.js'
-import { containsEager } from './contains-eager.js'
 import { joined } from './joined.js'
-import { json } from './json.js'
 import type { LoadStrategy } from './load-strategy.js'
 import { noload } from './noload.js'
 import { raise } from './raise.js'
 import { selectin } from './selectin.js'
 
-// filled here, not by importing a strategy's module (the package has no import side effects)
-const strategies = new Map<string, LoadStrategy>(
-  [selectin, joined, json, containsEager, raise, noload].map((s) => [s.name, s]),
-)
+// Filled here, not by importing a strategy's module (the package has no import side effects).
+// Only what `lazy` can name: jsonload() and containsEager() carry their strategies themselves, so
+// a Worker that never calls them does not bundle the JSON or contains-eager loaders.
+const strategies = new Map<string, LoadStrategy>([selectin, joined, raise, noload].map((s) => [s.name, s]))
 
 /** Makes `strategy` known by its name (for `relationship(..., { lazy: name })`). */
 export function registerLoadStrategy(strategy: LoadStrategy): void {
