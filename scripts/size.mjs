@@ -1,6 +1,7 @@
 // Prints the minified + gzip size of each entry point in package.json's exports map, and of
 // Worker-shaped entries that use part of the package with one adapter, bundled as a Worker
-// bundles them (esbuild, browser platform, workerd conditions, drivers included).
+// bundles them (esbuild, browser platform, workerd conditions, drivers included: the options of
+// test/support/worker-build.ts, which the tests' Worker bundles use).
 // Node-only entries (`/node`, `testing/servers`) are left out.
 // `npm run size -- --inputs=ORM` also lists, for each row whose name contains `ORM`, the package's
 // modules it bundles with their minified bytes (from esbuild's metafile): what a Worker pays for.

@@ -5,6 +5,7 @@ import type { SqlCompiler } from '../sql/compiler.js'
 import { BindParam, ClauseElement, ColumnRef } from '../sql/elements.js'
 import type { NodeKind } from '../sql/nodes.js'
 import { SqlType } from '../sql/types.js'
+import { describeValue } from '../util/describe-value.js'
 
 const typeKeys = new WeakMap<SqlType, string>()
 
@@ -62,13 +63,6 @@ function columnHead(node: ColumnRef): string {
   return `C(${str(node.name)}${key}:${typeKey(node.type)}@`
 }
 
-/** What a value that no keyer accepts is, for the error. */
-function describe(v: unknown): string {
-  if (typeof v === 'function') return 'function'
-  if (typeof v !== 'object' || v === null) return typeof v
-  return v.constructor?.name ?? 'object'
-}
-
 /** A statement's shape: everything that decides its SQL text, values left out. */
 export interface Shape {
   readonly key: string
@@ -89,7 +83,7 @@ export function shapeOf(stmt: ClauseElement): Shape {
   let out = ''
   const unkeyable = (v: unknown, keyer: KeyField, owner: ClauseElement, field: string): never => {
     throw new CompileError(
-      `Internal error: the statement cache cannot key ${owner.kind}.${field} (${keyer}) holding a ${describe(v)}; ` +
+      `Internal error: the statement cache cannot key ${owner.kind}.${field} (${keyer}) holding a ${describeValue(v)}; ` +
         'declare how it enters the key in core/sql/cache-key.ts',
     )
   }

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare, type MiniflareOptions } from 'miniflare'
+import { WORKER_BUILD } from '../support/worker-build.js'
 
 export const COMPATIBILITY_DATE = '2025-06-01'
 const outDir = fileURLToPath(new URL('../../.tmp/runtime/', import.meta.url))
@@ -20,12 +21,9 @@ export async function bundle(entry: string): Promise<{ path: string; contents: s
   const outfile = `${outDir}${entry}.mjs`
   const result = await build({
     entryPoints: [fileURLToPath(new URL(`./workers/${entry}.worker.ts`, import.meta.url))],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    conditions: ['workerd', 'worker', 'browser'],
-    target: 'es2022',
-    external: ['node:*', 'cloudflare:*'],
+    ...WORKER_BUILD,
+    conditions: [...WORKER_BUILD.conditions],
+    external: [...WORKER_BUILD.external],
     outfile,
     write: false,
     logLevel: 'silent',

@@ -10,18 +10,16 @@
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { describe, expect, it } from 'vitest'
+import { WORKER_BUILD } from '../support/worker-build.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 
 async function modulesOf(contents: string): Promise<string[]> {
   const result = await build({
     stdin: { contents, resolveDir: root, loader: 'ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    conditions: ['workerd', 'worker', 'browser'],
-    external: ['node:*', 'cloudflare:*'],
+    ...WORKER_BUILD,
+    conditions: [...WORKER_BUILD.conditions],
+    external: [...WORKER_BUILD.external],
     write: false,
     metafile: true,
     logLevel: 'silent',
