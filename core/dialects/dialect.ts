@@ -22,7 +22,7 @@ import { type ErrorRules, type TranslateOptions, translateError } from './error-
 import { type IdentifierRules, quoteIdentifier } from './identifiers.js'
 import type { ErrorClass } from './sqlstate.js'
 import { StatementCache } from './statement-cache.js'
-import { type TransactionControl, transactionControlFor } from './transaction-control.js'
+import { standardTransactionControl, type TransactionControl } from './transaction-control.js'
 
 export type { DialectName } from './dialect-name.js'
 
@@ -175,7 +175,7 @@ export abstract class Dialect implements CompilerDialect, ErrorRules, SchemaDial
 
   /** The statements that open and end transactions (and read cursors) in this dialect. */
   transactionControl(): TransactionControl {
-    return transactionControlFor(this.name)
+    return standardTransactionControl
   }
 
   /** The error class of a database error (not a transport failure), from its native code. */

@@ -1,6 +1,6 @@
 /**
- * The statements that open and end transactions, and read server-side cursors, in each
- * dialect: adapters that speak SQL for them (BEGIN over a pg socket, SET TRANSACTION over
+ * The statements that open and end transactions, and read server-side cursors (each dialect's
+ * are in its folder, `core/dialects/<name>/transactions.ts`): adapters that speak SQL for them (BEGIN over a pg socket, SET TRANSACTION over
  * PlanetScale's HTTP session) take the text from here and never build it. Also the one place
  * that reads an isolation level's name.
  * @module
@@ -65,51 +65,20 @@ export interface TransactionControl {
   readonly readOnlyGuard?: { readonly enable: string; readonly disable: string } | undefined
 }
 
-const upper = (mode: TransactionMode | undefined): string | undefined =>
-  mode?.isolation === undefined ? undefined : isolationLevel(mode.isolation).toUpperCase()
+/** An isolation level's SQL spelling (`REPEATABLE READ`), or undefined when `mode` names none. */
+export function isolationSql(mode: TransactionMode | undefined): string | undefined {
+  return mode?.isolation === undefined ? undefined : isolationLevel(mode.isolation).toUpperCase()
+}
 
-const postgresql: TransactionControl = {
+/** Standard SQL's statements: the `Dialect` default, which each dialect's folder overrides. */
+export const standardTransactionControl: TransactionControl = {
   begin(mode) {
     const modes: string[] = []
-    const level = upper(mode)
+    const level = isolationSql(mode)
     if (level !== undefined) modes.push(`ISOLATION LEVEL ${level}`)
     if (mode?.readOnly) modes.push('READ ONLY')
     return [modes.length === 0 ? 'BEGIN' : `BEGIN ${modes.join(', ')}`]
   },
   commit: 'COMMIT',
   rollback: 'ROLLBACK',
-  cursor: {
-    declare: (name, sql) => `DECLARE ${name} NO SCROLL CURSOR FOR ${sql}`,
-    fetch: (name, count) => `FETCH FORWARD ${count} FROM ${name}`,
-    close: (name) => `CLOSE ${name}`,
-  },
-}
-
-const mysql: TransactionControl = {
-  begin(mode) {
-    // SET TRANSACTION applies to the next transaction of the session only
-    const level = upper(mode)
-    const start = mode?.readOnly ? 'START TRANSACTION READ ONLY' : 'BEGIN'
-    return level === undefined ? [start] : [`SET TRANSACTION ISOLATION LEVEL ${level}`, start]
-  },
-  commit: 'COMMIT',
-  rollback: 'ROLLBACK',
-}
-
-const sqlite: TransactionControl = {
-  // SQLite transactions are serializable: there is no level to choose
-  begin: () => ['BEGIN'],
-  commit: 'COMMIT',
-  rollback: 'ROLLBACK',
-  readOnlyGuard: { enable: 'PRAGMA query_only = 1', disable: 'PRAGMA query_only = 0' },
-}
-
-/** Standard SQL's (PostgreSQL's without cursors), for a dialect of another name. */
-const standard: TransactionControl = { begin: postgresql.begin, commit: 'COMMIT', rollback: 'ROLLBACK' }
-
-const byDialect: Readonly<Record<string, TransactionControl>> = { postgresql, mysql, sqlite }
-
-/** The transaction statements of dialect `name`. */
-export function transactionControlFor(name: string): TransactionControl {
-  return byDialect[name] ?? standard
 }

@@ -13,11 +13,13 @@ import {
 } from '../dialect.js'
 import type { DriverErrorInfo } from '../driver-error.js'
 import type { ErrorClass } from '../sqlstate.js'
+import type { TransactionControl } from '../transaction-control.js'
 import { mysqlDriverTypeDecoder } from './codecs.js'
 import { MysqlCompiler } from './compiler.js'
 import { mysqlDdl } from './ddl.js'
 import { mysqlErrorClass, mysqlRetryable } from './errors.js'
 import { MysqlInspection } from './inspection.js'
+import { mysqlTransactions } from './transactions.js'
 
 /** MySQL's own errno for a SQLSTATE, so a raised error reads as the database's would (40001: deadlock). */
 const errnoOfSqlstate: Readonly<Record<string, number>> = { '40001': 1213 }
@@ -94,6 +96,9 @@ export class MysqlDialect extends Dialect {
   readonly inspection: InspectionQueries = new MysqlInspection()
   createDdlCompiler(): DdlCompiler {
     return new DdlCompiler(this)
+  }
+  override transactionControl(): TransactionControl {
+    return mysqlTransactions
   }
   override errorClass(info: DriverErrorInfo): ErrorClass {
     return mysqlErrorClass(info)

@@ -18,11 +18,13 @@ import {
 } from '../dialect.js'
 import type { DriverErrorInfo } from '../driver-error.js'
 import type { ErrorClass } from '../sqlstate.js'
+import type { TransactionControl } from '../transaction-control.js'
 import { postgresDriverTypeDecoder } from './codecs.js'
 import { PostgresCompiler } from './compiler.js'
 import { postgresqlDdl } from './ddl.js'
 import { postgresErrorClass, postgresRetryable } from './errors.js'
 import { PostgresInspection } from './inspection.js'
+import { postgresqlTransactions } from './transactions.js'
 
 /** The PostgreSQL dialect (neon-http and neon adapters). */
 export class PostgresDialect extends Dialect {
@@ -85,6 +87,9 @@ export class PostgresDialect extends Dialect {
   readonly inspection: InspectionQueries = new PostgresInspection()
   createDdlCompiler(): DdlCompiler {
     return new DdlCompiler(this)
+  }
+  override transactionControl(): TransactionControl {
+    return postgresqlTransactions
   }
   protected readonly typeNames: TypeNames = {
     integer: 'INTEGER',

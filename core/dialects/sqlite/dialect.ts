@@ -14,10 +14,12 @@ import {
 import type { DriverErrorInfo } from '../driver-error.js'
 import { wordSet } from '../identifiers.js'
 import type { ErrorClass } from '../sqlstate.js'
+import type { TransactionControl } from '../transaction-control.js'
 import { SqliteCompiler } from './compiler.js'
 import { sqliteDdl } from './ddl.js'
 import { sqliteErrorClass, sqliteRetryable } from './errors.js'
 import { sqliteInspection } from './inspection.js'
+import { sqliteTransactions } from './transactions.js'
 
 /**
  * SQLite keywords missing from the shared reserved list. Most are "fallback" keywords SQLite
@@ -107,6 +109,9 @@ export class SqliteDialect extends Dialect {
   readonly inspection = sqliteInspection
   createDdlCompiler(): DdlCompiler {
     return new DdlCompiler(this)
+  }
+  override transactionControl(): TransactionControl {
+    return sqliteTransactions
   }
   override errorClass(info: DriverErrorInfo): ErrorClass {
     return sqliteErrorClass(info)
